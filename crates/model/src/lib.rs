@@ -1,0 +1,1 @@
+//! A deterministic model of Kafka's delivery semantics (being built).

@@ -1,0 +1,67 @@
+use yew::prelude::*;
+
+use crate::components::SiteHeader;
+use crate::hooks::use_route;
+use crate::pages::{Home, Lesson, NotFound, Sandbox};
+use crate::route::Route;
+
+#[function_component]
+pub fn App() -> Html {
+    let route = use_route();
+    {
+        let title = page_title(&route);
+        use_effect_with(title, |title| gloo::utils::document().set_title(title));
+    }
+    let page = match &route {
+        Route::Home => html! { <Home /> },
+        Route::Lesson { id, step } => html! { <Lesson id={id.clone()} step={*step} /> },
+        Route::Sandbox => html! { <Sandbox /> },
+        Route::PanicCheck => html! { <PanicCheck /> },
+        Route::NotFound { path, problem } => {
+            html! { <NotFound path={path.clone()} problem={problem.clone()} /> }
+        }
+    };
+    html! {
+        <>
+            <a class="skip-link" href="#main" onclick={Callback::from(skip_to_main)}>{"Skip to content"}</a>
+            <SiteHeader route={route.clone()} />
+            <main id="main" tabindex="-1">{page}</main>
+            <footer class="site-footer">
+                <p>{"Kafka Delivery Lab — a model of Apache Kafka's delivery guarantees. Works offline once loaded."}</p>
+            </footer>
+        </>
+    }
+}
+
+fn page_title(route: &Route) -> String {
+    let page = match route {
+        Route::Home => None,
+        Route::Lesson { id, .. } => Some(
+            crate::catalog::find(id)
+                .map(|lesson| lesson.title)
+                .unwrap_or("Lesson not found"),
+        ),
+        Route::Sandbox => Some("Sandbox"),
+        Route::PanicCheck => Some("Error check"),
+        Route::NotFound { .. } => Some("Page not found"),
+    };
+    match page {
+        Some(page) => format!("{page} · Kafka Delivery Lab"),
+        None => "Kafka Delivery Lab".to_string(),
+    }
+}
+
+/// The skip link must not change the hash: the hash is the route.
+fn skip_to_main(event: MouseEvent) {
+    event.prevent_default();
+    if let Some(main) = gloo::utils::document().get_element_by_id("main") {
+        if let Ok(main) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(main) {
+            let _ = main.focus();
+        }
+    }
+}
+
+#[function_component]
+fn PanicCheck() -> Html {
+    panic!("the #/debug/panic page panics on purpose to check the error panel");
+}

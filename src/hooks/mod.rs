@@ -1,0 +1,3 @@
+mod use_route;
+
+pub use use_route::use_route;

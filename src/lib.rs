@@ -1,0 +1,18 @@
+//! Kafka Delivery Lab: the course's single-page app.
+
+pub mod app;
+pub mod catalog;
+pub mod components;
+pub mod error_panel;
+pub mod hooks;
+pub mod pages;
+pub mod route;
+
+/// Mounts the app into `#app`, replacing the loading message.
+pub fn start() {
+    let root = gloo::utils::document()
+        .get_element_by_id("app")
+        .expect("index.html has an #app element");
+    root.set_inner_html("");
+    yew::Renderer::<app::App>::with_root(root).render();
+}

@@ -1,0 +1,9 @@
+mod home;
+mod lesson;
+mod not_found;
+mod sandbox;
+
+pub use home::Home;
+pub use lesson::Lesson;
+pub use not_found::NotFound;
+pub use sandbox::Sandbox;

@@ -1,0 +1,131 @@
+//! Hash routes, so a deep link works on any static host and under any sub-path.
+
+use std::fmt;
+
+/// Where the learner is. `step` counts the steps already taken: step 0 is the start of a lesson.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route {
+    Home,
+    Lesson {
+        id: String,
+        step: u32,
+    },
+    Sandbox,
+    /// Deliberately panics, so the browser tests can prove the error panel replaces a blank page.
+    PanicCheck,
+    NotFound {
+        path: String,
+        problem: String,
+    },
+}
+
+impl Route {
+    /// Parses `location.hash` (`""`, `"#/"`, `"#/lesson/offsets/step/3"` …). Never fails: what cannot be
+    /// understood becomes `NotFound` with a sentence saying what is wrong.
+    pub fn from_hash(hash: &str) -> Route {
+        let path = hash.strip_prefix('#').unwrap_or(hash);
+        let path = path.split('?').next().unwrap_or_default();
+        let parts: Vec<&str> = path.split('/').filter(|part| !part.is_empty()).collect();
+        let not_found = |problem: String| Route::NotFound {
+            path: path.to_string(),
+            problem,
+        };
+        match parts.as_slice() {
+            [] => Route::Home,
+            ["sandbox"] => Route::Sandbox,
+            ["debug", "panic"] => Route::PanicCheck,
+            ["lesson", id] => Route::Lesson {
+                id: id.to_string(),
+                step: 0,
+            },
+            ["lesson", id, "step", step] => match step.parse::<u32>() {
+                Ok(step) => Route::Lesson {
+                    id: id.to_string(),
+                    step,
+                },
+                Err(_) => not_found(format!(
+                    "The step number \"{step}\" is not a whole number like 0, 1 or 2."
+                )),
+            },
+            _ => not_found("No page of the course has this address.".to_string()),
+        }
+    }
+
+    /// The `#/…` form of this route, for links.
+    pub fn to_hash(&self) -> String {
+        match self {
+            Route::Home => "#/".to_string(),
+            Route::Lesson { id, step } => format!("#/lesson/{id}/step/{step}"),
+            Route::Sandbox => "#/sandbox".to_string(),
+            Route::PanicCheck => "#/debug/panic".to_string(),
+            Route::NotFound { path, .. } => format!("#{path}"),
+        }
+    }
+}
+
+impl fmt::Display for Route {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_hash())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_and_root_hashes_are_home() {
+        assert_eq!(Route::from_hash(""), Route::Home);
+        assert_eq!(Route::from_hash("#"), Route::Home);
+        assert_eq!(Route::from_hash("#/"), Route::Home);
+    }
+
+    #[test]
+    fn lesson_deep_links_keep_id_and_step() {
+        let route = Route::from_hash("#/lesson/offsets/step/3");
+        assert_eq!(
+            route,
+            Route::Lesson {
+                id: "offsets".into(),
+                step: 3
+            }
+        );
+        assert_eq!(route.to_hash(), "#/lesson/offsets/step/3");
+        assert_eq!(
+            Route::from_hash("#/lesson/offsets"),
+            Route::Lesson {
+                id: "offsets".into(),
+                step: 0
+            }
+        );
+    }
+
+    #[test]
+    fn sandbox_route() {
+        assert_eq!(Route::from_hash("#/sandbox"), Route::Sandbox);
+        assert_eq!(Route::Sandbox.to_hash(), "#/sandbox");
+    }
+
+    #[test]
+    fn a_bad_step_number_says_what_is_wrong() {
+        match Route::from_hash("#/lesson/offsets/step/three") {
+            Route::NotFound { problem, path } => {
+                assert!(problem.contains("\"three\""), "{problem}");
+                assert_eq!(path, "/lesson/offsets/step/three");
+            }
+            other => panic!("expected NotFound, got {other:?}"),
+        }
+        assert!(matches!(
+            Route::from_hash("#/lesson/offsets/step/-1"),
+            Route::NotFound { .. }
+        ));
+    }
+
+    #[test]
+    fn unknown_paths_are_not_found() {
+        assert!(matches!(
+            Route::from_hash("#/nowhere/at/all"),
+            Route::NotFound { .. }
+        ));
+    }
+}
