@@ -1,0 +1,179 @@
+//! `cargo bench -p kafka-model`: plain numbers for the model's hot paths.
+//! (std::time is used here only, never in the library.)
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use kafka_model::action::Action;
+use kafka_model::ids::{ClientIdx, MessageId, TopicIdx};
+use kafka_model::ledger::{ledger_rows, Label};
+use kafka_model::rng::SplitMix64;
+use kafka_model::{enabled_actions, parse_scenario, Cluster, Timeline};
+
+const P: ClientIdx = ClientIdx(0);
+const W: ClientIdx = ClientIdx(0);
+const T: TopicIdx = TopicIdx(0);
+
+fn prototype(values: usize) -> (Cluster, Vec<MessageId>) {
+    let s = parse_scenario(
+        r#"{"topics": [{"name": "orders"}],
+            "producers": [{"id": "producer"}],
+            "consumers": [{"id": "worker", "subscribe": ["orders"],
+                           "config": {"group.id": "g", "enable.auto.commit": false, "auto.offset.reset": "earliest"}}],
+            "steps": []}"#,
+    )
+    .expect("valid");
+    let mut c = Cluster::from_scenario(&s);
+    let ids = (0..values)
+        .map(|i| c.intern(&format!("{{\"order_id\": {i}, \"item\": \"widget\"}}")))
+        .collect();
+    (c, ids)
+}
+
+fn simple_actions() {
+    let (mut c, ids) = prototype(1000);
+    let mut out = Vec::with_capacity(16);
+    let cycles = 200_000;
+    let start = Instant::now();
+    for i in 0..cycles {
+        let value = ids[i % ids.len()];
+        for a in [
+            Action::ProducerSend {
+                producer: P,
+                topic: T,
+                partition: None,
+                key: None,
+                value,
+            },
+            Action::ProducerFlush { producer: P },
+            Action::ConsumerPoll { consumer: W },
+            Action::ConsumerProcess {
+                consumer: W,
+                fail: false,
+            },
+            Action::ConsumerCommit {
+                consumer: W,
+                offsets: None,
+            },
+        ] {
+            out.clear();
+            let _ = black_box(c.apply(&a, &mut out));
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "simple actions (send/flush/poll/process/commit): {:.0} actions/s ({} actions in {:.3} s)",
+        (cycles * 5) as f64 / secs,
+        cycles * 5,
+        secs
+    );
+}
+
+/// One 100-message at-least-once run (poll → process → commit) with seeded random crashes.
+fn at_least_once_run(
+    proto: &Cluster,
+    ids: &[MessageId],
+    seed: u64,
+    out: &mut Vec<kafka_model::Event>,
+) -> bool {
+    let mut c = proto.clone();
+    let mut rng = SplitMix64::new(seed);
+    for &value in ids {
+        let _ = c.apply(
+            &Action::ProducerSend {
+                producer: P,
+                topic: T,
+                partition: None,
+                key: None,
+                value,
+            },
+            out,
+        );
+    }
+    let _ = c.apply(&Action::ProducerFlush { producer: P }, out);
+    let mut guard = 0;
+    while c.groups()[0].committed.values().next().map_or(0, |o| o.0) < ids.len() as u64
+        && guard < 10_000
+    {
+        guard += 1;
+        out.clear();
+        if rng.below(100) < 2 {
+            let _ = c.apply(&Action::ConsumerCrash { consumer: W }, out);
+            let _ = c.apply(&Action::ClockAdvance { ms: 10_000 }, out);
+            let _ = c.apply(&Action::ConsumerRestart { consumer: W }, out);
+            continue;
+        }
+        let _ = c.apply(&Action::ConsumerPoll { consumer: W }, out);
+        if !c.consumers()[0].received.is_empty() {
+            let _ = c.apply(
+                &Action::ConsumerProcess {
+                    consumer: W,
+                    fail: false,
+                },
+                out,
+            );
+            let _ = c.apply(
+                &Action::ConsumerCommit {
+                    consumer: W,
+                    offsets: None,
+                },
+                out,
+            );
+        }
+    }
+    ledger_rows(&c)
+        .iter()
+        .all(|r| !r.labels.contains(&Label::Lost))
+}
+
+fn at_least_once_runs() {
+    let (proto, ids) = prototype(100);
+    let mut out = Vec::with_capacity(64);
+    let start = Instant::now();
+    let mut runs = 0u64;
+    while start.elapsed() < Duration::from_secs(2) {
+        for _ in 0..100 {
+            assert!(at_least_once_run(&proto, &ids, runs, &mut out));
+            runs += 1;
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "100-message at-least-once runs with random crashes (ledger included): {:.0} runs/s ({runs} runs)",
+        runs as f64 / secs
+    );
+}
+
+fn timeline_jumps() {
+    let (proto, _) = prototype(0);
+    let mut t = Timeline::new(proto);
+    let mut rng = SplitMix64::new(42);
+    while t.len() < 1_000 {
+        let actions = enabled_actions(t.state());
+        let a = actions[rng.below(actions.len() as u32) as usize].clone();
+        t.apply(a);
+    }
+    let jumps = 10_000;
+    let mut total = Duration::ZERO;
+    let mut max = Duration::ZERO;
+    for _ in 0..jumps {
+        let to = rng.below(1_001) as usize;
+        let start = Instant::now();
+        t.jump(to);
+        black_box(t.state());
+        let d = start.elapsed();
+        total += d;
+        max = max.max(d);
+    }
+    println!(
+        "jump to a random step of a 1,000-step timeline: mean {:.1} µs, max {:.1} µs ({jumps} jumps)",
+        total.as_secs_f64() * 1e6 / f64::from(jumps),
+        max.as_secs_f64() * 1e6
+    );
+}
+
+fn main() {
+    simple_actions();
+    at_least_once_runs();
+    timeline_jumps();
+}

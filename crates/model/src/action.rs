@@ -1,0 +1,156 @@
+//! Everything that can happen to the cluster: one flat enum, named actor + verb.
+
+use crate::ids::{ClientIdx, MessageId, Offset, TopicIdx, TopicPartition};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Hand a record to the producer; it stays in flight until `ProducerFlush`.
+    ProducerSend {
+        producer: ClientIdx,
+        topic: TopicIdx,
+        /// `None`: the partitioner decides (murmur2 of the key, or sticky-random without a key).
+        partition: Option<u32>,
+        key: Option<MessageId>,
+        value: MessageId,
+    },
+    /// The explorer's send: the next generated order `{"order_id": n, "item": "widget"}`.
+    ProducerSendNextOrder {
+        producer: ClientIdx,
+        topic: TopicIdx,
+    },
+    ProducerFlush {
+        producer: ClientIdx,
+    },
+    /// Fault: the broker appends the next produce request but its answer is lost (P6).
+    ProducerLoseNextAck {
+        producer: ClientIdx,
+    },
+    ProducerCrash {
+        producer: ClientIdx,
+    },
+    ProducerRestart {
+        producer: ClientIdx,
+    },
+    ProducerInitTransactions {
+        producer: ClientIdx,
+    },
+    ProducerBeginTransaction {
+        producer: ClientIdx,
+    },
+    ProducerCommitTransaction {
+        producer: ClientIdx,
+    },
+    ProducerAbortTransaction {
+        producer: ClientIdx,
+    },
+    ProducerSendOffsetsToTransaction {
+        producer: ClientIdx,
+        consumer: ClientIdx,
+    },
+    /// kafka-python: the iterator yields the next record; java: `poll()` returns a batch.
+    ConsumerPoll {
+        consumer: ClientIdx,
+    },
+    /// Apply the side effect of the next received record; `fail` makes processing raise.
+    ConsumerProcess {
+        consumer: ClientIdx,
+        fail: bool,
+    },
+    /// `None`: commit every assigned partition's position (C3).
+    ConsumerCommit {
+        consumer: ClientIdx,
+        offsets: Option<Vec<(TopicPartition, Offset)>>,
+    },
+    ConsumerSeek {
+        consumer: ClientIdx,
+        tp: TopicPartition,
+        offset: Offset,
+    },
+    ConsumerClose {
+        consumer: ClientIdx,
+    },
+    ConsumerCrash {
+        consumer: ClientIdx,
+    },
+    ConsumerRestart {
+        consumer: ClientIdx,
+    },
+    /// Move the logical clock (auto-commit eligibility, session timeouts).
+    ClockAdvance {
+        ms: u64,
+    },
+    BrokerCrash {
+        broker: u16,
+    },
+    BrokerRestart {
+        broker: u16,
+    },
+    ReplicationPause,
+    ReplicationResume,
+}
+
+/// Who performs an action, for the output's `actor` field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    Producer(ClientIdx),
+    Consumer(ClientIdx),
+    Cluster,
+}
+
+impl Action {
+    pub fn actor(&self) -> Actor {
+        use Action::*;
+        match self {
+            ProducerSend { producer, .. }
+            | ProducerSendNextOrder { producer, .. }
+            | ProducerFlush { producer }
+            | ProducerLoseNextAck { producer }
+            | ProducerCrash { producer }
+            | ProducerRestart { producer }
+            | ProducerInitTransactions { producer }
+            | ProducerBeginTransaction { producer }
+            | ProducerCommitTransaction { producer }
+            | ProducerAbortTransaction { producer }
+            | ProducerSendOffsetsToTransaction { producer, .. } => Actor::Producer(*producer),
+            ConsumerPoll { consumer }
+            | ConsumerProcess { consumer, .. }
+            | ConsumerCommit { consumer, .. }
+            | ConsumerSeek { consumer, .. }
+            | ConsumerClose { consumer }
+            | ConsumerCrash { consumer }
+            | ConsumerRestart { consumer } => Actor::Consumer(*consumer),
+            ClockAdvance { .. }
+            | BrokerCrash { .. }
+            | BrokerRestart { .. }
+            | ReplicationPause
+            | ReplicationResume => Actor::Cluster,
+        }
+    }
+
+    /// The scenario-format name of the op.
+    pub fn op_name(&self) -> &'static str {
+        use Action::*;
+        match self {
+            ProducerSend { .. } | ProducerSendNextOrder { .. } => "send",
+            ProducerFlush { .. } => "flush",
+            ProducerLoseNextAck { .. } => "lose_next_ack",
+            ProducerCrash { .. } | ConsumerCrash { .. } => "crash",
+            ProducerRestart { .. } | ConsumerRestart { .. } => "restart",
+            ProducerInitTransactions { .. } => "init_transactions",
+            ProducerBeginTransaction { .. } => "begin_transaction",
+            ProducerCommitTransaction { .. } => "commit_transaction",
+            ProducerAbortTransaction { .. } => "abort_transaction",
+            ProducerSendOffsetsToTransaction { .. } => "send_offsets_to_transaction",
+            ConsumerPoll { .. } => "poll",
+            ConsumerProcess { .. } => "process",
+            ConsumerCommit { .. } => "commit",
+            ConsumerSeek { .. } => "seek",
+            ConsumerClose { .. } => "close",
+            ClockAdvance { .. } => "advance",
+            BrokerCrash { .. } => "crash_broker",
+            BrokerRestart { .. } => "restart_broker",
+            ReplicationPause => "pause_replication",
+            ReplicationResume => "resume_replication",
+        }
+    }
+}

@@ -1,0 +1,653 @@
+//! What a step changed (structured data) and why (rendered lazily to one sentence for a learner).
+
+use std::fmt;
+
+use crate::ids::{ClientIdx, Epoch, GroupIdx, MessageId, Offset, ProducerId, TopicPartition};
+use crate::names::Names;
+
+/// State of a producer instance, as the output names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProducerState {
+    Ready,
+    InTransaction,
+    Fenced,
+    Crashed,
+    Error,
+}
+
+impl ProducerState {
+    pub fn name(self) -> &'static str {
+        match self {
+            ProducerState::Ready => "ready",
+            ProducerState::InTransaction => "in_transaction",
+            ProducerState::Fenced => "fenced",
+            ProducerState::Crashed => "crashed",
+            ProducerState::Error => "error",
+        }
+    }
+}
+
+/// State of a consumer instance, as the output names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsumerState {
+    Running,
+    Crashed,
+    Closed,
+}
+
+impl ConsumerState {
+    pub fn name(self) -> &'static str {
+        match self {
+            ConsumerState::Running => "running",
+            ConsumerState::Crashed => "crashed",
+            ConsumerState::Closed => "closed",
+        }
+    }
+}
+
+/// Where a consumer's position came from when it was (re)initialised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PositionSource {
+    Committed,
+    ResetEarliest,
+    ResetLatest,
+}
+
+/// Why a group rebalanced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RebalanceCause {
+    Joined(ClientIdx),
+    Left(ClientIdx),
+    SessionExpired(ClientIdx),
+}
+
+/// Why an offset was committed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommitCause {
+    /// Auto-commit inside `poll()` (kafka-python: when the iterator fetches a new batch).
+    AutoInPoll,
+    AutoOnClose,
+    AutoBeforeRebalance,
+    /// `commit()` without arguments: the positions (C3).
+    Positions,
+    /// `commit(offsets)`.
+    Explicit,
+}
+
+/// One thing that changed, as data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    ProducerIdAssigned {
+        producer: ClientIdx,
+        producer_id: ProducerId,
+        epoch: Epoch,
+    },
+    RecordInFlight {
+        producer: ClientIdx,
+        tp: TopicPartition,
+        value: MessageId,
+        sequence: Option<u32>,
+    },
+    RecordAppended {
+        producer: ClientIdx,
+        tp: TopicPartition,
+        offset: Offset,
+        value: MessageId,
+    },
+    RetryDeduplicated {
+        producer: ClientIdx,
+        tp: TopicPartition,
+        original_offset: Offset,
+    },
+    SendFailed {
+        producer: ClientIdx,
+        tp: TopicPartition,
+        value: MessageId,
+    },
+    ProduceRejected {
+        producer: ClientIdx,
+        tp: TopicPartition,
+        value: MessageId,
+    },
+    FaultArmed {
+        producer: ClientIdx,
+    },
+    InFlightDropped {
+        producer: ClientIdx,
+        records: u32,
+    },
+    ProducerStateChanged {
+        producer: ClientIdx,
+        from: ProducerState,
+        to: ProducerState,
+    },
+    ClockAdvanced {
+        from_ms: u64,
+        to_ms: u64,
+    },
+    MemberJoined {
+        group: GroupIdx,
+        consumer: ClientIdx,
+    },
+    /// The member's poll returns nothing: the rebalance waits for `holder` — a crashed member until its
+    /// session expires at `expires_at_ms`, or a live member that has not rejoined yet (`None`).
+    MemberWaiting {
+        group: GroupIdx,
+        consumer: ClientIdx,
+        holder: ClientIdx,
+        expires_at_ms: Option<u64>,
+    },
+    RebalanceStarted {
+        group: GroupIdx,
+    },
+    MemberRejoined {
+        group: GroupIdx,
+        consumer: ClientIdx,
+    },
+    MemberRemoved {
+        group: GroupIdx,
+        consumer: ClientIdx,
+    },
+    GroupRebalanced {
+        group: GroupIdx,
+        generation: u32,
+        assignment: Vec<(ClientIdx, Vec<TopicPartition>)>,
+    },
+    PositionInitialised {
+        consumer: ClientIdx,
+        tp: TopicPartition,
+        offset: Offset,
+        source: PositionSource,
+    },
+    PositionMoved {
+        consumer: ClientIdx,
+        tp: TopicPartition,
+        from: Option<Offset>,
+        to: Offset,
+    },
+    RecordsFetched {
+        consumer: ClientIdx,
+        records: u32,
+    },
+    RecordDelivered {
+        consumer: ClientIdx,
+        tp: TopicPartition,
+        offset: Offset,
+        value: MessageId,
+    },
+    NoRecords {
+        consumer: ClientIdx,
+    },
+    RecordProcessed {
+        consumer: ClientIdx,
+        tp: TopicPartition,
+        offset: Offset,
+        value: MessageId,
+        times: u32,
+    },
+    ProcessingFailed {
+        consumer: ClientIdx,
+        tp: TopicPartition,
+        offset: Offset,
+        value: MessageId,
+    },
+    OffsetCommitted {
+        group: GroupIdx,
+        consumer: ClientIdx,
+        tp: TopicPartition,
+        from: Option<Offset>,
+        to: Offset,
+        cause: CommitCause,
+    },
+    NothingToCommit {
+        consumer: ClientIdx,
+    },
+    BufferDropped {
+        consumer: ClientIdx,
+        tp: TopicPartition,
+        records: u32,
+    },
+    ConsumerStateChanged {
+        consumer: ClientIdx,
+        from: ConsumerState,
+        to: ConsumerState,
+    },
+    Nothing,
+}
+
+/// Why it changed: the part of the sentence a learner needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// InitProducerId on the first write of an idempotent producer (P1).
+    FirstIdempotentWrite,
+    Send {
+        keyed: bool,
+        chosen_by_partitioner: bool,
+    },
+    Delivered,
+    DeliveredAcksZero,
+    /// The broker appended but the answer was lost (P6).
+    AckLost {
+        will_retry: bool,
+    },
+    /// Non-idempotent retry: a second copy (P6).
+    RetryAppendedCopy,
+    /// Idempotent retry recognised (P3).
+    RetryRecognised {
+        producer_id: ProducerId,
+        sequence: u32,
+    },
+    NoRetries,
+    SequenceRejected,
+    EpochRejected,
+    FlushNothing,
+    LoseAckArmed,
+    ProducerCrashed,
+    ProducerRestarted {
+        idempotent: bool,
+    },
+    ClockMoved,
+    JoinOnFirstPoll,
+    WaitingForRebalance,
+    Rejoin,
+    SessionExpired,
+    LeftGroup,
+    Rebalance(RebalanceCause),
+    PositionFromGroup,
+    FetchedForIterator,
+    /// kafka-python: position = offset + 1 just before yielding (C1).
+    IteratorYield,
+    /// java: the whole batch is handed out, position jumps past it (C1).
+    BatchReturned,
+    CaughtUp,
+    WaitingForAssignment,
+    Processed,
+    ProcessingRaised,
+    Commit,
+    NothingAssigned,
+    SeekMoved,
+    SeekDroppedBuffer,
+    ConsumerCrashed {
+        /// The last record this instance processed (or failed), if any.
+        last: Option<(TopicPartition, Offset)>,
+        /// The group's committed offset for that record's partition, if any.
+        committed: Option<Offset>,
+    },
+    ConsumerClosed,
+    ConsumerRestarted,
+}
+
+/// One effect of a step: what changed and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub change: Change,
+    pub reason: Reason,
+}
+
+impl Event {
+    pub fn new(change: Change, reason: Reason) -> Self {
+        Self { change, reason }
+    }
+
+    /// The event as one plain sentence; rendered only when displayed.
+    pub fn sentence<'a>(&'a self, names: &'a Names<'a>) -> Sentence<'a> {
+        Sentence { event: self, names }
+    }
+}
+
+pub struct Sentence<'a> {
+    event: &'a Event,
+    names: &'a Names<'a>,
+}
+
+impl fmt::Display for Sentence<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.names;
+        use Change as C;
+        use Reason as R;
+        match (&self.event.change, self.event.reason) {
+            (C::ProducerIdAssigned { producer, producer_id, epoch }, _) => write!(
+                f,
+                "{} is idempotent, so before its first write it asked the broker for a producer id and got PID {} with epoch {}; the broker uses them to recognise retries.",
+                n.producer(*producer), producer_id.0, epoch.0
+            ),
+            (C::RecordInFlight { producer, tp, value, sequence }, R::Send { keyed, chosen_by_partitioner }) => {
+                write!(f, "{} put {} in flight for {}", n.producer(*producer), n.text(*value), n.tp(*tp))?;
+                if chosen_by_partitioner {
+                    if keyed {
+                        write!(f, " (partition chosen by murmur2 of the key)")?;
+                    } else {
+                        write!(f, " (no key: the sticky partitioner picked the partition)")?;
+                    }
+                }
+                if let Some(s) = sequence {
+                    write!(f, " with sequence number {s}")?;
+                }
+                write!(f, "; it is not in the log until the request is delivered.")
+            }
+            (C::RecordAppended { tp, offset, value, .. }, R::Delivered) => write!(
+                f,
+                "The broker appended {} to {} at offset {} and the producer received the acknowledgement.",
+                n.text(*value), n.tp(*tp), offset
+            ),
+            (C::RecordAppended { tp, offset, value, .. }, R::DeliveredAcksZero) => write!(
+                f,
+                "The broker appended {} to {} at offset {}; with acks=0 the producer does not wait for an answer, so it never learns the offset.",
+                n.text(*value), n.tp(*tp), offset
+            ),
+            (C::RecordAppended { tp, offset, value, .. }, R::AckLost { will_retry }) => {
+                write!(
+                    f,
+                    "The broker appended {} to {} at offset {}, but its answer was lost on the way back",
+                    n.text(*value), n.tp(*tp), offset
+                )?;
+                if will_retry {
+                    write!(f, ", so the producer does not know the write succeeded and will send the batch again.")
+                } else {
+                    write!(f, ".")
+                }
+            }
+            (C::RecordAppended { tp, offset, .. }, R::RetryAppendedCopy) => write!(
+                f,
+                "The acknowledgement was lost, so the producer sent the batch again; without idempotence the broker cannot tell a retry from a new record and appended a second copy to {} at offset {}.",
+                n.tp(*tp), offset
+            ),
+            (C::RetryDeduplicated { original_offset, .. }, R::RetryRecognised { producer_id, sequence }) => write!(
+                f,
+                "The acknowledgement was lost, so the producer sent the batch again; the broker recognised PID {} sequence {} and answered with the original offset {} instead of appending a copy.",
+                producer_id.0, sequence, original_offset
+            ),
+            (C::SendFailed { producer, value, .. }, _) => write!(
+                f,
+                "retries=0, so {} gave up and reported the send of {} as failed, although the broker did append it.",
+                n.producer(*producer), n.text(*value)
+            ),
+            (C::ProduceRejected { tp, value, .. }, R::EpochRejected) => write!(
+                f,
+                "The broker refused {} for {}: the producer's epoch is older than the one it knows (InvalidProducerEpoch).",
+                n.text(*value), n.tp(*tp)
+            ),
+            (C::ProduceRejected { tp, value, .. }, _) => write!(
+                f,
+                "The broker refused {} for {}: its sequence number does not follow the last one it accepted from this producer (OutOfOrderSequence).",
+                n.text(*value), n.tp(*tp)
+            ),
+            (C::FaultArmed { producer }, _) => write!(
+                f,
+                "Fault armed: the broker will append {}'s next request, but the answer will be lost.",
+                n.producer(*producer)
+            ),
+            (C::InFlightDropped { producer, records }, _) => write!(
+                f,
+                "{} died with {} record(s) still in flight; they never reach the broker.",
+                n.producer(*producer), records
+            ),
+            (C::ProducerStateChanged { producer, to: ProducerState::Crashed, .. }, _) => write!(
+                f,
+                "{} crashed: nothing it had in flight survives.",
+                n.producer(*producer)
+            ),
+            (C::ProducerStateChanged { producer, .. }, R::ProducerRestarted { idempotent: true }) => write!(
+                f,
+                "A new instance of {} started; it will get a new PID on its first write, so the broker cannot deduplicate its sends against the old instance's.",
+                n.producer(*producer)
+            ),
+            (C::ProducerStateChanged { producer, .. }, R::ProducerRestarted { idempotent: false }) => write!(
+                f,
+                "A new instance of {} started with the same configuration.",
+                n.producer(*producer)
+            ),
+            (C::ProducerStateChanged { producer, from, to }, _) => write!(
+                f,
+                "{} went from {} to {}.",
+                n.producer(*producer), from.name(), to.name()
+            ),
+            (C::ClockAdvanced { from_ms, to_ms }, _) => write!(
+                f,
+                "The clock moved from {from_ms} ms to {to_ms} ms; time alone commits nothing, auto-commit waits for the next poll."
+            ),
+            (C::MemberJoined { group, consumer }, _) => write!(
+                f,
+                "{} joined group {} on its first poll.",
+                n.consumer(*consumer), n.group(*group)
+            ),
+            (C::MemberWaiting { group, consumer, holder, expires_at_ms: Some(at) }, _) => write!(
+                f,
+                "{} waits in group {}: the crashed instance of {} still holds the partitions until its session times out at {} ms, so it gets no records yet.",
+                n.consumer(*consumer), n.group(*group), n.consumer(*holder), at
+            ),
+            (C::MemberWaiting { group, consumer, holder, expires_at_ms: None }, _) => write!(
+                f,
+                "{} waits in group {}: the rebalance completes only when every member has rejoined, and {} has not polled since it started, so there are no records yet.",
+                n.consumer(*consumer), n.group(*group), n.consumer(*holder)
+            ),
+            (C::RebalanceStarted { group }, reason) => {
+                write!(f, "Group {} starts a rebalance", n.group(*group))?;
+                if let R::Rebalance(cause) = reason {
+                    match cause {
+                        RebalanceCause::Joined(c) => write!(f, " because {} joined", n.consumer(c))?,
+                        RebalanceCause::Left(c) => write!(f, " because {} left", n.consumer(c))?,
+                        RebalanceCause::SessionExpired(c) => {
+                            write!(f, " because {}'s session expired", n.consumer(c))?
+                        }
+                    }
+                }
+                write!(f, ": under the eager protocol every member gives up its partitions in its next poll, and nobody gets partitions until all have rejoined.")
+            }
+            (C::MemberRejoined { group, consumer }, _) => write!(
+                f,
+                "{} rejoined group {} in this poll and gave up its partitions for the rebalance.",
+                n.consumer(*consumer), n.group(*group)
+            ),
+            (C::MemberRemoved { group, consumer }, R::SessionExpired) => write!(
+                f,
+                "The coordinator heard nothing from the crashed instance of {} for session.timeout.ms and removed it from group {}.",
+                n.consumer(*consumer), n.group(*group)
+            ),
+            (C::MemberRemoved { group, consumer }, _) => write!(
+                f,
+                "{} left group {} at once.",
+                n.consumer(*consumer), n.group(*group)
+            ),
+            (C::GroupRebalanced { group, generation, assignment }, reason) => {
+                write!(f, "Group {} rebalanced (generation {})", n.group(*group), generation)?;
+                if let R::Rebalance(cause) = reason {
+                    match cause {
+                        RebalanceCause::Joined(c) => write!(f, " because {} joined", n.consumer(c))?,
+                        RebalanceCause::Left(c) => write!(f, " because {} left", n.consumer(c))?,
+                        RebalanceCause::SessionExpired(c) => {
+                            write!(f, " because {}'s session expired", n.consumer(c))?
+                        }
+                    }
+                }
+                if assignment.is_empty() {
+                    return write!(f, "; no members remain.");
+                }
+                write!(f, ":")?;
+                for (i, (c, parts)) in assignment.iter().enumerate() {
+                    write!(f, "{} {} gets ", if i == 0 { "" } else { ";" }, n.consumer(*c))?;
+                    if parts.is_empty() {
+                        write!(f, "nothing")?;
+                    }
+                    for (j, tp) in parts.iter().enumerate() {
+                        write!(f, "{}{}", if j == 0 { "" } else { ", " }, n.tp(*tp))?;
+                    }
+                }
+                write!(f, "; positions restart from the committed offsets.")
+            }
+            (C::PositionInitialised { consumer, tp, offset, source }, _) => match source {
+                PositionSource::Committed => write!(
+                    f,
+                    "{} starts {} at the group's committed offset {}.",
+                    n.consumer(*consumer), n.tp(*tp), offset
+                ),
+                PositionSource::ResetEarliest => write!(
+                    f,
+                    "The group has no committed offset for {}, so auto.offset.reset=earliest starts {} at the beginning, offset {}.",
+                    n.tp(*tp), n.consumer(*consumer), offset
+                ),
+                PositionSource::ResetLatest => write!(
+                    f,
+                    "The group has no committed offset for {}, so auto.offset.reset=latest starts {} at the end, offset {}, skipping the backlog.",
+                    n.tp(*tp), n.consumer(*consumer), offset
+                ),
+            },
+            (C::PositionMoved { consumer, tp, from, to }, R::SeekMoved) => write!(
+                f,
+                "{} moved its position on {} from {} to {} with seek(); the next record handed out is offset {}.",
+                n.consumer(*consumer), n.tp(*tp), OptOffset(*from), to, to
+            ),
+            (C::PositionMoved { consumer, tp, from, to }, R::BatchReturned) => write!(
+                f,
+                "poll() returned a batch, so {}'s position on {} jumped from {} to {}, past the batch's last record, before any of it was processed.",
+                n.consumer(*consumer), n.tp(*tp), OptOffset(*from), to
+            ),
+            (C::PositionMoved { consumer, tp, from, to }, _) => write!(
+                f,
+                "{}'s position on {} moved from {} to {}.",
+                n.consumer(*consumer), n.tp(*tp), OptOffset(*from), to
+            ),
+            (C::RecordsFetched { consumer, records }, _) => write!(
+                f,
+                "The iterator's buffer was empty, so {} fetched {} record(s) into it.",
+                n.consumer(*consumer), records
+            ),
+            (C::RecordDelivered { consumer, tp, offset, value }, R::IteratorYield) => write!(
+                f,
+                "The iterator yielded {} from {} offset {} to {}; its position became {} just before the record reached the loop.",
+                n.text(*value), n.tp(*tp), offset, n.consumer(*consumer), offset.0 + 1
+            ),
+            (C::RecordDelivered { consumer, tp, offset, value }, _) => write!(
+                f,
+                "{} received {} from {} offset {}.",
+                n.consumer(*consumer), n.text(*value), n.tp(*tp), offset
+            ),
+            (C::NoRecords { consumer }, R::WaitingForAssignment) => write!(
+                f,
+                "{} has no partitions assigned, so poll returned nothing.",
+                n.consumer(*consumer)
+            ),
+            (C::NoRecords { consumer }, _) => write!(
+                f,
+                "{} is caught up: there is nothing new to read, so poll returned nothing.",
+                n.consumer(*consumer)
+            ),
+            (C::RecordProcessed { consumer, value, offset, times, .. }, _) => {
+                write!(
+                    f,
+                    "{} processed {} (offset {}): the side effect was applied",
+                    n.consumer(*consumer), n.text(*value), offset
+                )?;
+                if *times == 1 {
+                    write!(f, ".")
+                } else {
+                    write!(f, " for the {} time in this group.", Ordinal(*times))
+                }
+            }
+            (C::ProcessingFailed { consumer, value, offset, .. }, _) => write!(
+                f,
+                "Processing {} (offset {}) raised an error in {}; nothing was applied, and the loop swallowed the error and moved on.",
+                n.text(*value), offset, n.consumer(*consumer)
+            ),
+            (C::OffsetCommitted { group, consumer, tp, from, to, cause }, _) => {
+                let c = n.consumer(*consumer);
+                match cause {
+                    CommitCause::AutoInPoll => write!(f, "The auto-commit interval had elapsed, so poll first committed {c}'s position")?,
+                    CommitCause::AutoOnClose => write!(f, "close() auto-committed {c}'s position")?,
+                    CommitCause::AutoBeforeRebalance => write!(f, "Before the rebalance, auto-commit stored {c}'s position")?,
+                    CommitCause::Positions => write!(f, "commit() without arguments stored {c}'s position")?,
+                    CommitCause::Explicit => write!(f, "{c} committed an explicit offset")?,
+                }
+                write!(
+                    f,
+                    ": group {}'s committed offset for {} went from {} to {} (the next offset to read).",
+                    n.group(*group), n.tp(*tp), OptOffset(*from), to
+                )
+            }
+            (C::NothingToCommit { consumer }, _) => write!(
+                f,
+                "{} has no assigned partition with a position, so there was nothing to commit.",
+                n.consumer(*consumer)
+            ),
+            (C::BufferDropped { consumer, tp, records }, _) => write!(
+                f,
+                "{} dropped {} record(s) of {} it had fetched but not processed, because the position moved.",
+                n.consumer(*consumer), records, n.tp(*tp)
+            ),
+            (C::ConsumerStateChanged { consumer, to: ConsumerState::Crashed, .. }, R::ConsumerCrashed { last, committed }) => {
+                write!(f, "{} crashed", n.consumer(*consumer))?;
+                match last {
+                    Some((tp, o)) => {
+                        write!(f, " after processing offset {o}")?;
+                        match committed {
+                            None => write!(f, "; the group has no committed offset yet"),
+                            Some(c) if c > o => write!(
+                                f,
+                                "; the group's committed offset for {} is {}, so nothing it processed will be delivered again",
+                                n.tp(tp), c
+                            ),
+                            Some(c) => write!(
+                                f,
+                                "; the group's committed offset for {} is {}, so records from {} on will be delivered again",
+                                n.tp(tp), c, c
+                            ),
+                        }
+                    }
+                    None => write!(f, " before processing anything; nothing was committed by it"),
+                }
+            }
+            (C::ConsumerStateChanged { consumer, to: ConsumerState::Closed, .. }, _) => write!(
+                f,
+                "{} closed cleanly.",
+                n.consumer(*consumer)
+            ),
+            (C::ConsumerStateChanged { consumer, .. }, _) => write!(
+                f,
+                "A new instance of {} started; it will join the group on its first poll and resume from the group's committed offsets.",
+                n.consumer(*consumer)
+            ),
+            (C::RecordInFlight { producer, tp, .. }, _) => write!(
+                f,
+                "{} put a record in flight for {}.",
+                n.producer(*producer), n.tp(*tp)
+            ),
+            (C::RecordAppended { tp, offset, .. }, _) => {
+                write!(f, "A record was appended to {} at offset {}.", n.tp(*tp), offset)
+            }
+            (C::RetryDeduplicated { tp, original_offset, .. }, _) => write!(
+                f,
+                "The broker recognised a retry for {} and answered with the original offset {}.",
+                n.tp(*tp), original_offset
+            ),
+            (C::Nothing, R::FlushNothing) => write!(f, "Nothing was in flight, so flush had nothing to wait for."),
+            (C::Nothing, _) => write!(f, "Nothing changed."),
+        }
+    }
+}
+
+struct OptOffset(Option<Offset>);
+
+impl fmt::Display for OptOffset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(o) => write!(f, "{o}"),
+            None => write!(f, "none"),
+        }
+    }
+}
+
+struct Ordinal(u32);
+
+impl fmt::Display for Ordinal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.0;
+        let suffix = match (n % 10, n % 100) {
+            (_, 11..=13) => "th",
+            (1, _) => "st",
+            (2, _) => "nd",
+            (3, _) => "rd",
+            _ => "th",
+        };
+        write!(f, "{n}{suffix}")
+    }
+}

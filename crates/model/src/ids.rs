@@ -1,0 +1,51 @@
+//! Small typed ids. Names (strings) live only at the edges: the scenario parser and the output.
+
+use std::fmt;
+
+/// Index of a producer or a consumer in the scenario's list of that kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ClientIdx(pub u16);
+
+/// Index of a topic in the scenario's `topics` list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TopicIdx(pub u16);
+
+/// Index of a consumer group (in order of first appearance among the consumers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct GroupIdx(pub u16);
+
+/// Index of an interned text (a record value or key) in the cluster's text table.
+/// A message's identity is its value text (ledger rule L1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MessageId(pub u32);
+
+/// A position in a partition's log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Offset(pub u64);
+
+/// A broker-assigned producer id (PID).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ProducerId(pub u64);
+
+/// A producer epoch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Epoch(pub u16);
+
+/// A topic and one of its partitions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TopicPartition {
+    pub topic: TopicIdx,
+    pub partition: u32,
+}
+
+impl TopicPartition {
+    pub fn new(topic: TopicIdx, partition: u32) -> Self {
+        Self { topic, partition }
+    }
+}
+
+impl fmt::Display for Offset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}

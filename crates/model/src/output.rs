@@ -1,0 +1,425 @@
+//! The output contract of `scenario-format.md`: steps, final state, ledger. Names come back here.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::action::{Action, Actor};
+use crate::cluster::Cluster;
+use crate::error::StepError;
+use crate::event::{Change, CommitCause, Event, PositionSource};
+use crate::ids::{Offset, TopicPartition};
+use crate::ledger::ledger_rows;
+use crate::names::Names;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Output {
+    pub steps: Vec<StepOutput>,
+    #[serde(rename = "final")]
+    pub final_state: FinalState,
+    pub ledger: Vec<LedgerOut>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepOutput {
+    pub index: usize,
+    pub actor: Option<String>,
+    pub op: String,
+    pub ok: bool,
+    pub error: Option<String>,
+    /// One sentence per event, for the learner.
+    pub events: Vec<String>,
+    /// The same events as structured data (an addition to the contract).
+    pub changes: Vec<Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FinalState {
+    pub partitions: Vec<PartitionOut>,
+    pub groups: Vec<GroupOut>,
+    pub producers: Vec<ProducerOut>,
+    pub consumers: Vec<ConsumerOut>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartitionOut {
+    pub topic: String,
+    pub partition: u32,
+    pub high_watermark: u64,
+    pub last_stable_offset: u64,
+    pub log: Vec<LogEntryOut>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogEntryOut {
+    pub offset: u64,
+    pub kind: String,
+    pub value: Option<String>,
+    pub producer_id: Option<u64>,
+    pub producer_epoch: Option<u16>,
+    pub sequence: Option<u32>,
+    pub transaction: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopicPartitionOffset {
+    pub topic: String,
+    pub partition: u32,
+    pub offset: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupOut {
+    pub group_id: String,
+    pub committed: Vec<TopicPartitionOffset>,
+    pub pending: Vec<TopicPartitionOffset>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProducerOut {
+    pub id: String,
+    pub producer_id: Option<u64>,
+    pub producer_epoch: Option<u16>,
+    pub transactional_id: Option<String>,
+    pub state: String,
+    pub transaction_state: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsumerOut {
+    pub id: String,
+    pub state: String,
+    pub positions: Vec<TopicPartitionOffset>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerOut {
+    pub value: String,
+    pub sent: u32,
+    pub appended: u32,
+    pub committed_copies: u32,
+    pub delivered: u32,
+    pub processed: u32,
+    pub by_group: Vec<GroupCountsOut>,
+    pub labels: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupCountsOut {
+    pub group_id: String,
+    pub delivered: u32,
+    pub processed: u32,
+}
+
+fn tpo(names: &Names<'_>, tp: TopicPartition, offset: Offset) -> TopicPartitionOffset {
+    TopicPartitionOffset {
+        topic: names.topic(tp.topic).to_owned(),
+        partition: tp.partition,
+        offset: offset.0,
+    }
+}
+
+/// The `actor` field of a step.
+pub fn actor_name(names: &Names<'_>, action: &Action) -> Option<String> {
+    match action.actor() {
+        Actor::Producer(p) => Some(names.producer(p).to_owned()),
+        Actor::Consumer(c) => Some(names.consumer(c).to_owned()),
+        Actor::Cluster => None,
+    }
+}
+
+/// One step of the output.
+pub fn step_output(
+    names: &Names<'_>,
+    index: usize,
+    action: &Action,
+    result: Result<(), StepError>,
+    events: &[Event],
+) -> StepOutput {
+    StepOutput {
+        index,
+        actor: actor_name(names, action),
+        op: action.op_name().to_owned(),
+        ok: result.is_ok(),
+        error: result.err().map(|e| e.name().to_owned()),
+        events: events
+            .iter()
+            .map(|e| e.sentence(names).to_string())
+            .collect(),
+        changes: events
+            .iter()
+            .map(|e| change_json(names, &e.change))
+            .collect(),
+    }
+}
+
+/// The final state of the cluster.
+pub fn final_state(cluster: &Cluster) -> FinalState {
+    let names = cluster.names();
+    let setup = cluster.setup();
+    let partitions = cluster
+        .partition_logs()
+        .map(|(tp, log)| PartitionOut {
+            topic: names.topic(tp.topic).to_owned(),
+            partition: tp.partition,
+            high_watermark: log.high_watermark.0,
+            last_stable_offset: log.last_stable_offset().0,
+            log: log
+                .entries
+                .iter()
+                .map(|e| LogEntryOut {
+                    offset: e.offset.0,
+                    kind: e.kind.name().to_owned(),
+                    value: Some(names.text(e.value).to_owned()),
+                    producer_id: e.batch.map(|b| b.producer_id.0),
+                    producer_epoch: e.batch.map(|b| b.epoch.0),
+                    sequence: e.batch.map(|b| b.sequence),
+                    transaction: e.txn.name().to_owned(),
+                })
+                .collect(),
+        })
+        .collect();
+    let groups = cluster
+        .groups()
+        .iter()
+        .enumerate()
+        .map(|(i, g)| GroupOut {
+            group_id: setup.groups[i].clone(),
+            committed: g
+                .committed
+                .iter()
+                .map(|(tp, o)| tpo(&names, *tp, *o))
+                .collect(),
+            pending: g
+                .pending
+                .iter()
+                .map(|(tp, o)| tpo(&names, *tp, *o))
+                .collect(),
+        })
+        .collect();
+    let producers = cluster
+        .producers()
+        .iter()
+        .enumerate()
+        .map(|(i, p)| ProducerOut {
+            id: setup.producers[i].id.clone(),
+            producer_id: p.producer_id.map(|(pid, _)| pid.0),
+            producer_epoch: p.producer_id.map(|(_, e)| e.0),
+            transactional_id: setup.producers[i].config.transactional_id.clone(),
+            state: p.state.name().to_owned(),
+            transaction_state: None,
+        })
+        .collect();
+    let consumers = cluster
+        .consumers()
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ConsumerOut {
+            id: setup.consumers[i].id.clone(),
+            state: c.state.name().to_owned(),
+            positions: c
+                .positions
+                .iter()
+                .map(|(tp, o)| tpo(&names, *tp, *o))
+                .collect(),
+        })
+        .collect();
+    FinalState {
+        partitions,
+        groups,
+        producers,
+        consumers,
+    }
+}
+
+/// The ledger of rule L1/L2.
+pub fn ledger_output(cluster: &Cluster) -> Vec<LedgerOut> {
+    let names = cluster.names();
+    ledger_rows(cluster)
+        .into_iter()
+        .map(|r| LedgerOut {
+            value: names.text(r.value).to_owned(),
+            sent: r.sent,
+            appended: r.appended,
+            committed_copies: r.committed_copies,
+            delivered: r.delivered,
+            processed: r.processed,
+            by_group: r
+                .by_group
+                .iter()
+                .map(|(g, c)| GroupCountsOut {
+                    group_id: names.group(*g).to_owned(),
+                    delivered: c.delivered,
+                    processed: c.processed,
+                })
+                .collect(),
+            labels: r.labels.iter().map(|l| l.name().to_owned()).collect(),
+        })
+        .collect()
+}
+
+fn opt(o: Option<Offset>) -> Value {
+    o.map_or(Value::Null, |o| json!(o.0))
+}
+
+/// A change as a JSON object with a `type` and names instead of ids.
+pub fn change_json(n: &Names<'_>, change: &Change) -> Value {
+    let tp = |tp: TopicPartition| json!({ "topic": n.topic(tp.topic), "partition": tp.partition });
+    match change {
+        Change::ProducerIdAssigned {
+            producer,
+            producer_id,
+            epoch,
+        } => json!({
+            "type": "producer_id_assigned", "producer": n.producer(*producer),
+            "producer_id": producer_id.0, "producer_epoch": epoch.0 }),
+        Change::RecordInFlight {
+            producer,
+            tp: t,
+            value,
+            sequence,
+        } => json!({
+            "type": "record_in_flight", "producer": n.producer(*producer), "partition": tp(*t),
+            "value": n.text(*value), "sequence": sequence }),
+        Change::RecordAppended {
+            producer,
+            tp: t,
+            offset,
+            value,
+        } => json!({
+            "type": "record_appended", "producer": n.producer(*producer), "partition": tp(*t),
+            "offset": offset.0, "value": n.text(*value) }),
+        Change::RetryDeduplicated {
+            producer,
+            tp: t,
+            original_offset,
+        } => json!({
+            "type": "retry_deduplicated", "producer": n.producer(*producer), "partition": tp(*t),
+            "original_offset": original_offset.0 }),
+        Change::SendFailed {
+            producer,
+            tp: t,
+            value,
+        } => json!({
+            "type": "send_failed", "producer": n.producer(*producer), "partition": tp(*t),
+            "value": n.text(*value) }),
+        Change::ProduceRejected {
+            producer,
+            tp: t,
+            value,
+        } => json!({
+            "type": "produce_rejected", "producer": n.producer(*producer), "partition": tp(*t),
+            "value": n.text(*value) }),
+        Change::FaultArmed { producer } => json!({
+            "type": "fault_armed", "producer": n.producer(*producer), "fault": "lose_next_ack" }),
+        Change::InFlightDropped { producer, records } => json!({
+            "type": "in_flight_dropped", "producer": n.producer(*producer), "records": records }),
+        Change::ProducerStateChanged { producer, from, to } => json!({
+            "type": "producer_state", "producer": n.producer(*producer),
+            "from": from.name(), "to": to.name() }),
+        Change::ClockAdvanced { from_ms, to_ms } => json!({
+            "type": "clock_advanced", "from_ms": from_ms, "to_ms": to_ms }),
+        Change::MemberJoined { group, consumer } => json!({
+            "type": "member_joined", "group_id": n.group(*group), "consumer": n.consumer(*consumer) }),
+        Change::MemberWaiting {
+            group,
+            consumer,
+            holder,
+            expires_at_ms,
+        } => json!({
+            "type": "member_waiting", "group_id": n.group(*group), "consumer": n.consumer(*consumer),
+            "waiting_for": n.consumer(*holder), "session_expires_at_ms": expires_at_ms }),
+        Change::RebalanceStarted { group } => json!({
+            "type": "rebalance_started", "group_id": n.group(*group) }),
+        Change::MemberRejoined { group, consumer } => json!({
+            "type": "member_rejoined", "group_id": n.group(*group), "consumer": n.consumer(*consumer) }),
+        Change::MemberRemoved { group, consumer } => json!({
+            "type": "member_removed", "group_id": n.group(*group), "consumer": n.consumer(*consumer) }),
+        Change::GroupRebalanced {
+            group,
+            generation,
+            assignment,
+        } => json!({
+            "type": "group_rebalanced", "group_id": n.group(*group), "generation": generation,
+            "assignment": assignment.iter().map(|(c, parts)| json!({
+                "consumer": n.consumer(*c),
+                "partitions": parts.iter().map(|p| tp(*p)).collect::<Vec<_>>() })).collect::<Vec<_>>() }),
+        Change::PositionInitialised {
+            consumer,
+            tp: t,
+            offset,
+            source,
+        } => json!({
+            "type": "position_initialised", "consumer": n.consumer(*consumer), "partition": tp(*t),
+            "offset": offset.0, "source": match source {
+                PositionSource::Committed => "committed",
+                PositionSource::ResetEarliest => "earliest",
+                PositionSource::ResetLatest => "latest",
+            } }),
+        Change::PositionMoved {
+            consumer,
+            tp: t,
+            from,
+            to,
+        } => json!({
+            "type": "position_moved", "consumer": n.consumer(*consumer), "partition": tp(*t),
+            "from": opt(*from), "to": to.0 }),
+        Change::RecordsFetched { consumer, records } => json!({
+            "type": "records_fetched", "consumer": n.consumer(*consumer), "records": records }),
+        Change::RecordDelivered {
+            consumer,
+            tp: t,
+            offset,
+            value,
+        } => json!({
+            "type": "record_delivered", "consumer": n.consumer(*consumer), "partition": tp(*t),
+            "offset": offset.0, "value": n.text(*value) }),
+        Change::NoRecords { consumer } => json!({
+            "type": "no_records", "consumer": n.consumer(*consumer) }),
+        Change::RecordProcessed {
+            consumer,
+            tp: t,
+            offset,
+            value,
+            times,
+        } => json!({
+            "type": "record_processed", "consumer": n.consumer(*consumer), "partition": tp(*t),
+            "offset": offset.0, "value": n.text(*value), "times_in_group": times }),
+        Change::ProcessingFailed {
+            consumer,
+            tp: t,
+            offset,
+            value,
+        } => json!({
+            "type": "processing_failed", "consumer": n.consumer(*consumer), "partition": tp(*t),
+            "offset": offset.0, "value": n.text(*value) }),
+        Change::OffsetCommitted {
+            group,
+            consumer,
+            tp: t,
+            from,
+            to,
+            cause,
+        } => json!({
+            "type": "offset_committed", "group_id": n.group(*group), "consumer": n.consumer(*consumer),
+            "partition": tp(*t), "from": opt(*from), "to": to.0, "cause": match cause {
+                CommitCause::AutoInPoll => "auto_commit_in_poll",
+                CommitCause::AutoOnClose => "auto_commit_on_close",
+                CommitCause::AutoBeforeRebalance => "auto_commit_before_rebalance",
+                CommitCause::Positions => "commit_positions",
+                CommitCause::Explicit => "commit_offsets",
+            } }),
+        Change::NothingToCommit { consumer } => json!({
+            "type": "nothing_to_commit", "consumer": n.consumer(*consumer) }),
+        Change::BufferDropped {
+            consumer,
+            tp: t,
+            records,
+        } => json!({
+            "type": "buffer_dropped", "consumer": n.consumer(*consumer), "partition": tp(*t),
+            "records": records }),
+        Change::ConsumerStateChanged { consumer, from, to } => json!({
+            "type": "consumer_state", "consumer": n.consumer(*consumer),
+            "from": from.name(), "to": to.name() }),
+        Change::Nothing => json!({ "type": "nothing" }),
+    }
+}

@@ -1,0 +1,192 @@
+//! The recorded actions of a run with a cursor: back, forward, jump, fork.
+//! Jumps restore the nearest checkpoint (one every `CHECKPOINT_EVERY` steps) and replay from there.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::action::Action;
+use crate::cluster::Cluster;
+use crate::error::StepError;
+use crate::event::Change;
+use crate::event::Event;
+use crate::names::Names;
+use crate::output::{step_output, StepOutput};
+use crate::scenario::{scenario_to_json, Scenario};
+
+/// The result of one recorded step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepResult {
+    pub action: Action,
+    pub result: Result<(), StepError>,
+    pub events: Vec<Event>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Timeline {
+    steps: Vec<StepResult>,
+    /// `checkpoints[k]` is the state after `k * CHECKPOINT_EVERY` steps; `checkpoints[0]` is the start.
+    checkpoints: Vec<Cluster>,
+    /// Number of steps applied to `state` (0 = the start, `len()` = the end).
+    cursor: usize,
+    state: Cluster,
+    /// The text table after the last recorded step. Texts are only ever added, so it names every step,
+    /// also those after the cursor.
+    texts: Arc<Vec<String>>,
+    scratch: Vec<Event>,
+}
+
+impl Timeline {
+    pub const CHECKPOINT_EVERY: usize = 32;
+
+    pub fn new(initial: Cluster) -> Self {
+        Self {
+            steps: Vec::new(),
+            checkpoints: vec![initial.clone()],
+            cursor: 0,
+            texts: Arc::clone(initial.texts()),
+            state: initial,
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Record every step of a scenario; the cursor ends at the last step.
+    pub fn from_scenario(scenario: &Scenario) -> Self {
+        let mut t = Self::new(Cluster::from_scenario(scenario));
+        for a in &scenario.steps {
+            t.apply(a.clone());
+        }
+        t
+    }
+
+    pub fn len(&self) -> usize {
+        self.steps.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    /// How many steps have been applied to the state at the cursor.
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    /// The state after `cursor()` steps.
+    pub fn state(&self) -> &Cluster {
+        &self.state
+    }
+
+    pub fn steps(&self) -> &[StepResult] {
+        &self.steps
+    }
+
+    pub fn step(&self, index: usize) -> Option<&StepResult> {
+        self.steps.get(index)
+    }
+
+    /// Names that cover every recorded step (the state at the cursor may not know later steps' values).
+    pub fn names(&self) -> Names<'_> {
+        Names {
+            setup: self.state.setup(),
+            texts: &self.texts,
+        }
+    }
+
+    /// A recorded step in the output contract's shape (sentences rendered now).
+    pub fn step_output(&self, index: usize) -> Option<StepOutput> {
+        let s = self.steps.get(index)?;
+        Some(step_output(
+            &self.names(),
+            index,
+            &s.action,
+            s.result,
+            &s.events,
+        ))
+    }
+
+    /// The recorded steps as a scenario file (export, shared links). A generated order
+    /// (`ProducerSendNextOrder`) is written as a `send` of the value it generated.
+    pub fn to_scenario_json(&self) -> Value {
+        let actions: Vec<Action> = self
+            .steps
+            .iter()
+            .map(|s| match s.action {
+                Action::ProducerSendNextOrder { producer, topic } => s
+                    .events
+                    .iter()
+                    .find_map(|e| match e.change {
+                        Change::RecordInFlight { value, .. } => Some(Action::ProducerSend {
+                            producer,
+                            topic,
+                            partition: None,
+                            key: None,
+                            value,
+                        }),
+                        _ => None,
+                    })
+                    .unwrap_or_else(|| s.action.clone()),
+                _ => s.action.clone(),
+            })
+            .collect();
+        scenario_to_json(self.state.setup(), &self.texts, &actions)
+    }
+
+    /// Apply an action at the cursor. If the cursor is not at the end, the later steps are discarded
+    /// first (a fork).
+    pub fn apply(&mut self, action: Action) -> &StepResult {
+        if self.cursor < self.steps.len() {
+            self.steps.truncate(self.cursor);
+            self.checkpoints
+                .truncate(self.cursor / Self::CHECKPOINT_EVERY + 1);
+        }
+        let mut events = Vec::new();
+        let result = self.state.apply(&action, &mut events);
+        self.steps.push(StepResult {
+            action,
+            result,
+            events,
+        });
+        self.cursor += 1;
+        self.texts = Arc::clone(self.state.texts());
+        if self.cursor.is_multiple_of(Self::CHECKPOINT_EVERY) {
+            self.checkpoints.push(self.state.clone());
+        }
+        &self.steps[self.cursor - 1]
+    }
+
+    pub fn forward(&mut self) -> bool {
+        if self.cursor >= self.steps.len() {
+            return false;
+        }
+        self.scratch.clear();
+        let _ = self
+            .state
+            .apply(&self.steps[self.cursor].action, &mut self.scratch);
+        self.cursor += 1;
+        true
+    }
+
+    pub fn back(&mut self) -> bool {
+        if self.cursor == 0 {
+            return false;
+        }
+        self.jump(self.cursor - 1);
+        true
+    }
+
+    /// Move the cursor to `to` steps applied (clamped to the length).
+    pub fn jump(&mut self, to: usize) {
+        let to = to.min(self.steps.len());
+        let k = (to / Self::CHECKPOINT_EVERY).min(self.checkpoints.len() - 1);
+        let from = k * Self::CHECKPOINT_EVERY;
+        // Going forward within the same checkpoint span needs no restore.
+        if !(self.cursor <= to && self.cursor >= from) {
+            self.state.clone_from(&self.checkpoints[k]);
+            self.cursor = from;
+        }
+        while self.cursor < to {
+            self.forward();
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! The explorer's menu of actions.
+
+use kafka_model::action::Action;
+use kafka_model::ids::{ClientIdx, TopicIdx};
+use kafka_model::{enabled_actions, parse_scenario, Cluster};
+use pretty_assertions::assert_eq;
+
+fn cluster() -> Cluster {
+    Cluster::from_scenario(
+        &parse_scenario(
+            r#"{"topics": [{"name": "orders"}],
+                "producers": [{"id": "producer"}],
+                "consumers": [{"id": "worker", "subscribe": ["orders"], "config": {"group.id": "g", "auto.offset.reset": "earliest"}}],
+                "steps": []}"#,
+        )
+        .unwrap(),
+    )
+}
+
+const P: ClientIdx = ClientIdx(0);
+const W: ClientIdx = ClientIdx(0);
+
+#[test]
+fn initial_menu_offers_send_poll_faults_and_the_interesting_clock_steps() {
+    let c = cluster();
+    assert_eq!(
+        enabled_actions(&c),
+        vec![
+            Action::ProducerSendNextOrder {
+                producer: P,
+                topic: TopicIdx(0)
+            },
+            Action::ProducerLoseNextAck { producer: P },
+            Action::ProducerCrash { producer: P },
+            Action::ConsumerPoll { consumer: W },
+            Action::ConsumerCrash { consumer: W },
+            Action::ConsumerClose { consumer: W },
+            Action::ClockAdvance { ms: 5_000 },
+            Action::ClockAdvance { ms: 10_000 },
+        ]
+    );
+}
+
+#[test]
+fn menu_follows_the_state() {
+    let mut c = cluster();
+    let mut out = Vec::new();
+    for a in [
+        Action::ProducerSendNextOrder {
+            producer: P,
+            topic: TopicIdx(0),
+        },
+        Action::ProducerFlush { producer: P },
+        Action::ConsumerPoll { consumer: W },
+        Action::ProducerCrash { producer: P },
+    ] {
+        c.apply(&a, &mut out).unwrap();
+    }
+    let menu = enabled_actions(&c);
+    assert!(menu.contains(&Action::ProducerRestart { producer: P }));
+    assert!(!menu.contains(&Action::ProducerFlush { producer: P }));
+    assert!(menu.contains(&Action::ConsumerProcess {
+        consumer: W,
+        fail: false
+    }));
+    assert!(menu.contains(&Action::ConsumerProcess {
+        consumer: W,
+        fail: true
+    }));
+    assert!(menu.contains(&Action::ConsumerCommit {
+        consumer: W,
+        offsets: None
+    }));
+    assert_eq!(
+        c.text(kafka_model::ids::MessageId(0)),
+        "{\"order_id\": 0, \"item\": \"widget\"}"
+    );
+    c.apply(&Action::ConsumerCrash { consumer: W }, &mut out)
+        .unwrap();
+    let menu = enabled_actions(&c);
+    assert!(menu.contains(&Action::ConsumerRestart { consumer: W }));
+    assert!(!menu.contains(&Action::ConsumerPoll { consumer: W }));
+}

@@ -1,0 +1,97 @@
+//! Golden scenarios: `tests/golden/NAME.json` runs to exactly `tests/golden/NAME.expected.json`.
+//! Regenerate with `UPDATE_GOLDEN=1 cargo test -p kafka-model --test golden`, then read the diff.
+
+use std::fs;
+use std::path::PathBuf;
+
+use pretty_assertions::assert_eq;
+use serde_json::Value;
+
+fn golden_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
+}
+
+fn inputs() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = fs::read_dir(golden_dir())
+        .expect("golden dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "json")
+                && !p.to_string_lossy().ends_with(".expected.json")
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn golden_scenarios_match_their_expected_output() {
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let files = inputs();
+    assert!(files.len() >= 7, "golden scenarios missing");
+    for input in files {
+        let text = fs::read_to_string(&input).expect("read input");
+        let output =
+            kafka_model::run_json(&text).unwrap_or_else(|e| panic!("{}: {e}", input.display()));
+        let actual = serde_json::to_value(&output).expect("serialise");
+        let expected_path = input.with_extension("expected.json");
+        if update {
+            fs::write(&expected_path, kafka_model::to_pretty_json(&output) + "\n").expect("write");
+            continue;
+        }
+        let expected: Value = serde_json::from_str(
+            &fs::read_to_string(&expected_path)
+                .unwrap_or_else(|_| panic!("missing {}", expected_path.display())),
+        )
+        .expect("expected output is JSON");
+        assert_eq!(actual, expected, "{}", input.display());
+    }
+}
+
+fn labels(name: &str) -> Vec<(String, Vec<String>)> {
+    let text = fs::read_to_string(golden_dir().join(name)).expect("read");
+    kafka_model::run_json(&text)
+        .expect("valid")
+        .ledger
+        .into_iter()
+        .map(|l| (l.value, l.labels))
+        .collect()
+}
+
+fn order(i: u32) -> String {
+    format!("{{\"order_id\": {i}, \"item\": \"widget\"}}")
+}
+
+/// The behaviour each golden file must show, independent of the recorded output.
+#[test]
+fn golden_scenarios_show_the_lessons() {
+    let a = labels("a-producer-sends-orders.json");
+    assert_eq!(a.len(), 10);
+    assert!(a
+        .iter()
+        .all(|(_, l)| l == &vec!["exactly-once".to_string()]));
+
+    let b = labels("b-auto-commit-crash-replays.json");
+    for (i, (v, l)) in b.iter().enumerate() {
+        assert_eq!(v, &order(i as u32));
+        let want = if (5..=7).contains(&i) {
+            "processed-twice"
+        } else {
+            "exactly-once"
+        };
+        assert_eq!(l, &vec![want.to_string()], "order {i}");
+    }
+
+    let c = labels("c-manual-commit-loses-order-5.json");
+    for (i, (_, l)) in c.iter().enumerate() {
+        let want = if i == 5 { "lost" } else { "exactly-once" };
+        assert_eq!(l, &vec![want.to_string()], "order {i}");
+    }
+
+    let d = labels("d-fixed-loop-no-loss.json");
+    assert!(
+        d.iter()
+            .all(|(_, l)| l == &vec!["exactly-once".to_string()]),
+        "{d:?}"
+    );
+}

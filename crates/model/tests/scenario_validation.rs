@@ -1,0 +1,204 @@
+//! Invalid scenarios are rejected with an error that names the field (and the step index).
+
+use pretty_assertions::assert_eq;
+use serde_json::{json, Value};
+
+fn base(steps: Value) -> Value {
+    json!({
+        "topics": [{ "name": "orders", "partitions": 2 }],
+        "producers": [{ "id": "producer" }],
+        "consumers": [{ "id": "worker", "subscribe": ["orders"], "config": { "group.id": "g" } }],
+        "steps": steps
+    })
+}
+
+fn err(v: &Value) -> String {
+    kafka_model::run_json(&v.to_string())
+        .expect_err("must be rejected")
+        .to_string()
+}
+
+#[test]
+fn unknown_op_names_the_step_and_the_field() {
+    let e = err(&base(
+        json!([{ "actor": "worker", "op": "poll" }, { "actor": "worker", "op": "pol" }]),
+    ));
+    assert!(
+        e.starts_with("step 1: field \"op\": unknown op \"pol\" (expected one of: send, flush,"),
+        "{e}"
+    );
+}
+
+#[test]
+fn rejections_name_their_field() {
+    let cases: Vec<(Value, &str)> = vec![
+        (
+            base(json!([{ "actor": "nobody", "op": "poll" }])),
+            "step 0: field \"actor\": unknown client \"nobody\"",
+        ),
+        (
+            base(json!([{ "actor": "worker", "op": "send" }])),
+            "step 0: field \"op\": \"worker\" is a consumer",
+        ),
+        (
+            base(json!([{ "op": "advance", "ms": -5 }])),
+            "step 0: field \"ms\": expected a non-negative integer",
+        ),
+        (
+            base(json!([{ "op": "advance", "ms": "5" }])),
+            "step 0: field \"ms\"",
+        ),
+        (
+            base(json!([{ "actor": "producer", "op": "send", "topic": "nope", "value": "x" }])),
+            "step 0: field \"topic\": unknown topic \"nope\"",
+        ),
+        (
+            base(
+                json!([{ "actor": "producer", "op": "send", "topic": "orders", "partition": 2, "value": "x" }]),
+            ),
+            "step 0: field \"partition\"",
+        ),
+        (
+            base(json!([{ "actor": "producer", "op": "send", "topic": "orders", "value": 5 }])),
+            "step 0: field \"value\": expected a string",
+        ),
+        (
+            base(json!([{ "actor": "worker", "op": "poll", "extra": 1 }])),
+            "step 0: field \"extra\": not allowed for op \"poll\"",
+        ),
+        (
+            base(json!([{ "actor": "worker", "op": "process", "fail": "yes" }])),
+            "step 0: field \"fail\": expected a boolean",
+        ),
+        (
+            base(json!([{ "actor": "worker", "op": "seek", "topic": "orders", "partition": 0 }])),
+            "step 0: field \"offset\": required",
+        ),
+        (
+            base(
+                json!([{ "actor": "worker", "op": "commit", "offsets": [{ "topic": "orders", "partition": 9, "offset": 1 }] }]),
+            ),
+            "step 0: field \"offsets[0].partition\"",
+        ),
+        (
+            base(json!([{ "op": "crash_broker", "broker": 3 }])),
+            "step 0: field \"broker\"",
+        ),
+        (
+            base(json!([{ "actor": "producer", "op": "advance", "ms": 1 }])),
+            "step 0: field \"actor\"",
+        ),
+        (base(json!([5])), "step 0: expected an object"),
+        (base(json!({})), "steps: expected an array"),
+        (
+            json!({ "topics": [{ "name": "orders", "partitions": 0 }], "steps": [] }),
+            "topics[0].partitions: expected a positive integer",
+        ),
+        (
+            json!({ "topics": [{ "name": "orders", "partitions": -1 }], "steps": [] }),
+            "topics[0].partitions",
+        ),
+        (
+            json!({ "topics": [{ "name": "orders", "size": 1 }], "steps": [] }),
+            "topics[0].\"size\": unknown field",
+        ),
+        (
+            json!({ "steps": [], "colour": "red" }),
+            "scenario.\"colour\": unknown field",
+        ),
+        (
+            json!({ "flavor": "go", "steps": [] }),
+            "flavor: unknown flavor \"go\"",
+        ),
+        (
+            json!({ "seed": -1, "steps": [] }),
+            "seed: expected a non-negative integer",
+        ),
+        (json!({ "topics": [] }), "steps: required"),
+        (
+            json!({ "producers": [{ "id": "p", "config": { "acks": "2" } }], "steps": [] }),
+            "producers[0].config.\"acks\"",
+        ),
+        (
+            json!({ "producers": [{ "id": "p", "config": { "enable.idempotency": true } }], "steps": [] }),
+            "producers[0].config.\"enable.idempotency\": unknown configuration key",
+        ),
+        (
+            json!({ "topics": [{"name": "t"}], "consumers": [{ "id": "c", "subscribe": ["t"], "config": { "enable.auto.commit": "maybe", "group.id": "g" } }], "steps": [] }),
+            "consumers[0].config.\"enable.auto.commit\": expected a boolean",
+        ),
+        (
+            json!({ "topics": [{"name": "t"}], "consumers": [{ "id": "c", "subscribe": ["t"], "config": {} }], "steps": [] }),
+            "consumers[0].config.\"group.id\": required",
+        ),
+        (
+            json!({ "topics": [{"name": "t"}], "consumers": [{ "id": "c", "subscribe": ["u"], "config": {"group.id": "g"} }], "steps": [] }),
+            "consumers[0].subscribe[0]: unknown topic \"u\"",
+        ),
+        (
+            json!({ "producers": [{ "id": "x" }, { "id": "x" }], "steps": [] }),
+            "producers[1].id: \"x\" is already used by producers[0]",
+        ),
+        (json!([1, 2]), "scenario: expected an object"),
+    ];
+    for (input, want) in cases {
+        let e = err(&input);
+        assert!(
+            e.starts_with(want),
+            "\n got: {e}\nwant: {want}…\n  in: {input}"
+        );
+    }
+}
+
+#[test]
+fn malformed_json_reports_line_and_column() {
+    let e = kafka_model::run_json("{\n  \"steps\": [\n    {\"op\": \"advance\" \"ms\": 1}\n  ]\n}")
+        .expect_err("malformed");
+    assert!(
+        e.to_string()
+            .starts_with("malformed JSON at line 3, column"),
+        "{e}"
+    );
+}
+
+#[test]
+fn config_values_may_be_strings_or_json_values() {
+    let a = json!({ "topics": [{"name": "t"}],
+        "producers": [{ "id": "p", "config": { "acks": "1", "enable.idempotence": "false", "retries": "3", "linger.ms": 5 } }],
+        "consumers": [{ "id": "c", "subscribe": ["t"], "config": { "group.id": "g", "enable.auto.commit": "false", "max.poll.records": "1", "session.timeout.ms": 45000 } }],
+        "steps": [] });
+    let b = json!({ "topics": [{"name": "t"}],
+        "producers": [{ "id": "p", "config": { "acks": 1, "enable.idempotence": false, "retries": 3 } }],
+        "consumers": [{ "id": "c", "subscribe": ["t"], "config": { "group.id": "g", "enable.auto.commit": false, "max.poll.records": 1, "session.timeout.ms": "45000" } }],
+        "steps": [] });
+    let pa = kafka_model::parse_scenario(&a.to_string()).unwrap();
+    let pb = kafka_model::parse_scenario(&b.to_string()).unwrap();
+    assert_eq!(pa.setup.producers[0].config, pb.setup.producers[0].config);
+    assert_eq!(pa.setup.consumers[0].config, pb.setup.consumers[0].config);
+}
+
+#[test]
+fn failed_steps_are_recorded_and_the_run_goes_on() {
+    let v = base(json!([
+        { "actor": "worker", "op": "process" },
+        { "actor": "worker", "op": "seek", "topic": "orders", "partition": 0, "offset": 0 },
+        { "op": "crash_broker", "broker": 0 },
+        { "actor": "producer", "op": "init_transactions" },
+        { "actor": "worker", "op": "restart" },
+        { "actor": "worker", "op": "poll" }
+    ]));
+    let o = kafka_model::run_json(&v.to_string()).unwrap();
+    let errors: Vec<(bool, Option<String>)> =
+        o.steps.iter().map(|s| (s.ok, s.error.clone())).collect();
+    assert_eq!(
+        errors,
+        vec![
+            (false, Some("IllegalState".into())),
+            (false, Some("IllegalState".into())),
+            (false, Some("NotModelled".into())),
+            (false, Some("NotModelled".into())),
+            (false, Some("IllegalState".into())),
+            (true, None),
+        ]
+    );
+}
