@@ -21,16 +21,31 @@ pub fn App() -> Html {
             html! { <NotFound path={path.clone()} problem={problem.clone()} /> }
         }
     };
+    let embedded = use_memo((), |_| is_embedded());
     html! {
-        <>
+        <div class={classes!("app", embedded.then_some("embed"))}>
             <a class="skip-link" href="#main" onclick={Callback::from(skip_to_main)}>{"Skip to content"}</a>
             <SiteHeader route={route.clone()} />
             <main id="main" tabindex="-1">{page}</main>
             <footer class="site-footer">
                 <p>{"Kafka Delivery Lab — a model of Apache Kafka's delivery guarantees. Works offline once loaded."}</p>
             </footer>
-        </>
+        </div>
     }
+}
+
+/// `?embed=1` (before or inside the hash) shows just the lesson, for course pages that frame it.
+fn is_embedded() -> bool {
+    let location = gloo::utils::window().location();
+    let search = location.search().unwrap_or_default();
+    let hash = location.hash().unwrap_or_default();
+    let hash_query = hash
+        .split_once('?')
+        .map(|(_, query)| query)
+        .unwrap_or_default();
+    [search.trim_start_matches('?'), hash_query]
+        .iter()
+        .any(|query| query.split('&').any(|pair| pair == "embed=1"))
 }
 
 fn page_title(route: &Route) -> String {

@@ -1,12 +1,16 @@
 //! Kafka Delivery Lab: the course's single-page app.
 
+pub mod action_label;
 pub mod app;
 pub mod catalog;
 pub mod components;
 pub mod error_panel;
 pub mod hooks;
 pub mod pages;
+pub mod playback;
 pub mod route;
+pub mod stage;
+pub mod storage;
 
 /// Mounts the app into `#app`, replacing the loading message.
 pub fn start() {

@@ -1,5 +1,25 @@
+pub mod action_palette;
+mod consumer_card;
+mod database_table;
+mod event_log;
+mod ledger_table;
 mod lesson_card;
+mod partition_log;
+mod player;
+mod producer_card;
 mod site_header;
+mod theme_toggle;
+mod timeline_bar;
 
+pub use action_palette::ActionPalette;
+pub use consumer_card::ConsumerCard;
+pub use database_table::DatabaseTable;
+pub use event_log::EventLog;
+pub use ledger_table::LedgerTable;
 pub use lesson_card::LessonCard;
+pub use partition_log::PartitionLog;
+pub use player::Player;
+pub use producer_card::ProducerCard;
 pub use site_header::SiteHeader;
+pub use theme_toggle::ThemeToggle;
+pub use timeline_bar::TimelineBar;

@@ -1,5 +1,6 @@
 use yew::prelude::*;
 
+use crate::components::ThemeToggle;
 use crate::route::Route;
 
 #[derive(Properties, PartialEq)]
@@ -25,6 +26,7 @@ pub fn SiteHeader(props: &SiteHeaderProps) -> Html {
                    aria-current={current(props.route == Route::Sandbox)}>
                     {"Sandbox"}
                 </a>
+                <ThemeToggle />
             </nav>
         </header>
     }

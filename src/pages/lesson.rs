@@ -1,8 +1,12 @@
+use std::rc::Rc;
+
+use kafka_model::{parse_scenario, Timeline};
 use yew::prelude::*;
 
 use crate::catalog;
+use crate::components::Player;
 use crate::pages::NotFound;
-use crate::route::Route;
+use crate::route::{self, Route};
 
 #[derive(Properties, PartialEq)]
 pub struct LessonProps {
@@ -12,32 +16,46 @@ pub struct LessonProps {
 
 #[function_component]
 pub fn Lesson(props: &LessonProps) -> Html {
+    let id = props.id.clone();
+    let timeline = use_memo(id.clone(), |id| {
+        catalog::find(id)
+            .and_then(|lesson| lesson.scenario)
+            .map(|json| {
+                parse_scenario(json).map(|scenario| Rc::new(Timeline::from_scenario(&scenario)))
+            })
+    });
     let Some(lesson) = catalog::find(&props.id) else {
         return html! {
             <NotFound path={format!("/lesson/{}", props.id)}
                       problem={format!("There is no lesson called \"{}\".", props.id)} />
         };
     };
-    let link = |step: u32| {
-        Route::Lesson {
-            id: lesson.id.to_string(),
-            step,
-        }
-        .to_hash()
+    let on_cursor = Callback::from(move |step: usize| {
+        route::replace(&Route::Lesson {
+            id: id.to_string(),
+            step: step as u32,
+        });
+    });
+    let body = match &*timeline {
+        Some(Ok(timeline)) => html! {
+            <Player timeline={timeline.clone()} start_at={props.step as usize} {on_cursor} />
+        },
+        Some(Err(error)) => html! {
+            <p class="notice error" role="alert">{format!("This lesson's scenario is invalid: {error}")}</p>
+        },
+        None => html! {
+            <>
+                <p class="step-indicator">{format!("Step {}", props.step)}</p>
+                <p class="notice">{"This lesson is being written. Its steps will appear here."}</p>
+            </>
+        },
     };
     html! {
         <article class="lesson" aria-labelledby="lesson-title">
             <p class="breadcrumb"><a href={Route::Home.to_hash()}>{"Course"}</a>{" / "}{lesson.title}</p>
             <h1 id="lesson-title">{lesson.title}</h1>
             <p class="lead">{lesson.summary}</p>
-            <p class="step-indicator" aria-live="polite">{format!("Step {}", props.step)}</p>
-            <p class="notice">{"This lesson is being written. Its steps will appear here."}</p>
-            <nav class="step-nav" aria-label="Steps">
-                if props.step > 0 {
-                    <a class="button" href={link(props.step - 1)}>{"← Previous step"}</a>
-                }
-                <a class="button" href={link(props.step + 1)}>{"Next step →"}</a>
-            </nav>
+            {body}
         </article>
     }
 }

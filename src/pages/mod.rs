@@ -6,4 +6,4 @@ mod sandbox;
 pub use home::Home;
 pub use lesson::Lesson;
 pub use not_found::NotFound;
-pub use sandbox::Sandbox;
+pub use sandbox::{Sandbox, STARTER};

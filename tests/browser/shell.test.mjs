@@ -51,10 +51,10 @@ describe('the site at the root', () => {
 
   test('a deep link opens the lesson and step it names', async () => {
     const { context, page, problems } = await openPage(browser);
-    await page.goto(`${site.url}#/lesson/manual-commit/step/3`);
-    await page.getByRole('heading', { level: 1, name: /lost order 5/ }).waitFor();
+    await page.goto(`${site.url}#/lesson/durability/step/3`);
+    await page.getByRole('heading', { level: 1, name: /Durability/ }).waitFor();
     assert.equal(await page.locator('.step-indicator').innerText(), 'Step 3');
-    assert.match(await page.title(), /lost order 5 · Kafka Delivery Lab/);
+    assert.match(await page.title(), /Durability: acks, replicas and the ISR · Kafka Delivery Lab/);
     await screenshot(page, 'lesson');
     assert.deepEqual(problems, []);
     await context.close();
@@ -66,12 +66,17 @@ describe('the site at the root', () => {
     await page.getByRole('link', { name: /Offsets/ }).click();
     await page.getByRole('heading', { level: 1, name: /Offsets/ }).waitFor();
     assert.match(page.url(), /#\/lesson\/offsets\/step\/0$/);
-    await page.getByRole('link', { name: /Next step/ }).click();
-    await page.locator('.step-indicator', { hasText: 'Step 1' }).waitFor();
-    await page.goBack();
-    await page.locator('.step-indicator', { hasText: 'Step 0' }).waitFor();
     await page.goBack();
     await page.getByRole('heading', { level: 1, name: /Delivery guarantees/ }).waitFor();
+    await page.getByRole('link', { name: /lost order 5/ }).click();
+    await page.getByRole('button', { name: 'Step forward' }).click();
+    await page.getByRole('button', { name: 'Step forward' }).click();
+    await page.locator('.now-step', { hasText: 'Step 2' }).waitFor();
+    // Stepping keeps the address current without filling the history: back leaves the lesson.
+    await page.goBack();
+    await page.getByRole('heading', { level: 1, name: /Delivery guarantees/ }).waitFor();
+    await page.goForward();
+    await page.getByRole('heading', { level: 1, name: /lost order 5/ }).waitFor();
     await page.getByRole('link', { name: 'Sandbox' }).click();
     await page.getByRole('heading', { level: 1, name: 'Sandbox' }).waitFor();
     await screenshot(page, 'sandbox');
@@ -106,6 +111,57 @@ describe('the site at the root', () => {
       problems.some((problem) => problem.includes('panics on purpose')),
       'the panic is also reported on the console',
     );
+    await context.close();
+  });
+
+  test('embed mode shows just the lesson', async () => {
+    const { context, page, problems } = await openPage(browser);
+    await page.goto(`${site.url}?embed=1#/lesson/manual-commit/step/2`);
+    await page.locator('.now-step', { hasText: 'Step 2' }).waitFor();
+    assert.equal(await page.locator('.site-header').isVisible(), false);
+    assert.equal(await page.locator('.breadcrumb').isVisible(), false);
+    await page.getByRole('button', { name: 'Step forward' }).click();
+    await page.locator('.now-step', { hasText: 'Step 3' }).waitFor();
+    assert.match(page.url(), /\?embed=1#\/lesson\/manual-commit\/step\/3$/, 'embed mode survives stepping');
+    await screenshot(page, 'embed');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('the theme can be chosen and is remembered', async () => {
+    const { context, page, problems } = await openPage(browser, { colorScheme: 'light' });
+    await page.goto(site.url);
+    const theme = () => page.evaluate(() => document.documentElement.dataset.theme ?? 'system');
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const light = await background();
+    assert.equal(await theme(), 'system');
+    await page.getByRole('button', { name: /Colour theme/ }).click();
+    assert.equal(await theme(), 'light');
+    await page.getByRole('button', { name: /Colour theme/ }).click();
+    assert.equal(await theme(), 'dark');
+    assert.notEqual(await background(), light, 'the dark theme changes the colours');
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: /Delivery guarantees/ }).waitFor();
+    assert.equal(await theme(), 'dark');
+    await screenshot(page, 'home-dark');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('the course works when storage is unavailable', async () => {
+    const { context, page, problems } = await openPage(browser);
+    await context.addInitScript(() => {
+      Object.defineProperty(window, 'localStorage', {
+        get() {
+          throw new DOMException('storage is disabled', 'SecurityError');
+        },
+      });
+    });
+    await page.goto(`${site.url}#/lesson/manual-commit/step/1`);
+    await page.locator('.now-step', { hasText: 'Step 1' }).waitFor();
+    await page.getByRole('button', { name: /Colour theme/ }).click();
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
+    assert.deepEqual(problems, []);
     await context.close();
   });
 

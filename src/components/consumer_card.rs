@@ -1,0 +1,28 @@
+use yew::prelude::*;
+
+use crate::stage::ConsumerView;
+
+#[derive(Properties, PartialEq)]
+pub struct ConsumerCardProps {
+    pub consumer: ConsumerView,
+}
+
+#[function_component]
+pub fn ConsumerCard(props: &ConsumerCardProps) -> Html {
+    let c = &props.consumer;
+    html! {
+        <article class={classes!("client-card", "consumer", format!("state-{}", c.state), c.changed.then_some("changed"))}
+                 aria-label={format!("Consumer {}", c.id)}>
+            <h4><span class="client-kind">{"consumer "}</span>{&c.id}</h4>
+            <dl>
+                <dt>{"group"}</dt><dd>{&c.group}</dd>
+                <dt>{"state"}</dt><dd class="client-state">{&c.state}</dd>
+                <dt>{"doing"}</dt><dd class="client-activity">{&c.activity}</dd>
+                <dt>{"position"}</dt>
+                <dd>{ if c.positions.is_empty() { "no partitions assigned".to_string() } else {
+                    c.positions.iter().map(|(tp, o)| format!("{tp}: {o}")).collect::<Vec<_>>().join(", ")
+                } }</dd>
+            </dl>
+        </article>
+    }
+}

@@ -1,0 +1,54 @@
+//! The "database": how many times the processing step applied each message, per group — a duplicate or a gap
+//! shows at a glance.
+
+use kafka_model::output::LedgerOut;
+use yew::prelude::*;
+
+use crate::stage::short_value;
+
+#[derive(Properties, PartialEq)]
+pub struct DatabaseTableProps {
+    pub ledger: Vec<LedgerOut>,
+    pub groups: Vec<String>,
+}
+
+#[function_component]
+pub fn DatabaseTable(props: &DatabaseTableProps) -> Html {
+    if props.groups.is_empty() {
+        return html! { <p class="muted">{"No consumer group processes anything in this scenario."}</p> };
+    }
+    let rows = props.ledger.iter().map(|row| {
+        let cells = props.groups.iter().map(|group| {
+            let processed = row
+                .by_group
+                .iter()
+                .find(|g| &g.group_id == group)
+                .map_or(0, |g| g.processed);
+            let (class, text) = match processed {
+                0 => ("db-none", "—".to_string()),
+                1 => ("db-once", "1".to_string()),
+                n => ("db-many", format!("{n} (twice or more)")),
+            };
+            html! { <td class={class}>{text}</td> }
+        });
+        html! {
+            <tr>
+                <th scope="row" title={row.value.clone()}>{short_value(&row.value)}</th>
+                { for cells }
+            </tr>
+        }
+    });
+    html! {
+        <div class="table-scroll">
+        <table class="database">
+            <caption>{"Side effects applied by the processing step"}</caption>
+            <thead>
+                <tr><th scope="col">{"message"}</th>
+                { for props.groups.iter().map(|g| html! { <th scope="col">{format!("times processed by {g}")}</th> }) }
+                </tr>
+            </thead>
+            <tbody>{ for rows }</tbody>
+        </table>
+        </div>
+    }
+}

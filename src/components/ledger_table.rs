@@ -1,0 +1,83 @@
+//! The ledger (rules L1, L2): per message, copies in the log, deliveries, side effects and the labels, each
+//! label linking to the step where it first appeared.
+
+use kafka_model::output::LedgerOut;
+use yew::prelude::*;
+
+use crate::playback::Problem;
+use crate::stage::short_value;
+
+#[derive(Properties, PartialEq)]
+pub struct LedgerTableProps {
+    pub ledger: Vec<LedgerOut>,
+    pub problems: std::rc::Rc<Vec<Problem>>,
+    pub on_jump: Callback<usize>,
+}
+
+pub fn label_text(label: &str) -> &str {
+    match label {
+        "exactly-once" => "exactly once",
+        "lost" => "lost",
+        "processed-twice" => "processed twice",
+        "duplicate-in-log" => "duplicate in log",
+        "aborted-read" => "aborted read",
+        other => other,
+    }
+}
+
+#[function_component]
+pub fn LedgerTable(props: &LedgerTableProps) -> Html {
+    if props.ledger.is_empty() {
+        return html! { <p class="muted">{"No message has been sent yet."}</p> };
+    }
+    let rows = props.ledger.iter().map(|row| {
+        let labels = row.labels.iter().map(|label| {
+            let step = props
+                .problems
+                .iter()
+                .find(|p| p.value == row.value && &p.label == label)
+                .map(|p| p.step);
+            let chip = classes!("label-chip", format!("label-{label}"));
+            match step {
+                Some(step) => {
+                    let on_jump = props.on_jump.clone();
+                    html! {
+                        <button class={chip} onclick={Callback::from(move |_| on_jump.emit(step))}
+                                title={format!("Jump to step {step}, where this happened")}>
+                            {label_text(label)}{format!(" · step {step}")}
+                        </button>
+                    }
+                }
+                None => html! { <span class={chip}>{label_text(label)}</span> },
+            }
+        });
+        html! {
+            <tr>
+                <th scope="row" title={row.value.clone()}>{short_value(&row.value)}</th>
+                <td>{row.sent}</td>
+                <td>{row.committed_copies}{(row.appended != row.committed_copies).then(|| format!(" of {}", row.appended))}</td>
+                <td>{row.delivered}</td>
+                <td>{row.processed}</td>
+                <td class="labels">{ for labels }</td>
+            </tr>
+        }
+    });
+    html! {
+        <div class="table-scroll">
+        <table class="ledger">
+            <caption>{"Ledger: what happened to each message"}</caption>
+            <thead>
+                <tr>
+                    <th scope="col">{"message"}</th>
+                    <th scope="col">{"sent"}</th>
+                    <th scope="col">{"committed copies in log"}</th>
+                    <th scope="col">{"delivered"}</th>
+                    <th scope="col">{"processed"}</th>
+                    <th scope="col">{"labels"}</th>
+                </tr>
+            </thead>
+            <tbody>{ for rows }</tbody>
+        </table>
+        </div>
+    }
+}

@@ -1,0 +1,157 @@
+//! One partition's log as a row of offset cells, with consumer positions above it and the group's committed
+//! offset, the high watermark and the LSO below it — so "where I read" and "what is saved" are visibly apart.
+
+use yew::prelude::*;
+
+use crate::stage::{CellKind, CellView, Marker, MarkerKind, PartitionView};
+
+const CELL: f64 = 46.0;
+const PAD: f64 = 12.0;
+const LANE: f64 = 20.0;
+
+#[derive(Properties, PartialEq)]
+pub struct PartitionLogProps {
+    pub partition: PartitionView,
+}
+
+#[function_component]
+pub fn PartitionLog(props: &PartitionLogProps) -> Html {
+    let partition = &props.partition;
+    let above: Vec<&Marker> = partition
+        .markers
+        .iter()
+        .filter(|m| m.kind == MarkerKind::Position)
+        .collect();
+    let below: Vec<&Marker> = partition
+        .markers
+        .iter()
+        .filter(|m| m.kind != MarkerKind::Position)
+        .collect();
+    let last_offset = partition
+        .cells
+        .iter()
+        .map(|c| c.offset + 1)
+        .chain(partition.markers.iter().map(|m| m.offset + 1))
+        .max()
+        .unwrap_or(1);
+    let row_top = PAD + LANE * above.len() as f64 + 6.0;
+    let row_bottom = row_top + CELL;
+    let width = PAD * 2.0 + CELL * last_offset as f64 + 150.0;
+    let height = row_bottom + 8.0 + LANE * below.len() as f64 + PAD;
+    let x_of = |offset: u64| PAD + CELL * offset as f64;
+
+    let cells = partition
+        .cells
+        .iter()
+        .map(|c| cell(c, x_of(c.offset), row_top));
+    let empty = partition.cells.is_empty().then(|| {
+        html! {
+            <g class="log-empty">
+                <rect x={PAD.to_string()} y={row_top.to_string()} width={(CELL - 4.0).to_string()}
+                      height={(CELL - 4.0).to_string()} rx="6" />
+                <text x={(PAD + CELL / 2.0 - 2.0).to_string()} y={(row_top + CELL / 2.0 + 2.0).to_string()}
+                      text-anchor="middle">{"empty"}</text>
+            </g>
+        }
+    });
+    let markers_above = above.iter().enumerate().map(|(lane, m)| {
+        let y = PAD + LANE * lane as f64;
+        marker(m, x_of(m.offset), y + 12.0, y + 14.0, row_bottom)
+    });
+    let markers_below = below.iter().enumerate().map(|(lane, m)| {
+        let y = row_bottom + 8.0 + LANE * lane as f64;
+        marker(m, x_of(m.offset), y + 13.0, row_top, y + 4.0)
+    });
+    let summary = partition
+        .markers
+        .iter()
+        .map(marker_text)
+        .collect::<Vec<_>>()
+        .join("; ");
+
+    html! {
+        <figure class="partition-log">
+            <figcaption>
+                <span class="partition-name">{&partition.name}</span>
+                <span class="visually-hidden">{format!(" — {} entries. {summary}.", partition.cells.len())}</span>
+            </figcaption>
+            <div class="log-scroll">
+                <svg viewBox={format!("0 0 {width} {height}")} width={width.to_string()} height={height.to_string()}
+                     role="group" aria-label={format!("Log of {}", partition.name)}>
+                    { for cells }
+                    { for empty }
+                    { for markers_above }
+                    { for markers_below }
+                </svg>
+            </div>
+        </figure>
+    }
+}
+
+fn cell(c: &CellView, x: f64, y: f64) -> Html {
+    let kind = match c.kind {
+        CellKind::Record => "record",
+        CellKind::CommitMarker => "commit-marker",
+        CellKind::AbortMarker => "abort-marker",
+    };
+    let class = classes!(
+        "log-cell",
+        kind,
+        format!("txn-{}", c.transaction),
+        c.changed.then_some("changed")
+    );
+    let size = CELL - 4.0;
+    let centre = x + size / 2.0;
+    let body = match c.kind {
+        CellKind::Record => {
+            html! { <rect x={x.to_string()} y={y.to_string()} width={size.to_string()}
+            height={size.to_string()} rx="6" /> }
+        }
+        // Markers are drawn as diamonds, so they differ from records by shape as well as colour.
+        _ => {
+            let (cx, cy, r) = (centre, y + size / 2.0, size / 2.0);
+            html! { <polygon points={format!("{cx},{} {},{cy} {cx},{} {},{cy}", cy - r, cx + r, cy + r, cx - r)} /> }
+        }
+    };
+    let strike = (c.transaction == "aborted" && c.kind == CellKind::Record).then(|| {
+        html! { <line class="strike" x1={(x + 4.0).to_string()} y1={(y + size - 6.0).to_string()}
+        x2={(x + size - 4.0).to_string()} y2={(y + 6.0).to_string()} /> }
+    });
+    html! {
+        <g class={class} tabindex="0" role="img" aria-label={c.detail.clone()}>
+            <title>{&c.detail}</title>
+            {body}
+            <text class="cell-offset" x={(x + 4.0).to_string()} y={(y + 11.0).to_string()}>{c.offset}</text>
+            <text class="cell-value" x={centre.to_string()} y={(y + size / 2.0 + 8.0).to_string()}
+                  text-anchor="middle">{&c.short}</text>
+            {for strike}
+        </g>
+    }
+}
+
+fn marker(m: &Marker, x: f64, label_y: f64, line_from: f64, line_to: f64) -> Html {
+    let kind = match m.kind {
+        MarkerKind::HighWatermark => "hw",
+        MarkerKind::LastStableOffset => "lso",
+        MarkerKind::Committed => "committed",
+        MarkerKind::Pending => "pending",
+        MarkerKind::Position => "position",
+    };
+    let x = x - 2.0;
+    html! {
+        <g class={classes!("marker", kind, m.changed.then_some("changed"))}>
+            <line x1={x.to_string()} x2={x.to_string()} y1={line_from.to_string()} y2={line_to.to_string()} />
+            <text x={(x + 5.0).to_string()} y={label_y.to_string()}>{marker_text(m)}</text>
+        </g>
+    }
+}
+
+fn marker_text(m: &Marker) -> String {
+    match m.kind {
+        MarkerKind::HighWatermark => format!("high watermark {}", m.offset),
+        MarkerKind::LastStableOffset => format!("last stable offset {}", m.offset),
+        MarkerKind::Committed => format!("{} committed {}", m.label, m.offset),
+        MarkerKind::Pending => format!("{} pending {}", m.label, m.offset),
+        MarkerKind::Position => format!("{} position {}", m.label, m.offset),
+    }
+}

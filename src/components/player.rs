@@ -1,0 +1,183 @@
+//! The player: the model's state at the cursor drawn as a stage, the timeline controls, the action palette,
+//! the database, the ledger and the event log. Timers, keys and the address bar are effects here.
+
+use std::rc::Rc;
+
+use gloo::events::{EventListener, EventListenerOptions};
+use gloo::timers::callback::Interval;
+use kafka_model::output::ledger_output;
+use kafka_model::Timeline;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::components::action_palette::palette_actions;
+use crate::components::{
+    ActionPalette, ConsumerCard, DatabaseTable, EventLog, LedgerTable, PartitionLog, ProducerCard,
+    TimelineBar,
+};
+use crate::playback::{Playback, PlaybackAction};
+use crate::stage::StageView;
+
+#[derive(Properties)]
+pub struct PlayerProps {
+    pub timeline: Rc<Timeline>,
+    /// Steps applied when the player opens.
+    pub start_at: usize,
+    /// Told the cursor after every move, so the address bar can hold it.
+    #[prop_or_default]
+    pub on_cursor: Callback<usize>,
+}
+
+impl PartialEq for PlayerProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.timeline, &other.timeline)
+            && self.start_at == other.start_at
+            && self.on_cursor == other.on_cursor
+    }
+}
+
+#[function_component]
+pub fn Player(props: &PlayerProps) -> Html {
+    let playback = {
+        let timeline = props.timeline.clone();
+        let start_at = props.start_at;
+        use_reducer(move || {
+            let mut timeline = (*timeline).clone();
+            timeline.jump(start_at);
+            Playback::new(timeline)
+        })
+    };
+    let dispatch = {
+        let playback = playback.clone();
+        Callback::from(move |action: PlaybackAction| playback.dispatch(action))
+    };
+    let timeline = &playback.timeline;
+    let cursor = timeline.cursor();
+
+    {
+        // The address bar moved the cursor (a pasted link, back and forward).
+        let dispatch = dispatch.clone();
+        use_effect_with(props.start_at, move |step| {
+            dispatch.emit(PlaybackAction::Jump(*step))
+        });
+    }
+    {
+        let on_cursor = props.on_cursor.clone();
+        use_effect_with(cursor, move |cursor| on_cursor.emit(*cursor));
+    }
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with(
+            (playback.playing, playback.speed),
+            move |(playing, speed)| {
+                let timer = playing.then(|| {
+                    Interval::new(1000 / speed.max(&1), move || {
+                        dispatch.emit(PlaybackAction::Tick)
+                    })
+                });
+                move || drop(timer)
+            },
+        );
+    }
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            let options = EventListenerOptions::enable_prevent_default();
+            let listener = EventListener::new_with_options(
+                &gloo::utils::document(),
+                "keydown",
+                options,
+                move |event| {
+                    let event: &KeyboardEvent = event.unchecked_ref();
+                    if typing_somewhere(event)
+                        || event.ctrl_key()
+                        || event.meta_key()
+                        || event.alt_key()
+                    {
+                        return;
+                    }
+                    let action = match event.key().as_str() {
+                        "ArrowLeft" => PlaybackAction::Back,
+                        "ArrowRight" => PlaybackAction::Forward,
+                        " " => PlaybackAction::TogglePlay,
+                        "Home" => PlaybackAction::ToStart,
+                        "End" => PlaybackAction::ToEnd,
+                        _ => return,
+                    };
+                    event.prevent_default();
+                    dispatch.emit(action);
+                },
+            );
+            move || drop(listener)
+        });
+    }
+
+    let state = timeline.state();
+    let before = (cursor > 0).then(|| {
+        let mut earlier = timeline.clone();
+        earlier.back();
+        earlier
+    });
+    let stage = StageView::new(state, before.as_ref().map(|t| t.state()));
+    let ledger = ledger_output(state);
+    let groups = state.setup().groups.clone();
+    let index = playback.index.clone();
+    let on_jump = dispatch.reform(PlaybackAction::Jump);
+    let now = match cursor.checked_sub(1).and_then(|i| index.lines.get(i)) {
+        Some(line) => html! {
+            <>
+                <p class="now-label">
+                    <span class="now-step">{format!("Step {cursor}")}</span>{" "}{&line.label}
+                    if let Some(error) = &line.error {
+                        {" "}<span class="event-error">{format!("failed: {error}")}</span>
+                    }
+                </p>
+                <ul>{ for line.sentences.iter().map(|s| html! { <li>{s}</li> }) }</ul>
+            </>
+        },
+        None => {
+            html! { <p class="now-label">{"The start: nothing has happened yet. Step forward to begin."}</p> }
+        }
+    };
+
+    html! {
+        <section class="player" aria-label="Player">
+            <TimelineBar cursor={cursor} len={timeline.len()} playing={playback.playing} speed={playback.speed}
+                         first_problem={playback.first_problem().map(|p| p.step)} on_action={dispatch.clone()} />
+            <div class="now" aria-live="polite" aria-atomic="true">{now}</div>
+            <div class="stage">
+                <section class="stage-clients" aria-label="Producers">
+                    { for stage.producers.iter().map(|p| html! { <ProducerCard producer={p.clone()} /> }) }
+                </section>
+                <section class="stage-logs" aria-label="Partitions">
+                    { for stage.partitions.iter().map(|p| html! { <PartitionLog partition={p.clone()} /> }) }
+                </section>
+                <section class="stage-clients" aria-label="Consumers">
+                    { for stage.consumers.iter().map(|c| html! { <ConsumerCard consumer={c.clone()} /> }) }
+                </section>
+            </div>
+            <div class="panels">
+                <DatabaseTable ledger={ledger.clone()} groups={groups} />
+                <LedgerTable ledger={ledger} problems={index.problems.clone()} on_jump={on_jump.clone()} />
+            </div>
+            <ActionPalette actions={palette_actions(state)} forks={cursor < timeline.len()}
+                           can_undo={playback.can_undo()}
+                           on_act={dispatch.reform(PlaybackAction::Act)}
+                           on_undo={dispatch.reform(|_| PlaybackAction::Undo)} />
+            <h3>{"Event log"}</h3>
+            <EventLog index={index} cursor={cursor} on_jump={on_jump} />
+        </section>
+    }
+}
+
+/// Keys belong to a text field or a control that uses them (the scrubber, a select) while it has focus.
+fn typing_somewhere(event: &KeyboardEvent) -> bool {
+    let Some(target) = event.target() else {
+        return false;
+    };
+    let Ok(element) = target.dyn_into::<web_sys::Element>() else {
+        return false;
+    };
+    matches!(element.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+        || element.has_attribute("contenteditable")
+}

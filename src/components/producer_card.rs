@@ -1,0 +1,42 @@
+use yew::prelude::*;
+
+use crate::stage::ProducerView;
+
+#[derive(Properties, PartialEq)]
+pub struct ProducerCardProps {
+    pub producer: ProducerView,
+}
+
+#[function_component]
+pub fn ProducerCard(props: &ProducerCardProps) -> Html {
+    let p = &props.producer;
+    let pid = match (p.producer_id, p.producer_epoch) {
+        (Some(pid), Some(epoch)) => format!("PID {pid}, epoch {epoch}"),
+        _ => "no PID (not idempotent)".to_string(),
+    };
+    html! {
+        <article class={classes!("client-card", "producer", format!("state-{}", p.state), p.changed.then_some("changed"))}
+                 aria-label={format!("Producer {}", p.id)}>
+            <h4><span class="client-kind">{"producer "}</span>{&p.id}</h4>
+            <dl>
+                <dt>{"state"}</dt><dd class="client-state">{&p.state}</dd>
+                <dt>{"id"}</dt><dd>{pid}</dd>
+                if let Some(tid) = &p.transactional_id {
+                    <dt>{"transactional.id"}</dt><dd>{tid}</dd>
+                }
+                if let Some(ts) = &p.transaction_state {
+                    <dt>{"transaction"}</dt><dd>{ts}</dd>
+                }
+                if !p.next_sequence.is_empty() {
+                    <dt>{"next sequence"}</dt>
+                    <dd>{ p.next_sequence.iter().map(|(tp, s)| format!("{tp}: {s}")).collect::<Vec<_>>().join(", ") }</dd>
+                }
+                <dt>{"in flight"}</dt>
+                <dd>{ if p.in_flight.is_empty() { "nothing".to_string() } else { p.in_flight.join(" ") } }</dd>
+            </dl>
+            if p.ack_will_be_lost {
+                <p class="fault">{"⚡ the next acknowledgement will be lost"}</p>
+            }
+        </article>
+    }
+}

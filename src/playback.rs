@@ -1,0 +1,190 @@
+//! The player's state: a timeline of model steps with a cursor, play/pause, and undo for forks.
+//! Reducers are pure; timers, keyboard and the address bar live in effects (`components/player.rs`).
+
+use std::rc::Rc;
+
+use kafka_model::output::ledger_output;
+use kafka_model::{Action, Timeline};
+use yew::Reducible;
+
+use crate::action_label::action_label;
+
+/// Steps per second while playing.
+pub const SPEEDS: [u32; 4] = [1, 2, 4, 8];
+
+#[derive(Clone)]
+pub struct Playback {
+    pub timeline: Timeline,
+    pub playing: bool,
+    pub speed: u32,
+    /// Timelines replaced by forks, newest last, so a fork can be undone.
+    undo: Vec<Timeline>,
+    /// Worked out once per timeline, not per frame.
+    pub index: Rc<TimelineIndex>,
+}
+
+/// What the player shows about the whole timeline: each step's line for the event log, and each ledger
+/// label with the step after which it first shows (step = steps applied).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TimelineIndex {
+    pub lines: Vec<StepLine>,
+    pub problems: Rc<Vec<Problem>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StepLine {
+    pub label: String,
+    pub error: Option<String>,
+    pub sentences: Vec<String>,
+}
+
+/// A ledger label and the moment it first appeared, for "jump to the first problem" and ledger links.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub value: String,
+    pub label: String,
+    pub step: usize,
+}
+
+pub enum PlaybackAction {
+    Back,
+    Forward,
+    Jump(usize),
+    ToStart,
+    ToEnd,
+    /// Apply an action at the cursor; at an earlier step this forks the timeline.
+    Act(Action),
+    Undo,
+    TogglePlay,
+    Pause,
+    /// One tick of the play timer: a step forward, stopping at the end.
+    Tick,
+    SetSpeed(u32),
+}
+
+impl Playback {
+    pub fn new(timeline: Timeline) -> Self {
+        Self {
+            index: Rc::new(TimelineIndex::of(&timeline)),
+            timeline,
+            playing: false,
+            speed: SPEEDS[1],
+            undo: Vec::new(),
+        }
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    pub fn first_problem(&self) -> Option<&Problem> {
+        self.index
+            .problems
+            .iter()
+            .min_by_key(|problem| problem.step)
+    }
+}
+
+impl Reducible for Playback {
+    type Action = PlaybackAction;
+
+    fn reduce(self: Rc<Self>, action: PlaybackAction) -> Rc<Self> {
+        let mut next = (*self).clone();
+        let timeline = &mut next.timeline;
+        match action {
+            PlaybackAction::Back => {
+                timeline.back();
+                next.playing = false;
+            }
+            PlaybackAction::Forward => {
+                timeline.forward();
+            }
+            PlaybackAction::Jump(step) => timeline.jump(step),
+            PlaybackAction::ToStart => {
+                timeline.jump(0);
+                next.playing = false;
+            }
+            PlaybackAction::ToEnd => {
+                timeline.jump(timeline.len());
+                next.playing = false;
+            }
+            PlaybackAction::Act(action) => {
+                if timeline.cursor() < timeline.len() {
+                    next.undo.push(timeline.clone());
+                }
+                timeline.apply(action);
+                next.index = Rc::new(TimelineIndex::of(timeline));
+                next.playing = false;
+            }
+            PlaybackAction::Undo => match next.undo.pop() {
+                Some(previous) => {
+                    next.index = Rc::new(TimelineIndex::of(&previous));
+                    next.timeline = previous;
+                }
+                None => return self,
+            },
+            PlaybackAction::TogglePlay => {
+                if !next.playing && timeline.cursor() == timeline.len() {
+                    timeline.jump(0);
+                }
+                next.playing = !next.playing;
+            }
+            PlaybackAction::Pause => next.playing = false,
+            PlaybackAction::Tick => {
+                if !next.playing {
+                    return self;
+                }
+                if !timeline.forward() || timeline.cursor() == timeline.len() {
+                    next.playing = false;
+                }
+            }
+            PlaybackAction::SetSpeed(speed) => next.speed = speed,
+        }
+        Rc::new(next)
+    }
+}
+
+impl TimelineIndex {
+    /// Replays the timeline once, noting each step's line and when each (message, label) pair first appears.
+    pub fn of(timeline: &Timeline) -> Self {
+        let mut replay = timeline.clone();
+        let mut problems: Vec<Problem> = Vec::new();
+        for step in 1..=replay.len() {
+            replay.jump(step);
+            for row in ledger_output(replay.state()) {
+                for label in row.labels {
+                    let known = label == "exactly-once"
+                        || problems
+                            .iter()
+                            .any(|problem| problem.value == row.value && problem.label == label);
+                    if !known {
+                        problems.push(Problem {
+                            value: row.value.clone(),
+                            label,
+                            step,
+                        });
+                    }
+                }
+            }
+        }
+        // Texts are only ever added, so the names at the end cover every step.
+        let names = replay.state().names();
+        let lines = timeline
+            .steps()
+            .iter()
+            .map(|step| StepLine {
+                label: action_label(&names, &step.action),
+                error: step.result.as_ref().err().map(|e| e.name().to_string()),
+                sentences: step
+                    .events
+                    .iter()
+                    .map(|event| event.sentence(&names).to_string())
+                    .collect(),
+            })
+            .collect();
+        Self {
+            lines,
+            problems: Rc::new(problems),
+        }
+    }
+}

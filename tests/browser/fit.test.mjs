@@ -1,0 +1,39 @@
+// Accessibility (axe-core: no serious or critical violations) and fit, on every page at 375 and 1440 px.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { SITE_ROOT, launch, openPage, screenshot, serveSite, seriousA11yViolations } from './support.mjs';
+
+const PAGES = [
+  ['home', '#/', /Delivery guarantees/],
+  ['lesson-player', '#/lesson/manual-commit/step/31', /lost order 5/],
+  ['lesson-placeholder', '#/lesson/durability/step/0', /Durability/],
+  ['sandbox', '#/sandbox', /Sandbox/],
+  ['not-found', '#/nowhere', /Page not found/],
+];
+
+let browser;
+let site;
+before(async () => {
+  browser = await launch();
+  site = await serveSite(SITE_ROOT);
+});
+after(async () => {
+  await browser?.close();
+  await site?.stop();
+});
+
+for (const width of [375, 1440]) {
+  for (const [name, hash, heading] of PAGES) {
+    test(`${name} at ${width} px: accessible and no wider than the screen`, async () => {
+      const { context, page, problems } = await openPage(browser, { viewport: { width, height: 900 } });
+      await page.goto(`${site.url}${hash}`);
+      await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+      assert.deepEqual(await seriousA11yViolations(page), []);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `the page is ${overflow} px wider than the ${width} px screen`);
+      await screenshot(page, `${name}-${width}`);
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  }
+}

@@ -1,0 +1,138 @@
+// The player in a real browser, on the manual-commit lesson (the course's loop that loses order 5) and the
+// sandbox: stepping, keyboard, scrubbing, forks and undo, deep links, the ledger, bad scenarios.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { SITE_ROOT, launch, openPage, screenshot, serveSite } from './support.mjs';
+
+const LESSON = '#/lesson/manual-commit/step/';
+let browser;
+let site;
+before(async () => {
+  browser = await launch();
+  site = await serveSite(SITE_ROOT);
+});
+after(async () => {
+  await browser?.close();
+  await site?.stop();
+});
+
+const stepInUrl = (page) => Number(new URL(page.url()).hash.split('/').pop());
+const scrubber = (page) => page.getByRole('slider');
+
+async function atStep(page, step) {
+  await page.locator('.now-step', { hasText: `Step ${step}` }).waitFor();
+  assert.equal(stepInUrl(page), step, 'the address bar holds the step');
+  assert.equal(Number(await scrubber(page).inputValue()), step);
+}
+
+test('a deep link restores the exact step, and the buttons step through it', async () => {
+  const { context, page, problems } = await openPage(browser);
+  await page.goto(`${site.url}${LESSON}12`);
+  await atStep(page, 12);
+  await page.locator('.now-label', { hasText: 'worker: poll' }).waitFor();
+  assert.match(await page.locator('.consumer .client-activity').innerText(), /holding #0 \(offset 0\)/);
+
+  await page.getByRole('button', { name: 'Step forward' }).click();
+  await atStep(page, 13);
+  assert.match(await page.locator('.now').innerText(), /side effect was applied/);
+  await page.getByRole('button', { name: 'Step back' }).click();
+  await atStep(page, 12);
+  await page.getByRole('button', { name: 'Go to the last step' }).click();
+  await atStep(page, 44);
+  await page.getByRole('button', { name: 'Reset to the start' }).click();
+  await page.getByText('The start: nothing has happened yet').waitFor();
+  assert.equal(stepInUrl(page), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the keyboard steps, plays and jumps', async () => {
+  const { context, page, problems } = await openPage(browser);
+  await page.goto(`${site.url}${LESSON}5`);
+  await atStep(page, 5);
+  await page.keyboard.press('ArrowRight');
+  await atStep(page, 6);
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  await atStep(page, 4);
+  await page.keyboard.press('End');
+  await atStep(page, 44);
+  await page.keyboard.press('Home');
+  await page.getByText('The start: nothing has happened yet').waitFor();
+  await page.getByRole('combobox').selectOption('8');
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press(' ');
+  await page.getByRole('button', { name: 'Pause' }).waitFor();
+  await page.waitForFunction(() => Number(location.hash.split('/').pop()) >= 3);
+  await page.keyboard.press(' ');
+  await page.getByRole('button', { name: 'Play' }).waitFor();
+  const paused = stepInUrl(page);
+  await page.waitForTimeout(400);
+  assert.equal(stepInUrl(page), paused, 'nothing moves while paused');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('scrubbing, the ledger and "jump to the first problem" show order 5 lost', async () => {
+  const { context, page, problems } = await openPage(browser);
+  await page.goto(`${site.url}${LESSON}0`);
+  await scrubber(page).fill('29');
+  await atStep(page, 29);
+  const order5 = page.locator('table.ledger tr', { has: page.locator('th', { hasText: '#5' }) });
+  assert.equal(await order5.locator('.label-lost').count(), 0, 'not lost yet at step 29');
+
+  await page.getByRole('button', { name: 'Jump to the first problem' }).click();
+  const step = stepInUrl(page);
+  assert.ok(step > 29, `the first problem comes after the failure (step ${step})`);
+  await order5.locator('.label-lost').waitFor();
+  const database = page.locator('table.database tr', { has: page.locator('th', { hasText: '#5' }) });
+  assert.equal(await database.locator('td').innerText(), '—', 'order 5 was never processed');
+  await atStep(page, step);
+  await screenshot(page, 'player-first-problem');
+
+  await page.getByRole('button', { name: 'Go to the last step' }).click();
+  await order5.locator('.label-lost').click();
+  await atStep(page, step);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('acting at an earlier step forks the timeline, and undo brings it back', async () => {
+  const { context, page, problems } = await openPage(browser);
+  await page.goto(`${site.url}${LESSON}13`);
+  await atStep(page, 13);
+  assert.equal(await scrubber(page).getAttribute('max'), '44');
+  await page.getByRole('button', { name: 'worker: crash', exact: true }).click();
+  await atStep(page, 14);
+  assert.equal(await scrubber(page).getAttribute('max'), '14', 'the later steps are replaced');
+  assert.match(await page.locator('.consumer .client-state').innerText(), /crashed/);
+  await page.getByRole('button', { name: 'Undo the fork' }).click();
+  await page.waitForFunction(() => document.querySelector('input[type=range]').max === '44');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the sandbox runs a scenario and refuses a bad one without losing the running one', async () => {
+  const { context, page, problems } = await openPage(browser);
+  await page.goto(`${site.url}#/sandbox`);
+  await page.getByRole('button', { name: 'Go to the last step' }).click();
+  await page.locator('.now-step', { hasText: 'Step 8' }).waitFor();
+  await page.getByText('Scenario (JSON)').click();
+  const editor = page.getByLabel('Scenario JSON');
+  const good = await editor.inputValue();
+  await editor.fill(good.replace('"op": "flush"', '"op": "fluhs"'));
+  await page.getByRole('button', { name: 'Run this scenario' }).click();
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /step 1/);
+  assert.match(await alert.innerText(), /fluhs/);
+  assert.equal(await scrubber(page).getAttribute('max'), '8', 'the running scenario is unchanged');
+  await screenshot(page, 'sandbox-bad-scenario');
+
+  await editor.fill(good.replace(/,\s*\{ "actor": "worker", "op": "poll" \}\s*\]/, ']'));
+  await page.getByRole('button', { name: 'Run this scenario' }).click();
+  await page.waitForFunction(() => document.querySelector('input[type=range]').max === '7');
+  assert.equal(await page.getByRole('alert').count(), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
