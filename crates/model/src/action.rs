@@ -25,6 +25,11 @@ pub enum Action {
     ProducerLoseNextAck {
         producer: ClientIdx,
     },
+    /// Fault: the next produce request is lost on the way to the broker; with
+    /// max.in.flight.requests.per.connection > 1 the requests behind it arrive first (P4).
+    ProducerLoseNextRequest {
+        producer: ClientIdx,
+    },
     ProducerCrash {
         producer: ClientIdx,
     },
@@ -85,8 +90,16 @@ pub enum Action {
     BrokerRestart {
         broker: u16,
     },
+    /// Every follower stops copying from the leaders.
     ReplicationPause,
     ReplicationResume,
+    /// Only this broker's followers stop copying.
+    BrokerPauseReplication {
+        broker: u16,
+    },
+    BrokerResumeReplication {
+        broker: u16,
+    },
 }
 
 /// Who performs an action, for the output's `actor` field.
@@ -105,6 +118,7 @@ impl Action {
             | ProducerSendNextOrder { producer, .. }
             | ProducerFlush { producer }
             | ProducerLoseNextAck { producer }
+            | ProducerLoseNextRequest { producer }
             | ProducerCrash { producer }
             | ProducerRestart { producer }
             | ProducerInitTransactions { producer }
@@ -123,7 +137,9 @@ impl Action {
             | BrokerCrash { .. }
             | BrokerRestart { .. }
             | ReplicationPause
-            | ReplicationResume => Actor::Cluster,
+            | ReplicationResume
+            | BrokerPauseReplication { .. }
+            | BrokerResumeReplication { .. } => Actor::Cluster,
         }
     }
 
@@ -134,6 +150,7 @@ impl Action {
             ProducerSend { .. } | ProducerSendNextOrder { .. } => "send",
             ProducerFlush { .. } => "flush",
             ProducerLoseNextAck { .. } => "lose_next_ack",
+            ProducerLoseNextRequest { .. } => "lose_next_request",
             ProducerCrash { .. } | ConsumerCrash { .. } => "crash",
             ProducerRestart { .. } | ConsumerRestart { .. } => "restart",
             ProducerInitTransactions { .. } => "init_transactions",
@@ -149,8 +166,8 @@ impl Action {
             ClockAdvance { .. } => "advance",
             BrokerCrash { .. } => "crash_broker",
             BrokerRestart { .. } => "restart_broker",
-            ReplicationPause => "pause_replication",
-            ReplicationResume => "resume_replication",
+            ReplicationPause | BrokerPauseReplication { .. } => "pause_replication",
+            ReplicationResume | BrokerResumeReplication { .. } => "resume_replication",
         }
     }
 }

@@ -60,6 +60,11 @@ pub struct ProducerConfig {
     pub config_error: Option<&'static str>,
     pub transactional_id: Option<String>,
     pub transaction_timeout_ms: u64,
+    /// `transaction.version` (T11): 1 (classic, default) or 2 (KIP-890). A producer setting overrides the
+    /// scenario's.
+    pub transaction_version: Option<u8>,
+    /// How long a produce request may wait for its answer (default 120000, D1/D2).
+    pub delivery_timeout_ms: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,7 +94,6 @@ const IGNORED_PRODUCER: &[&str] = &[
     "linger.ms",
     "batch.size",
     "compression.type",
-    "delivery.timeout.ms",
     "max.block.ms",
     "buffer.memory",
     "max.request.size",
@@ -112,6 +116,8 @@ const PRODUCER_KEYS: &[&str] = &[
     "max.in.flight.requests.per.connection",
     "transactional.id",
     "transaction.timeout.ms",
+    "transaction.version",
+    "delivery.timeout.ms",
 ];
 const CONSUMER_KEYS: &[&str] = &[
     "group.id",
@@ -260,6 +266,24 @@ impl ProducerConfig {
             Some(v) => as_u64(v, path, "transaction.timeout.ms")?,
             None => 60_000,
         };
+        let transaction_version = match map.get("transaction.version") {
+            Some(v) => match as_u64(v, path, "transaction.version")? {
+                1 => Some(1),
+                2 => Some(2),
+                other => {
+                    return Err(invalid(
+                        path,
+                        "transaction.version",
+                        format!("expected 1 or 2, got {other}"),
+                    ))
+                }
+            },
+            None => None,
+        };
+        let delivery_timeout_ms = match map.get("delivery.timeout.ms") {
+            Some(v) => as_u64(v, path, "delivery.timeout.ms")?,
+            None => 120_000,
+        };
         // A transactional.id implies idempotence in both clients.
         let explicit_idem = if transactional_id.is_some() && explicit_idem.is_none() {
             Some(true)
@@ -301,6 +325,8 @@ impl ProducerConfig {
             config_error,
             transactional_id,
             transaction_timeout_ms,
+            transaction_version,
+            delivery_timeout_ms,
         })
     }
 }

@@ -12,11 +12,21 @@ pub fn enabled_actions(state: &Cluster) -> Vec<Action> {
     let setup = state.setup();
     for (i, p) in state.producers().iter().enumerate() {
         let producer = ClientIdx(i as u16);
+        let config = &setup.producers[i].config;
+        let transactional = config.transactional_id.is_some();
         match p.state {
-            ProducerState::Error | ProducerState::Fenced => {}
+            ProducerState::Error => {}
+            // A fenced instance can only die; a new one may then start.
+            ProducerState::Fenced => out.push(Action::ProducerCrash { producer }),
             ProducerState::Crashed => out.push(Action::ProducerRestart { producer }),
             ProducerState::Ready | ProducerState::InTransaction => {
-                if setup.producers[i].config.transactional_id.is_none() {
+                let in_txn = p.state == ProducerState::InTransaction;
+                if transactional && !p.transactions_initialised {
+                    out.push(Action::ProducerInitTransactions { producer });
+                } else if transactional && !in_txn {
+                    out.push(Action::ProducerBeginTransaction { producer });
+                }
+                if !transactional || in_txn {
                     for t in 0..setup.topics.len() {
                         out.push(Action::ProducerSendNextOrder {
                             producer,
@@ -24,11 +34,29 @@ pub fn enabled_actions(state: &Cluster) -> Vec<Action> {
                         });
                     }
                 }
+                if in_txn {
+                    for (j, c) in state.consumers().iter().enumerate() {
+                        if c.state == ConsumerState::Running && c.joined {
+                            out.push(Action::ProducerSendOffsetsToTransaction {
+                                producer,
+                                consumer: ClientIdx(j as u16),
+                            });
+                        }
+                    }
+                    out.push(Action::ProducerCommitTransaction { producer });
+                    out.push(Action::ProducerAbortTransaction { producer });
+                }
                 if !p.in_flight.is_empty() {
                     out.push(Action::ProducerFlush { producer });
                 }
                 if !p.lose_next_ack {
                     out.push(Action::ProducerLoseNextAck { producer });
+                }
+                if (config.idempotence || transactional)
+                    && config.max_in_flight > 1
+                    && !p.lose_next_request
+                {
+                    out.push(Action::ProducerLoseNextRequest { producer });
                 }
                 out.push(Action::ProducerCrash { producer });
             }
@@ -63,8 +91,38 @@ pub fn enabled_actions(state: &Cluster) -> Vec<Action> {
             }
         }
     }
-    // Advancing by the intervals that matter: auto-commit interval and session timeout.
+    // Brokers (only with replication: crashing the only broker teaches little).
+    let brokers = state.broker_count();
+    if brokers > 1 {
+        for b in 0..brokers {
+            out.push(if state.broker_alive(b) {
+                Action::BrokerCrash { broker: b }
+            } else {
+                Action::BrokerRestart { broker: b }
+            });
+        }
+        if (0..brokers).any(|b| !state.replication_paused(b)) {
+            out.push(Action::ReplicationPause);
+        }
+        if (0..brokers).any(|b| state.replication_paused(b)) {
+            out.push(Action::ReplicationResume);
+        }
+    }
+    // Advancing by the intervals that matter: auto-commit interval, session timeout, the transaction
+    // timeout plus one scan interval (T9), and replica.lag.time.max.ms (D1).
     let mut steps: Vec<u64> = Vec::new();
+    for p in &setup.producers {
+        if p.config.transactional_id.is_some() {
+            steps.push(
+                p.config
+                    .transaction_timeout_ms
+                    .saturating_add(setup.txn_cleanup_interval_ms),
+            );
+        }
+    }
+    if brokers > 1 {
+        steps.push(setup.replica_lag_time_max_ms);
+    }
     for c in &setup.consumers {
         if c.config.enable_auto_commit {
             steps.push(c.config.auto_commit_interval_ms);

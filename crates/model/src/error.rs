@@ -20,6 +20,10 @@ pub enum StepError {
     NotEnoughReplicas,
     #[error("ConfigException")]
     ConfigException,
+    #[error("RequestTimedOut")]
+    RequestTimedOut,
+    #[error("LeaderNotAvailable")]
+    LeaderNotAvailable,
     /// The op is part of the format but the model does not simulate it yet (transactions, brokers).
     #[error("NotModelled")]
     NotModelled,
@@ -36,6 +40,8 @@ impl StepError {
             StepError::NoOffsetForPartition => "NoOffsetForPartition",
             StepError::NotEnoughReplicas => "NotEnoughReplicas",
             StepError::ConfigException => "ConfigException",
+            StepError::RequestTimedOut => "RequestTimedOut",
+            StepError::LeaderNotAvailable => "LeaderNotAvailable",
             StepError::NotModelled => "NotModelled",
         }
     }

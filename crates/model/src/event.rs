@@ -2,8 +2,10 @@
 
 use std::fmt;
 
+use crate::error::StepError;
 use crate::ids::{ClientIdx, Epoch, GroupIdx, MessageId, Offset, ProducerId, TopicPartition};
 use crate::names::Names;
+use crate::transaction_coordinator::TxnState;
 
 /// State of a producer instance, as the output names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -212,6 +214,134 @@ pub enum Change {
         from: ConsumerState,
         to: ConsumerState,
     },
+    /// `init_transactions()` answered: the transactional.id's PID and the (bumped) epoch (T1).
+    TransactionsInitialised {
+        producer: ClientIdx,
+        producer_id: ProducerId,
+        epoch: Epoch,
+        /// An earlier epoch existed: every instance still holding it is now fenced.
+        fenced_older: bool,
+    },
+    /// A second `init_transactions()` under kafka-python: nothing happens (T10).
+    InitIgnored {
+        producer: ClientIdx,
+    },
+    /// `begin_transaction()`: only the client's state changes (T3: the coordinator learns at the first add).
+    TransactionBegun {
+        producer: ClientIdx,
+    },
+    /// The coordinator's state for a transactional.id moved (T3). `txn` indexes `Setup::transactional_ids`.
+    TxnStateChanged {
+        txn: u16,
+        from: TxnState,
+        to: TxnState,
+    },
+    /// AddPartitionsToTxn (T4), or the implicit add of transaction.version 2 (T11).
+    PartitionAddedToTxn {
+        producer: ClientIdx,
+        tp: TopicPartition,
+        implicit: bool,
+    },
+    /// AddOffsetsToTxn: the group's offsets partition joins the transaction (T5).
+    OffsetsAddedToTxn {
+        producer: ClientIdx,
+        group: GroupIdx,
+    },
+    /// TxnOffsetCommit: an offset written as pending (T5).
+    OffsetPending {
+        group: GroupIdx,
+        tp: TopicPartition,
+        offset: Offset,
+    },
+    /// A COMMIT/ABORT control marker took one offset (T7).
+    MarkerWritten {
+        txn: u16,
+        tp: TopicPartition,
+        offset: Offset,
+        commit: bool,
+    },
+    /// The marker in the group's offsets partition (modelled abstractly, T7).
+    OffsetsMarkerWritten {
+        txn: u16,
+        group: GroupIdx,
+        commit: bool,
+    },
+    /// The commit marker made a pending offset committed, or the abort marker dropped it (T5).
+    PendingOffsetResolved {
+        group: GroupIdx,
+        tp: TopicPartition,
+        offset: Offset,
+        committed: bool,
+    },
+    /// commit/abort of a transaction that touched nothing: no EndTxn is sent (T6).
+    NoEndTxn {
+        producer: ClientIdx,
+        commit: bool,
+    },
+    /// The client's end of the transaction was answered (the markers come later, T6).
+    TransactionEnded {
+        producer: ClientIdx,
+        commit: bool,
+    },
+    /// transaction.version 2: the coordinator bumped the epoch at the end of the transaction (T11).
+    ProducerEpochBumped {
+        producer: ClientIdx,
+        epoch: Epoch,
+    },
+    /// Fault armed by `lose_next_request`.
+    RequestFaultArmed {
+        producer: ClientIdx,
+    },
+    /// Fault: a produce request was lost on the way to the broker; the producer will send it again.
+    RequestLost {
+        producer: ClientIdx,
+        tp: TopicPartition,
+        value: MessageId,
+    },
+    /// A produce request failed for good (or the step failed) with this error.
+    ProduceFailed {
+        producer: ClientIdx,
+        tp: TopicPartition,
+        value: MessageId,
+        error: StepError,
+    },
+    /// acks=all: the leader waits for the ISR before it answers (D1).
+    AckWaiting {
+        producer: ClientIdx,
+        tp: TopicPartition,
+        offset: Offset,
+    },
+    /// The consumer cannot start a partition while its group has a pending transactional offset (T5).
+    WaitingForPendingOffsets {
+        consumer: ClientIdx,
+        tp: TopicPartition,
+    },
+    BrokerStateChanged {
+        broker: u16,
+        alive: bool,
+    },
+    LeaderChanged {
+        tp: TopicPartition,
+        from: Option<u16>,
+        to: Option<u16>,
+        unclean: bool,
+    },
+    IsrChanged {
+        tp: TopicPartition,
+        broker: u16,
+        joined: bool,
+    },
+    /// Entries from `to` on were removed (a shorter leader's log wins, D3/D4; KIP-101 for a returning replica).
+    LogTruncated {
+        tp: TopicPartition,
+        broker: Option<u16>,
+        to: Offset,
+        removed: u32,
+    },
+    ReplicationToggled {
+        broker: Option<u16>,
+        paused: bool,
+    },
     Nothing,
 }
 
@@ -246,6 +376,8 @@ pub enum Reason {
     ProducerRestarted {
         idempotent: bool,
     },
+    /// A new instance of a producer with a transactional.id.
+    ProducerRestartedTransactional,
     ClockMoved,
     JoinOnFirstPoll,
     WaitingForRebalance,
@@ -275,6 +407,28 @@ pub enum Reason {
     },
     ConsumerClosed,
     ConsumerRestarted,
+    /// A transactional producer's request was refused with this error: it is fenced (T1, T9).
+    Fenced(StepError),
+    /// The coordinator moved the state because of a client request (T3, T6).
+    TxnRequest,
+    /// The markers of a prepared transaction were written by the coordinator (T6).
+    MarkersLanded,
+    /// init_transactions found the transaction Ongoing and aborts it first (T2).
+    FenceOpenTransaction,
+    /// The coordinator's periodic scan found the transaction older than transaction.timeout.ms (T9).
+    TxnTimedOut,
+    /// A new epoch starts a fresh transaction record (Complete* → Empty).
+    TxnReset,
+    /// Nothing more to say than the change.
+    Plain,
+    /// The follower stopped fetching for longer than replica.lag.time.max.ms (D1).
+    ReplicaLagging,
+    /// The broker crashed or stopped (D3).
+    BrokerDown,
+    /// The broker returned or the follower resumed and caught up with the leader.
+    CaughtUpWithLeader,
+    /// Leader election after a crash (D3), unclean if enabled (D4).
+    Election,
 }
 
 /// One effect of a step: what changed and why.
@@ -387,6 +541,11 @@ impl fmt::Display for Sentence<'_> {
                 "{} crashed: nothing it had in flight survives.",
                 n.producer(*producer)
             ),
+            (C::ProducerStateChanged { producer, .. }, R::ProducerRestartedTransactional) => write!(
+                f,
+                "A new instance of {} started; it must call init_transactions(), which gives it its transactional.id's PID with a higher epoch and fences the old instance.",
+                n.producer(*producer)
+            ),
             (C::ProducerStateChanged { producer, .. }, R::ProducerRestarted { idempotent: true }) => write!(
                 f,
                 "A new instance of {} started; it will get a new PID on its first write, so the broker cannot deduplicate its sends against the old instance's.",
@@ -396,6 +555,11 @@ impl fmt::Display for Sentence<'_> {
                 f,
                 "A new instance of {} started with the same configuration.",
                 n.producer(*producer)
+            ),
+            (C::ProducerStateChanged { producer, to: ProducerState::Fenced, .. }, R::Fenced(e)) => write!(
+                f,
+                "{} is fenced ({}): a newer instance of its transactional.id has a higher epoch, so this one can never write again.",
+                n.producer(*producer), e.name()
             ),
             (C::ProducerStateChanged { producer, from, to }, _) => write!(
                 f,
@@ -619,8 +783,188 @@ impl fmt::Display for Sentence<'_> {
                 "The broker recognised a retry for {} and answered with the original offset {}.",
                 n.tp(*tp), original_offset
             ),
+            (C::TransactionsInitialised { producer, producer_id, epoch, fenced_older }, _) => {
+                write!(
+                    f,
+                    "init_transactions(): the transaction coordinator gave {} the PID {} of its transactional.id with epoch {}",
+                    n.producer(*producer), producer_id.0, epoch.0
+                )?;
+                if *fenced_older {
+                    write!(f, "; every instance still using an older epoch is now fenced (zombie fencing).")
+                } else {
+                    write!(f, ".")
+                }
+            }
+            (C::InitIgnored { producer }, _) => write!(
+                f,
+                "{} called init_transactions() again; kafka-python silently does nothing: no new epoch, no fencing.",
+                n.producer(*producer)
+            ),
+            (C::TransactionBegun { producer }, _) => write!(
+                f,
+                "{} began a transaction; only the client knows so far: the coordinator hears of it when the first partition or offsets are added.",
+                n.producer(*producer)
+            ),
+            (C::TxnStateChanged { txn, from, to }, reason) => {
+                write!(
+                    f,
+                    "The transaction coordinator moved transactional.id {} from {} to {}",
+                    n.txn(*txn), from.name(), to.name()
+                )?;
+                match reason {
+                    R::FenceOpenTransaction => write!(f, ": a new instance called init_transactions() while a transaction was open, so the coordinator bumps the epoch and aborts it."),
+                    R::TxnTimedOut => write!(f, ": the transaction was open longer than transaction.timeout.ms, so the coordinator aborts it and bumps the epoch, fencing the slow producer."),
+                    R::MarkersLanded => write!(f, ": every marker is written."),
+                    R::TxnReset => write!(f, ": ready for the next transaction."),
+                    _ => write!(f, "."),
+                }
+            }
+            (C::PartitionAddedToTxn { producer, tp, implicit: false }, _) => write!(
+                f,
+                "Before the first write to {}, {} added it to its transaction (AddPartitionsToTxn), so the coordinator will write a marker there.",
+                n.tp(*tp), n.producer(*producer)
+            ),
+            (C::PartitionAddedToTxn { producer, tp, implicit: true }, _) => write!(
+                f,
+                "{} joined {}'s transaction implicitly with the produce request (transaction.version 2).",
+                n.tp(*tp), n.producer(*producer)
+            ),
+            (C::OffsetsAddedToTxn { producer, group }, _) => write!(
+                f,
+                "{} added group {}'s offsets partition to its transaction (AddOffsetsToTxn).",
+                n.producer(*producer), n.group(*group)
+            ),
+            (C::OffsetPending { group, tp, offset }, _) => write!(
+                f,
+                "Group {} now has a pending offset {} for {}: invisible to offset fetches until the commit marker, dropped on abort.",
+                n.group(*group), offset, n.tp(*tp)
+            ),
+            (C::MarkerWritten { tp, offset, commit, .. }, _) => write!(
+                f,
+                "The coordinator wrote the {} marker to {} at offset {}; it takes an offset but is never handed to a consumer.",
+                if *commit { "COMMIT" } else { "ABORT" }, n.tp(*tp), offset
+            ),
+            (C::OffsetsMarkerWritten { group, commit, .. }, _) => write!(
+                f,
+                "The coordinator wrote the {} marker to group {}'s offsets partition too.",
+                if *commit { "COMMIT" } else { "ABORT" }, n.group(*group)
+            ),
+            (C::PendingOffsetResolved { group, tp, offset, committed: true }, _) => write!(
+                f,
+                "With the commit marker, group {}'s pending offset {} for {} became its committed offset.",
+                n.group(*group), offset, n.tp(*tp)
+            ),
+            (C::PendingOffsetResolved { group, tp, offset, committed: false }, _) => write!(
+                f,
+                "The abort threw away group {}'s pending offset {} for {}; the committed offset stays where it was.",
+                n.group(*group), offset, n.tp(*tp)
+            ),
+            (C::NoEndTxn { producer, commit }, _) => write!(
+                f,
+                "{}'s transaction touched no partition and no offsets, so {} sent no EndTxn at all.",
+                n.producer(*producer), if *commit { "commit_transaction()" } else { "abort_transaction()" }
+            ),
+            (C::TransactionEnded { producer, commit }, _) => write!(
+                f,
+                "The coordinator recorded {} and answered {}; the markers are written afterwards, so read_committed readers do not see the result yet.",
+                if *commit { "PrepareCommit" } else { "PrepareAbort" }, n.producer(*producer)
+            ),
+            (C::ProducerEpochBumped { producer, epoch }, _) => write!(
+                f,
+                "transaction.version 2: the coordinator bumped {}'s epoch to {} at the end of the transaction; sequences restart at 0.",
+                n.producer(*producer), epoch.0
+            ),
+            (C::RequestFaultArmed { producer }, _) => write!(
+                f,
+                "Fault armed: {}'s next produce request will be lost on the way to the broker.",
+                n.producer(*producer)
+            ),
+            (C::RequestLost { producer, tp, value }, _) => write!(
+                f,
+                "{}'s request with {} for {} was lost on the way to the broker; the producer will send it again.",
+                n.producer(*producer), n.text(*value), n.tp(*tp)
+            ),
+            (C::ProduceFailed { tp, value, error, .. }, _) => {
+                write!(f, "The write of {} to {} failed with {}", n.text(*value), n.tp(*tp), error.name())?;
+                match error {
+                    StepError::NotEnoughReplicas => write!(f, ": fewer in-sync replicas than min.insync.replicas with acks=all."),
+                    StepError::RequestTimedOut => write!(f, ": the in-sync replicas did not all copy it within delivery.timeout.ms."),
+                    StepError::LeaderNotAvailable => write!(f, ": the partition has no leader."),
+                    StepError::InvalidProducerEpoch => write!(f, ": a newer epoch of this transactional.id exists, so this instance is a zombie."),
+                    StepError::OutOfOrderSequence => write!(f, ": its sequence number does not follow the last one the broker accepted."),
+                    _ => write!(f, "."),
+                }
+            }
+            (C::AckWaiting { tp, offset, .. }, _) => write!(
+                f,
+                "With acks=all the leader of {} holds the answer for offset {} until every in-sync replica has it.",
+                n.tp(*tp), offset
+            ),
+            (C::WaitingForPendingOffsets { consumer, tp }, _) => write!(
+                f,
+                "{} waits: its group has a pending transactional offset for {}, so the offset fetch answers \"unstable\" until the transaction ends.",
+                n.consumer(*consumer), n.tp(*tp)
+            ),
+            (C::BrokerStateChanged { broker, alive: false }, _) => write!(f, "Broker {broker} crashed."),
+            (C::BrokerStateChanged { broker, alive: true }, _) => write!(f, "Broker {broker} started again."),
+            (C::LeaderChanged { tp, from, to: Some(to), unclean }, _) => {
+                write!(f, "Broker {} became the leader of {} (was {})", to, n.tp(*tp), OptBroker(*from))?;
+                if *unclean {
+                    write!(f, ": an unclean election, it was not in sync, so acknowledged records can be lost.")
+                } else {
+                    write!(f, ".")
+                }
+            }
+            (C::LeaderChanged { tp, .. }, _) => write!(
+                f,
+                "{} has no leader: no in-sync replica is alive (and unclean election is off), so it is offline.",
+                n.tp(*tp)
+            ),
+            (C::IsrChanged { tp, broker, joined: true }, _) => write!(
+                f,
+                "Broker {} caught up and rejoined the in-sync replicas of {}.",
+                broker, n.tp(*tp)
+            ),
+            (C::IsrChanged { tp, broker, joined: false }, reason) => write!(
+                f,
+                "Broker {} left the in-sync replicas of {}{}",
+                broker, n.tp(*tp),
+                if reason == R::ReplicaLagging { ": it lagged longer than replica.lag.time.max.ms." } else { ": it is down." }
+            ),
+            (C::LogTruncated { tp, broker: None, to, removed }, _) => write!(
+                f,
+                "The new leader's log of {} ends at offset {}, so {} entr{} after it are gone.",
+                n.tp(*tp), to, removed, if *removed == 1 { "y" } else { "ies" }
+            ),
+            (C::LogTruncated { tp, broker: Some(b), to, removed }, _) => write!(
+                f,
+                "Broker {} truncated its copy of {} to offset {} ({} entr{} the leader does not have), then caught up (KIP-101).",
+                b, n.tp(*tp), to, removed, if *removed == 1 { "y" } else { "ies" }
+            ),
+            (C::ReplicationToggled { broker, paused }, _) => {
+                let who = match broker {
+                    Some(b) => format!("Broker {b}"),
+                    None => "Every follower".to_owned(),
+                };
+                if *paused {
+                    write!(f, "{who} stopped copying from the leaders.")
+                } else {
+                    write!(f, "{who} copies from the leaders again.")
+                }
+            }
             (C::Nothing, R::FlushNothing) => write!(f, "Nothing was in flight, so flush had nothing to wait for."),
             (C::Nothing, _) => write!(f, "Nothing changed."),
+        }
+    }
+}
+
+struct OptBroker(Option<u16>);
+
+impl fmt::Display for OptBroker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(b) => write!(f, "broker {b}"),
+            None => write!(f, "none"),
         }
     }
 }

@@ -3,6 +3,8 @@
 use crate::cluster::Cluster;
 use crate::event::{ConsumerState, ProducerState};
 use crate::ledger::ledger_rows;
+use crate::partition_log::TxnStatus;
+use crate::transaction_coordinator::TxnState;
 
 /// A broken invariant: its name and what was seen.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +20,10 @@ pub const ONE_OWNER: &str = "a partition is assigned to at most one member of a 
 pub const CRASHED_HOLDS_NOTHING: &str =
     "a crashed client holds nothing in flight or in its buffers";
 pub const ACKED_NOT_LOST: &str = "no acknowledged record is lost from the log";
+pub const FENCED_NEVER_APPENDS: &str =
+    "a fenced producer never appends (per PID, epochs never go down along a log)";
+pub const TXN_ALL_OR_NOTHING: &str =
+    "a transaction is all visible or not at all to read_committed readers";
 
 /// All invariant names, for display.
 pub const INVARIANTS: &[&str] = &[
@@ -27,10 +33,56 @@ pub const INVARIANTS: &[&str] = &[
     ONE_OWNER,
     CRASHED_HOLDS_NOTHING,
     ACKED_NOT_LOST,
+    FENCED_NEVER_APPENDS,
+    TXN_ALL_OR_NOTHING,
 ];
 
 fn fail(name: &'static str, detail: String) -> Result<(), Violation> {
     Err(Violation { name, detail })
+}
+
+/// The transaction invariants alone (cheap enough for every step of a long run).
+pub fn check_transactions(c: &Cluster) -> Result<(), Violation> {
+    let names = c.names();
+    for (tp, log) in c.partition_logs() {
+        let mut last_epoch = std::collections::BTreeMap::new();
+        for e in &log.entries {
+            if let Some(b) = e.batch {
+                let prev = last_epoch.insert(b.producer_id, b.epoch);
+                if prev.is_some_and(|p| p > b.epoch) {
+                    return fail(
+                        FENCED_NEVER_APPENDS,
+                        format!(
+                            "{} offset {}: PID {} epoch {}",
+                            names.tp(tp),
+                            e.offset,
+                            b.producer_id.0,
+                            b.epoch.0
+                        ),
+                    );
+                }
+            }
+        }
+        // Records of a transaction stay open only while the coordinator has not finished it, and only in
+        // partitions it knows about: the markers then resolve every partition at once.
+        for (pid, first) in &log.open_txns {
+            let live = c.transactions().iter().flatten().any(|m| {
+                m.producer_id == *pid
+                    && m.partitions.contains(&tp)
+                    && matches!(
+                        m.state,
+                        TxnState::Ongoing | TxnState::PrepareCommit | TxnState::PrepareAbort
+                    )
+            });
+            if !live || log.entry(*first).is_none_or(|e| e.txn != TxnStatus::Open) {
+                return fail(
+                    TXN_ALL_OR_NOTHING,
+                    format!("{}: PID {} open from {}", names.tp(tp), pid.0, first),
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Check every invariant. (A `seek` past the end is allowed by Kafka and breaks POSITION_LE_HW until the
@@ -51,6 +103,7 @@ pub fn check_invariants(c: &Cluster) -> Result<(), Violation> {
             );
         }
     }
+    check_transactions(c)?;
     for (i, consumer) in c.consumers().iter().enumerate() {
         let id = &c.setup().consumers[i].id;
         if consumer.state == ConsumerState::Running {

@@ -34,6 +34,7 @@ pub mod rng;
 pub mod runner;
 pub mod scenario;
 pub mod timeline;
+pub mod transaction_coordinator;
 
 pub use action::{Action, Actor};
 pub use cluster::Cluster;

@@ -28,6 +28,10 @@ impl<'a> Names<'a> {
     pub fn text(&self, m: MessageId) -> &'a str {
         &self.texts[m.0 as usize]
     }
+    /// A transactional.id by its index in `Setup::transactional_ids`.
+    pub fn txn(&self, i: u16) -> &'a str {
+        &self.setup.transactional_ids[i as usize]
+    }
     pub fn tp(&self, tp: TopicPartition) -> TpName<'a> {
         TpName {
             topic: self.topic(tp.topic),

@@ -7,9 +7,10 @@ use crate::action::{Action, Actor};
 use crate::cluster::Cluster;
 use crate::error::StepError;
 use crate::event::{Change, CommitCause, Event, PositionSource};
-use crate::ids::{Offset, TopicPartition};
+use crate::ids::{ClientIdx, Offset, TopicPartition};
 use crate::ledger::ledger_rows;
 use crate::names::Names;
+use crate::partition_log::EntryKind;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Output {
@@ -38,6 +39,55 @@ pub struct FinalState {
     pub groups: Vec<GroupOut>,
     pub producers: Vec<ProducerOut>,
     pub consumers: Vec<ConsumerOut>,
+    /// The transaction coordinator's record of every initialised transactional.id (an addition).
+    #[serde(default)]
+    pub transactions: Vec<TransactionOut>,
+    /// Every broker (an addition).
+    #[serde(default)]
+    pub brokers: Vec<BrokerOut>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransactionOut {
+    pub transactional_id: String,
+    pub producer_id: u64,
+    pub producer_epoch: u16,
+    /// T3 name.
+    pub state: String,
+    /// Partitions in the current transaction.
+    pub partitions: Vec<TopicPartitionOut>,
+    /// Groups whose offsets partition is in the current transaction.
+    pub groups: Vec<String>,
+    pub pending_offsets: Vec<PendingOffsetOut>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopicPartitionOut {
+    pub topic: String,
+    pub partition: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingOffsetOut {
+    pub group_id: String,
+    pub topic: String,
+    pub partition: u32,
+    pub offset: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrokerOut {
+    pub broker: u16,
+    pub alive: bool,
+    pub replication_paused: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplicaOut {
+    pub broker: u16,
+    pub log_end_offset: u64,
+    pub alive: bool,
+    pub in_sync: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,6 +97,18 @@ pub struct PartitionOut {
     pub high_watermark: u64,
     pub last_stable_offset: u64,
     pub log: Vec<LogEntryOut>,
+    /// The leading broker, `null` while the partition is offline (an addition).
+    #[serde(default)]
+    pub leader: Option<u16>,
+    /// The replicas' brokers in assignment order (an addition).
+    #[serde(default)]
+    pub replicas: Vec<u16>,
+    /// The in-sync replicas (an addition).
+    #[serde(default)]
+    pub isr: Vec<u16>,
+    /// Each replica's log end offset (an addition).
+    #[serde(default)]
+    pub replica_states: Vec<ReplicaOut>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -166,14 +228,30 @@ pub fn final_state(cluster: &Cluster) -> FinalState {
             log: log
                 .entries
                 .iter()
-                .map(|e| LogEntryOut {
-                    offset: e.offset.0,
-                    kind: e.kind.name().to_owned(),
-                    value: Some(names.text(e.value).to_owned()),
-                    producer_id: e.batch.map(|b| b.producer_id.0),
-                    producer_epoch: e.batch.map(|b| b.epoch.0),
-                    sequence: e.batch.map(|b| b.sequence),
-                    transaction: e.txn.name().to_owned(),
+                .map(|e| {
+                    let record = e.kind == EntryKind::Record;
+                    LogEntryOut {
+                        offset: e.offset.0,
+                        kind: e.kind.name().to_owned(),
+                        value: record.then(|| names.text(e.value).to_owned()),
+                        producer_id: e.batch.map(|b| b.producer_id.0),
+                        producer_epoch: e.batch.map(|b| b.epoch.0),
+                        sequence: e.batch.filter(|_| record).map(|b| b.sequence),
+                        transaction: e.txn.name().to_owned(),
+                    }
+                })
+                .collect(),
+            leader: log.leader,
+            replicas: log.replicas.iter().map(|r| r.broker).collect(),
+            isr: log.isr.clone(),
+            replica_states: log
+                .replicas
+                .iter()
+                .map(|r| ReplicaOut {
+                    broker: r.broker,
+                    log_end_offset: r.log_end.0,
+                    alive: r.alive,
+                    in_sync: log.isr.contains(&r.broker),
                 })
                 .collect(),
         })
@@ -206,7 +284,50 @@ pub fn final_state(cluster: &Cluster) -> FinalState {
             producer_epoch: p.producer_id.map(|(_, e)| e.0),
             transactional_id: setup.producers[i].config.transactional_id.clone(),
             state: p.state.name().to_owned(),
-            transaction_state: None,
+            transaction_state: cluster
+                .transaction_of(ClientIdx(i as u16))
+                .map(|m| m.state.name().to_owned()),
+        })
+        .collect();
+    let transactions = cluster
+        .transactions()
+        .iter()
+        .flatten()
+        .map(|m| TransactionOut {
+            transactional_id: m.transactional_id.clone(),
+            producer_id: m.producer_id.0,
+            producer_epoch: m.epoch.0,
+            state: m.state.name().to_owned(),
+            partitions: m
+                .partitions
+                .iter()
+                .map(|tp| TopicPartitionOut {
+                    topic: names.topic(tp.topic).to_owned(),
+                    partition: tp.partition,
+                })
+                .collect(),
+            groups: m
+                .groups
+                .iter()
+                .map(|g| names.group(*g).to_owned())
+                .collect(),
+            pending_offsets: m
+                .pending_offsets
+                .iter()
+                .map(|p| PendingOffsetOut {
+                    group_id: names.group(p.group).to_owned(),
+                    topic: names.topic(p.tp.topic).to_owned(),
+                    partition: p.tp.partition,
+                    offset: p.offset.0,
+                })
+                .collect(),
+        })
+        .collect();
+    let brokers = (0..cluster.broker_count())
+        .map(|b| BrokerOut {
+            broker: b,
+            alive: cluster.broker_alive(b),
+            replication_paused: cluster.replication_paused(b),
         })
         .collect();
     let consumers = cluster
@@ -228,6 +349,8 @@ pub fn final_state(cluster: &Cluster) -> FinalState {
         groups,
         producers,
         consumers,
+        transactions,
+        brokers,
     }
 }
 
@@ -420,6 +543,118 @@ pub fn change_json(n: &Names<'_>, change: &Change) -> Value {
         Change::ConsumerStateChanged { consumer, from, to } => json!({
             "type": "consumer_state", "consumer": n.consumer(*consumer),
             "from": from.name(), "to": to.name() }),
+        Change::TransactionsInitialised {
+            producer,
+            producer_id,
+            epoch,
+            fenced_older,
+        } => json!({
+            "type": "transactions_initialised", "producer": n.producer(*producer),
+            "producer_id": producer_id.0, "producer_epoch": epoch.0, "fenced_older": fenced_older }),
+        Change::InitIgnored { producer } => json!({
+            "type": "init_ignored", "producer": n.producer(*producer) }),
+        Change::TransactionBegun { producer } => json!({
+            "type": "transaction_begun", "producer": n.producer(*producer) }),
+        Change::TxnStateChanged { txn, from, to } => json!({
+            "type": "transaction_state", "transactional_id": n.txn(*txn),
+            "from": from.name(), "to": to.name() }),
+        Change::PartitionAddedToTxn {
+            producer,
+            tp: t,
+            implicit,
+        } => json!({
+            "type": "partition_added_to_transaction", "producer": n.producer(*producer),
+            "partition": tp(*t), "implicit": implicit }),
+        Change::OffsetsAddedToTxn { producer, group } => json!({
+            "type": "offsets_added_to_transaction", "producer": n.producer(*producer),
+            "group_id": n.group(*group) }),
+        Change::OffsetPending {
+            group,
+            tp: t,
+            offset,
+        } => json!({
+            "type": "offset_pending", "group_id": n.group(*group), "partition": tp(*t),
+            "offset": offset.0 }),
+        Change::MarkerWritten {
+            txn,
+            tp: t,
+            offset,
+            commit,
+        } => json!({
+            "type": "marker_written", "transactional_id": n.txn(*txn), "partition": tp(*t),
+            "offset": offset.0, "kind": if *commit { "commit_marker" } else { "abort_marker" } }),
+        Change::OffsetsMarkerWritten { txn, group, commit } => json!({
+            "type": "offsets_marker_written", "transactional_id": n.txn(*txn),
+            "group_id": n.group(*group),
+            "kind": if *commit { "commit_marker" } else { "abort_marker" } }),
+        Change::PendingOffsetResolved {
+            group,
+            tp: t,
+            offset,
+            committed,
+        } => json!({
+            "type": "pending_offset_resolved", "group_id": n.group(*group), "partition": tp(*t),
+            "offset": offset.0, "committed": committed }),
+        Change::NoEndTxn { producer, commit } => json!({
+            "type": "no_end_txn", "producer": n.producer(*producer), "commit": commit }),
+        Change::TransactionEnded { producer, commit } => json!({
+            "type": "transaction_ended", "producer": n.producer(*producer), "commit": commit }),
+        Change::ProducerEpochBumped { producer, epoch } => json!({
+            "type": "producer_epoch_bumped", "producer": n.producer(*producer),
+            "producer_epoch": epoch.0 }),
+        Change::RequestFaultArmed { producer } => json!({
+            "type": "fault_armed", "producer": n.producer(*producer), "fault": "lose_next_request" }),
+        Change::RequestLost {
+            producer,
+            tp: t,
+            value,
+        } => json!({
+            "type": "request_lost", "producer": n.producer(*producer), "partition": tp(*t),
+            "value": n.text(*value) }),
+        Change::ProduceFailed {
+            producer,
+            tp: t,
+            value,
+            error,
+        } => json!({
+            "type": "produce_failed", "producer": n.producer(*producer), "partition": tp(*t),
+            "value": n.text(*value), "error": error.name() }),
+        Change::AckWaiting {
+            producer,
+            tp: t,
+            offset,
+        } => json!({
+            "type": "ack_waiting", "producer": n.producer(*producer), "partition": tp(*t),
+            "offset": offset.0 }),
+        Change::WaitingForPendingOffsets { consumer, tp: t } => json!({
+            "type": "waiting_for_pending_offsets", "consumer": n.consumer(*consumer),
+            "partition": tp(*t) }),
+        Change::BrokerStateChanged { broker, alive } => json!({
+            "type": "broker_state", "broker": broker, "alive": alive }),
+        Change::LeaderChanged {
+            tp: t,
+            from,
+            to,
+            unclean,
+        } => json!({
+            "type": "leader_changed", "partition": tp(*t), "from": from, "to": to,
+            "unclean": unclean }),
+        Change::IsrChanged {
+            tp: t,
+            broker,
+            joined,
+        } => json!({
+            "type": "isr_changed", "partition": tp(*t), "broker": broker, "joined": joined }),
+        Change::LogTruncated {
+            tp: t,
+            broker,
+            to,
+            removed,
+        } => json!({
+            "type": "log_truncated", "partition": tp(*t), "broker": broker, "to": to.0,
+            "removed": removed }),
+        Change::ReplicationToggled { broker, paused } => json!({
+            "type": "replication", "broker": broker, "paused": paused }),
         Change::Nothing => json!({ "type": "nothing" }),
     }
 }

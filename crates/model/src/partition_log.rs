@@ -85,15 +85,62 @@ pub enum Append {
     Duplicate(Offset),
 }
 
+/// One copy of a partition on a broker (D1–D4). Followers hold a prefix of the leader's log, so a replica is
+/// described by its log end offset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replica {
+    pub broker: u16,
+    pub log_end: Offset,
+    /// The broker is up.
+    pub alive: bool,
+    /// The follower fetches from the leader (`pause_replication` stops it).
+    pub fetching: bool,
+    /// Since when this follower has been behind the leader's log end (for `replica.lag.time.max.ms`).
+    pub lagging_since_ms: Option<u64>,
+    /// A crashed replica whose log holds entries the current leader does not have: when it returns it
+    /// truncates to this offset before it catches up (KIP-101).
+    pub diverged_at: Option<Offset>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PartitionLog {
+    /// The leader's log (the log every replica copies a prefix of).
     pub entries: Vec<LogEntry>,
-    /// Everything is replicated at once in part 1, so HW = log end.
+    /// HW = the smallest log end offset in the ISR (T8, D1).
     pub high_watermark: Offset,
     pub producers: BTreeMap<ProducerId, ProducerWindow>,
+    /// Replicas in assignment order: partition `p` on brokers `p, p+1, …` (mod brokers). Empty for a log
+    /// built by hand (no replication: HW = log end).
+    pub replicas: Vec<Replica>,
+    /// The broker that leads the partition, `None` while it is offline.
+    pub leader: Option<u16>,
+    /// The in-sync replicas (brokers), in assignment order.
+    pub isr: Vec<u16>,
+    /// The first offset of each producer's still-open transaction in this partition (T8).
+    pub open_txns: BTreeMap<ProducerId, Offset>,
 }
 
 impl PartitionLog {
+    /// A partition with its replicas on `brokers` (the first is the leader), all in sync.
+    pub fn new(brokers: Vec<u16>) -> Self {
+        Self {
+            leader: brokers.first().copied(),
+            isr: brokers.clone(),
+            replicas: brokers
+                .into_iter()
+                .map(|broker| Replica {
+                    broker,
+                    log_end: Offset(0),
+                    alive: true,
+                    fetching: true,
+                    lagging_since_ms: None,
+                    diverged_at: None,
+                })
+                .collect(),
+            ..Self::default()
+        }
+    }
+
     pub fn log_start(&self) -> Offset {
         Offset(0)
     }
@@ -104,33 +151,136 @@ impl PartitionLog {
 
     /// LSO = min(first offset of the earliest open transaction, HW) (T8).
     pub fn last_stable_offset(&self) -> Offset {
-        self.entries
-            .iter()
-            .find(|e| e.txn == TxnStatus::Open)
-            .map_or(self.high_watermark, |e| e.offset.min(self.high_watermark))
+        self.open_txns
+            .values()
+            .min()
+            .map_or(self.high_watermark, |o| (*o).min(self.high_watermark))
     }
 
     pub fn entry(&self, offset: Offset) -> Option<&LogEntry> {
         self.entries.get(usize::try_from(offset.0).ok()?)
     }
 
-    fn push(&mut self, value: MessageId, key: Option<MessageId>, batch: Option<BatchId>) -> Offset {
+    pub fn replica(&self, broker: u16) -> Option<&Replica> {
+        self.replicas.iter().find(|r| r.broker == broker)
+    }
+
+    pub fn replica_mut(&mut self, broker: u16) -> Option<&mut Replica> {
+        self.replicas.iter_mut().find(|r| r.broker == broker)
+    }
+
+    fn push(
+        &mut self,
+        kind: EntryKind,
+        value: MessageId,
+        key: Option<MessageId>,
+        batch: Option<BatchId>,
+        txn: TxnStatus,
+    ) -> Offset {
         let offset = self.log_end();
         self.entries.push(LogEntry {
             offset,
-            kind: EntryKind::Record,
+            kind,
             value,
             key,
             batch,
-            txn: TxnStatus::None,
+            txn,
         });
-        self.high_watermark = self.log_end();
+        if txn == TxnStatus::Open {
+            if let Some(b) = batch {
+                self.open_txns.entry(b.producer_id).or_insert(offset);
+            }
+        }
+        let end = self.log_end();
+        if let Some(l) = self.leader {
+            if let Some(r) = self.replica_mut(l) {
+                r.log_end = end;
+            }
+        }
+        if self.replicas.is_empty() {
+            self.high_watermark = end;
+        }
         offset
+    }
+
+    /// Followers that are up and fetching copy the leader's log at once; the others start lagging.
+    /// Then the HW is recomputed.
+    pub fn replicate(&mut self, now_ms: u64) {
+        let end = self.log_end();
+        let leader = self.leader;
+        for r in &mut self.replicas {
+            let leads = Some(r.broker) == leader;
+            let copies = leader.is_some() && r.alive && r.fetching && r.diverged_at.is_none();
+            if leads || copies {
+                r.log_end = end;
+                r.lagging_since_ms = None;
+            } else if r.log_end < end && r.lagging_since_ms.is_none() {
+                r.lagging_since_ms = Some(now_ms);
+            }
+        }
+        self.recompute_high_watermark();
+    }
+
+    /// HW = min over the ISR of the replicas' log ends (never past the log end).
+    pub fn recompute_high_watermark(&mut self) {
+        if self.replicas.is_empty() {
+            self.high_watermark = self.log_end();
+            return;
+        }
+        let min = self
+            .isr
+            .iter()
+            .filter_map(|b| self.replica(*b).map(|r| r.log_end))
+            .min();
+        if let Some(m) = min {
+            self.high_watermark = m.min(self.log_end());
+        }
+        self.high_watermark = self.high_watermark.min(self.log_end());
+    }
+
+    /// Drop every entry from `to` on (a new leader's log is shorter, D3/D4) and rebuild what the broker
+    /// derives from the log: open transactions and the producers' windows.
+    pub fn truncate(&mut self, to: Offset) -> u32 {
+        let before = self.entries.len();
+        self.entries.truncate(to.0 as usize);
+        let removed = (before - self.entries.len()) as u32;
+        for r in &mut self.replicas {
+            if r.alive && r.log_end > to {
+                r.log_end = to;
+            }
+        }
+        self.open_txns.clear();
+        self.producers.clear();
+        for e in &self.entries {
+            let Some(b) = e.batch else { continue };
+            if e.kind == EntryKind::Record && e.txn == TxnStatus::Open {
+                self.open_txns.entry(b.producer_id).or_insert(e.offset);
+            }
+            let w = self
+                .producers
+                .entry(b.producer_id)
+                .or_insert_with(|| ProducerWindow {
+                    epoch: b.epoch,
+                    batches: VecDeque::new(),
+                });
+            if b.epoch > w.epoch {
+                w.epoch = b.epoch;
+                w.batches.clear();
+            }
+            if e.kind == EntryKind::Record {
+                if w.batches.len() == DEDUP_WINDOW {
+                    w.batches.pop_front();
+                }
+                w.batches.push_back((b.sequence, e.offset));
+            }
+        }
+        self.recompute_high_watermark();
+        removed
     }
 
     /// Append a record from a producer without idempotence: the broker cannot recognise retries.
     pub fn append_plain(&mut self, value: MessageId, key: Option<MessageId>) -> Offset {
-        self.push(value, key, None)
+        self.push(EntryKind::Record, value, key, None, TxnStatus::None)
     }
 
     /// Append an idempotent batch of one record, checking epoch and sequence like
@@ -141,26 +291,47 @@ impl PartitionLog {
         value: MessageId,
         key: Option<MessageId>,
     ) -> Result<Append, StepError> {
-        if let Some(w) = self.producers.get(&batch.producer_id) {
-            if batch.epoch < w.epoch {
-                return Err(StepError::InvalidProducerEpoch);
-            }
-            if batch.epoch == w.epoch {
+        self.append_batch(batch, value, key, false)
+    }
+
+    /// Check a batch against the producer's window: `Ok(None)` to append, `Ok(Some(offset))` for a
+    /// duplicate of a remembered batch (P3), or the error of P4.
+    pub fn check_batch(&self, batch: BatchId) -> Result<Option<Offset>, StepError> {
+        match self.producers.get(&batch.producer_id) {
+            Some(w) if batch.epoch < w.epoch => Err(StepError::InvalidProducerEpoch),
+            Some(w) if batch.epoch == w.epoch => {
                 if let Some(&(_, offset)) = w.batches.iter().find(|(s, _)| *s == batch.sequence) {
-                    return Ok(Append::Duplicate(offset));
+                    return Ok(Some(offset));
                 }
-                let last = w.batches.back().map(|(s, _)| *s);
-                if last.map(|l| l.wrapping_add(1)) != Some(batch.sequence) {
+                let expected = w.batches.back().map_or(0, |(s, _)| s.wrapping_add(1));
+                if batch.sequence != expected {
                     return Err(StepError::OutOfOrderSequence);
                 }
-            } else if batch.sequence != 0 {
-                // A new epoch restarts sequences at 0 (P2).
-                return Err(StepError::OutOfOrderSequence);
+                Ok(None)
             }
-        } else if batch.sequence != 0 {
-            return Err(StepError::OutOfOrderSequence);
+            // A new epoch (or a producer the broker does not know) starts at sequence 0 (P2).
+            _ if batch.sequence != 0 => Err(StepError::OutOfOrderSequence),
+            _ => Ok(None),
         }
-        let offset = self.push(value, key, Some(batch));
+    }
+
+    /// Append an idempotent batch; `transactional` records stay `open` until a marker.
+    pub fn append_batch(
+        &mut self,
+        batch: BatchId,
+        value: MessageId,
+        key: Option<MessageId>,
+        transactional: bool,
+    ) -> Result<Append, StepError> {
+        if let Some(offset) = self.check_batch(batch)? {
+            return Ok(Append::Duplicate(offset));
+        }
+        let txn = if transactional {
+            TxnStatus::Open
+        } else {
+            TxnStatus::None
+        };
+        let offset = self.push(EntryKind::Record, value, key, Some(batch), txn);
         let w = self
             .producers
             .entry(batch.producer_id)
@@ -177,6 +348,52 @@ impl PartitionLog {
         }
         w.batches.push_back((batch.sequence, offset));
         Ok(Append::Appended(offset))
+    }
+
+    /// Write a COMMIT or ABORT marker for a producer's transaction (T7): one offset; the transaction's
+    /// records in this partition become committed or aborted; the broker learns the marker's epoch.
+    /// Returns the marker's offset and the values of the records it resolved.
+    pub fn write_marker(
+        &mut self,
+        producer_id: ProducerId,
+        epoch: Epoch,
+        commit: bool,
+    ) -> (Offset, Vec<MessageId>) {
+        let (kind, status) = if commit {
+            (EntryKind::CommitMarker, TxnStatus::Committed)
+        } else {
+            (EntryKind::AbortMarker, TxnStatus::Aborted)
+        };
+        let mut resolved = Vec::new();
+        if let Some(first) = self.open_txns.remove(&producer_id) {
+            for e in &mut self.entries[first.0 as usize..] {
+                if e.txn == TxnStatus::Open && e.batch.is_some_and(|b| b.producer_id == producer_id)
+                {
+                    e.txn = status;
+                    resolved.push(e.value);
+                }
+            }
+        }
+        let batch = BatchId {
+            producer_id,
+            epoch,
+            sequence: 0,
+        };
+        // A marker has no value; it carries the id of the first record's value (never shown).
+        let value = resolved.first().copied().unwrap_or(MessageId(0));
+        let offset = self.push(kind, value, None, Some(batch), status);
+        let w = self
+            .producers
+            .entry(producer_id)
+            .or_insert_with(|| ProducerWindow {
+                epoch,
+                batches: VecDeque::new(),
+            });
+        if epoch > w.epoch {
+            w.epoch = epoch;
+            w.batches.clear();
+        }
+        (offset, resolved)
     }
 }
 

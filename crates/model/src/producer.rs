@@ -1,9 +1,9 @@
 //! A producer instance as the client library holds it.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::event::ProducerState;
-use crate::ids::{Epoch, MessageId, ProducerId, TopicPartition};
+use crate::ids::{Epoch, GroupIdx, MessageId, ProducerId, TopicPartition};
 
 /// A record handed to `send()` and not yet delivered (one record = one produce request in the model).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,6 +13,8 @@ pub struct InFlight {
     pub key: Option<MessageId>,
     /// Idempotent producers only (P2).
     pub sequence: Option<u32>,
+    /// Sent inside a transaction: appended as `open` until the marker.
+    pub transactional: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +29,14 @@ pub struct Producer {
     pub in_flight: VecDeque<InFlight>,
     /// Fault armed by `lose_next_ack` (P6).
     pub lose_next_ack: bool,
+    /// Fault armed by `lose_next_request` (P4).
+    pub lose_next_request: bool,
+    /// `init_transactions()` succeeded for this instance (T1, T10).
+    pub transactions_initialised: bool,
+    /// Partitions this instance added to its current transaction (T4).
+    pub txn_partitions: BTreeSet<TopicPartition>,
+    /// Groups whose offsets this instance added to its current transaction (T5).
+    pub txn_groups: BTreeSet<GroupIdx>,
 }
 
 impl Producer {
@@ -42,6 +52,10 @@ impl Producer {
             next_sequence: BTreeMap::new(),
             in_flight: VecDeque::new(),
             lose_next_ack: false,
+            lose_next_request: false,
+            transactions_initialised: false,
+            txn_partitions: BTreeSet::new(),
+            txn_groups: BTreeSet::new(),
         }
     }
 }

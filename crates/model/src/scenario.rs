@@ -38,6 +38,8 @@ pub struct TopicSpec {
     pub partitions: u32,
     pub replication_factor: u32,
     pub min_insync_replicas: u32,
+    /// `unclean.leader.election.enable` (default false, D4).
+    pub unclean_leader_election: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +48,8 @@ pub struct ProducerSpec {
     pub config: ProducerConfig,
     /// The configuration as written, for exporting the scenario again.
     pub raw_config: Map<String, Value>,
+    /// Index of its transactional.id in `Setup::transactional_ids`.
+    pub txn: Option<u16>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,6 +75,14 @@ pub struct Setup {
     pub groups: Vec<String>,
     /// As many brokers as the largest replication factor asks for (at least one).
     pub brokers: u16,
+    /// The distinct transactional.ids, in order of first appearance among the producers.
+    pub transactional_ids: Vec<String>,
+    /// Scenario-level `transaction.version` (T11): 1 (default) or 2.
+    pub transaction_version: u8,
+    /// Broker `transaction.abort.timed.out.transaction.cleanup.interval.ms` (default 10000, T9).
+    pub txn_cleanup_interval_ms: u64,
+    /// Broker `replica.lag.time.max.ms` (default 30000, D1).
+    pub replica_lag_time_max_ms: u64,
 }
 
 impl Setup {
@@ -99,6 +111,8 @@ const TOP_KEYS: &[&str] = &[
     "producers",
     "consumers",
     "steps",
+    "transaction.version",
+    "broker",
 ];
 const MAX_TOPICS: usize = 64;
 const MAX_PARTITIONS: u64 = 64;
@@ -238,6 +252,7 @@ pub fn scenario_from_value(value: &Value) -> Result<Scenario, ScenarioError> {
                     "partitions",
                     "replication.factor",
                     "min.insync.replicas",
+                    "unclean.leader.election.enable",
                 ],
             )?;
             let name = match map.get("name") {
@@ -272,11 +287,23 @@ pub fn scenario_from_value(value: &Value) -> Result<Scenario, ScenarioError> {
                 }
                 None => 1,
             } as u32;
+            let unclean_leader_election = match map.get("unclean.leader.election.enable") {
+                None => false,
+                Some(Value::Bool(b)) => *b,
+                Some(Value::String(s)) if s == "true" || s == "false" => s == "true",
+                Some(v) => {
+                    return Err(ScenarioError::at(
+                        format!("{path}.unclean.leader.election.enable"),
+                        format!("expected a boolean, got {}", short(v)),
+                    ))
+                }
+            };
             topics.push(TopicSpec {
                 name: name.to_owned(),
                 partitions,
                 replication_factor,
                 min_insync_replicas,
+                unclean_leader_election,
             });
         }
     }
@@ -287,10 +314,38 @@ pub fn scenario_from_value(value: &Value) -> Result<Scenario, ScenarioError> {
         .unwrap_or(1)
         .max(1) as u16;
 
+    let transaction_version = match root.get("transaction.version") {
+        None => 1,
+        Some(v) => match v.as_u64() {
+            Some(n @ (1 | 2)) => n as u8,
+            _ => {
+                return Err(ScenarioError::at(
+                    "transaction.version",
+                    format!("expected 1 or 2, got {}", short(v)),
+                ))
+            }
+        },
+    };
+    let mut txn_cleanup_interval_ms = 10_000;
+    let mut replica_lag_time_max_ms = 30_000;
+    if let Some(v) = root.get("broker") {
+        let map = expect_object(v, "broker")?;
+        const CLEANUP: &str = "transaction.abort.timed.out.transaction.cleanup.interval.ms";
+        const LAG: &str = "replica.lag.time.max.ms";
+        check_keys(map, "broker", &[CLEANUP, LAG])?;
+        if let Some(v) = map.get(CLEANUP) {
+            txn_cleanup_interval_ms = expect_positive(v, &format!("broker.{CLEANUP}"), u64::MAX)?;
+        }
+        if let Some(v) = map.get(LAG) {
+            replica_lag_time_max_ms = expect_u64(v, &format!("broker.{LAG}"))?;
+        }
+    }
+
     let mut ids = BTreeMap::new();
 
     // Producers.
     let mut producers = Vec::new();
+    let mut transactional_ids: Vec<String> = Vec::new();
     if let Some(v) = root.get("producers") {
         let arr = expect_array(v, "producers")?;
         if arr.len() > MAX_CLIENTS {
@@ -310,10 +365,20 @@ pub fn scenario_from_value(value: &Value) -> Result<Scenario, ScenarioError> {
                 None => &empty,
             };
             let config = ProducerConfig::parse(flavor, cfg, &format!("{path}.config"))?;
+            let txn = config.transactional_id.as_ref().map(|t| {
+                match transactional_ids.iter().position(|x| x == t) {
+                    Some(i) => i as u16,
+                    None => {
+                        transactional_ids.push(t.clone());
+                        (transactional_ids.len() - 1) as u16
+                    }
+                }
+            });
             producers.push(ProducerSpec {
                 id: id.to_owned(),
                 config,
                 raw_config: cfg.clone(),
+                txn,
             });
         }
     }
@@ -385,6 +450,10 @@ pub fn scenario_from_value(value: &Value) -> Result<Scenario, ScenarioError> {
         consumers,
         groups,
         brokers,
+        transactional_ids,
+        transaction_version,
+        txn_cleanup_interval_ms,
+        replica_lag_time_max_ms,
     };
 
     let mut texts = Texts::default();
@@ -428,6 +497,7 @@ const PRODUCER_OPS: &[&str] = &[
     "send",
     "flush",
     "lose_next_ack",
+    "lose_next_request",
     "init_transactions",
     "begin_transaction",
     "commit_transaction",
@@ -657,13 +727,27 @@ fn parse_cluster_step(cx: &StepCtx<'_>, op: &str) -> Result<Action, ScenarioErro
                 Action::BrokerRestart { broker }
             })
         }
-        "pause_replication" => {
-            cx.allow(op, &[])?;
-            Ok(Action::ReplicationPause)
-        }
         _ => {
-            cx.allow(op, &[])?;
-            Ok(Action::ReplicationResume)
+            cx.allow(op, &["broker"])?;
+            let broker = match cx.u64("broker")? {
+                Some(b) if b < u64::from(cx.setup.brokers) => Some(b as u16),
+                Some(b) => {
+                    return Err(cx.err(
+                        "broker",
+                        format!(
+                            "broker {b} does not exist (the cluster has {} brokers)",
+                            cx.setup.brokers
+                        ),
+                    ))
+                }
+                None => None,
+            };
+            Ok(match (op == "pause_replication", broker) {
+                (true, None) => Action::ReplicationPause,
+                (false, None) => Action::ReplicationResume,
+                (true, Some(broker)) => Action::BrokerPauseReplication { broker },
+                (false, Some(broker)) => Action::BrokerResumeReplication { broker },
+            })
         }
     }
 }
@@ -722,6 +806,7 @@ fn parse_producer_step(
             match other {
                 "flush" => Action::ProducerFlush { producer },
                 "lose_next_ack" => Action::ProducerLoseNextAck { producer },
+                "lose_next_request" => Action::ProducerLoseNextRequest { producer },
                 "init_transactions" => Action::ProducerInitTransactions { producer },
                 "begin_transaction" => Action::ProducerBeginTransaction { producer },
                 "commit_transaction" => Action::ProducerCommitTransaction { producer },
@@ -913,7 +998,10 @@ pub fn scenario_to_json(setup: &Setup, texts: &[String], steps: &[Action]) -> Va
                 Action::ClockAdvance { ms } => {
                     m.insert("ms".into(), json!(ms));
                 }
-                Action::BrokerCrash { broker } | Action::BrokerRestart { broker } => {
+                Action::BrokerCrash { broker }
+                | Action::BrokerRestart { broker }
+                | Action::BrokerPauseReplication { broker }
+                | Action::BrokerResumeReplication { broker } => {
                     m.insert("broker".into(), json!(broker));
                 }
                 _ => {}
@@ -927,6 +1015,28 @@ pub fn scenario_to_json(setup: &Setup, texts: &[String], steps: &[Action]) -> Va
     }
     root.insert("flavor".into(), json!(setup.flavor.name()));
     root.insert("seed".into(), json!(setup.seed));
+    if setup.transaction_version != 1 {
+        root.insert(
+            "transaction.version".into(),
+            json!(setup.transaction_version),
+        );
+    }
+    let mut broker = Map::new();
+    if setup.txn_cleanup_interval_ms != 10_000 {
+        broker.insert(
+            "transaction.abort.timed.out.transaction.cleanup.interval.ms".into(),
+            json!(setup.txn_cleanup_interval_ms),
+        );
+    }
+    if setup.replica_lag_time_max_ms != 30_000 {
+        broker.insert(
+            "replica.lag.time.max.ms".into(),
+            json!(setup.replica_lag_time_max_ms),
+        );
+    }
+    if !broker.is_empty() {
+        root.insert("broker".into(), Value::Object(broker));
+    }
     root.insert(
         "topics".into(),
         Value::Array(
@@ -940,6 +1050,9 @@ pub fn scenario_to_json(setup: &Setup, texts: &[String], steps: &[Action]) -> Va
                     m.insert("replication.factor".into(), json!(t.replication_factor));
                     if t.min_insync_replicas != 1 {
                         m.insert("min.insync.replicas".into(), json!(t.min_insync_replicas));
+                    }
+                    if t.unclean_leader_election {
+                        m.insert("unclean.leader.election.enable".into(), json!(true));
                     }
                     Value::Object(m)
                 })

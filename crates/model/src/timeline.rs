@@ -1,6 +1,7 @@
 //! The recorded actions of a run with a cursor: back, forward, jump, fork.
 //! Jumps restore the nearest checkpoint (one every `CHECKPOINT_EVERY` steps) and replay from there.
 
+use std::rc::Rc;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -22,11 +23,14 @@ pub struct StepResult {
     pub events: Vec<Event>,
 }
 
+/// Cheap to clone (the app's reducer clones it on every step): the recorded steps and the checkpoints are
+/// shared behind `Rc` and copied only when a clone changes them, so a clone costs two reference-count
+/// bumps plus one `Cluster` clone.
 #[derive(Debug, Clone)]
 pub struct Timeline {
-    steps: Vec<StepResult>,
+    steps: Rc<Vec<StepResult>>,
     /// `checkpoints[k]` is the state after `k * CHECKPOINT_EVERY` steps; `checkpoints[0]` is the start.
-    checkpoints: Vec<Cluster>,
+    checkpoints: Rc<Vec<Cluster>>,
     /// Number of steps applied to `state` (0 = the start, `len()` = the end).
     cursor: usize,
     state: Cluster,
@@ -41,8 +45,8 @@ impl Timeline {
 
     pub fn new(initial: Cluster) -> Self {
         Self {
-            steps: Vec::new(),
-            checkpoints: vec![initial.clone()],
+            steps: Rc::new(Vec::new()),
+            checkpoints: Rc::new(vec![initial.clone()]),
             cursor: 0,
             texts: Arc::clone(initial.texts()),
             state: initial,
@@ -136,13 +140,15 @@ impl Timeline {
     /// first (a fork).
     pub fn apply(&mut self, action: Action) -> &StepResult {
         if self.cursor < self.steps.len() {
-            self.steps.truncate(self.cursor);
-            self.checkpoints
-                .truncate(self.cursor / Self::CHECKPOINT_EVERY + 1);
+            Rc::make_mut(&mut self.steps).truncate(self.cursor);
+            let keep = self.cursor / Self::CHECKPOINT_EVERY + 1;
+            if self.checkpoints.len() > keep {
+                Rc::make_mut(&mut self.checkpoints).truncate(keep);
+            }
         }
         let mut events = Vec::new();
         let result = self.state.apply(&action, &mut events);
-        self.steps.push(StepResult {
+        Rc::make_mut(&mut self.steps).push(StepResult {
             action,
             result,
             events,
@@ -150,7 +156,7 @@ impl Timeline {
         self.cursor += 1;
         self.texts = Arc::clone(self.state.texts());
         if self.cursor.is_multiple_of(Self::CHECKPOINT_EVERY) {
-            self.checkpoints.push(self.state.clone());
+            Rc::make_mut(&mut self.checkpoints).push(self.state.clone());
         }
         &self.steps[self.cursor - 1]
     }
@@ -188,5 +194,32 @@ impl Timeline {
         while self.cursor < to {
             self.forward();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::parse_scenario;
+
+    /// The app's reducer clones the timeline on every step: the steps and checkpoints are shared, and a
+    /// change to one clone leaves the other as it was.
+    #[test]
+    fn a_clone_shares_the_recorded_steps_and_checkpoints() {
+        let s = parse_scenario(
+            r#"{"topics": [{"name": "t"}], "producers": [{"id": "p"}],
+                "steps": [{"actor": "p", "op": "send", "topic": "t", "value": "x"}, {"actor": "p", "op": "flush"}]}"#,
+        )
+        .unwrap();
+        let t = Timeline::from_scenario(&s);
+        let mut u = t.clone();
+        assert!(Rc::ptr_eq(&t.steps, &u.steps));
+        assert!(Rc::ptr_eq(&t.checkpoints, &u.checkpoints));
+        u.back();
+        u.apply(Action::ClockAdvance { ms: 1 });
+        assert!(!Rc::ptr_eq(&t.steps, &u.steps));
+        assert_eq!(t.len(), 2);
+        assert_eq!(u.len(), 2);
+        assert_eq!(t.steps()[1].action, s.steps[1]);
     }
 }

@@ -228,10 +228,26 @@ fn arb_action() -> impl Strategy<Value = kafka_model::Action> {
         }),
         c.clone().prop_map(|consumer| A::ConsumerClose { consumer }),
         c.clone().prop_map(|consumer| A::ConsumerCrash { consumer }),
-        c.prop_map(|consumer| A::ConsumerRestart { consumer }),
+        c.clone()
+            .prop_map(|consumer| A::ConsumerRestart { consumer }),
         (0u64..60_000).prop_map(|ms| A::ClockAdvance { ms }),
         (0u16..3).prop_map(|broker| A::BrokerCrash { broker }),
+        (0u16..4).prop_map(|broker| A::BrokerRestart { broker }),
+        (0u16..4).prop_map(|broker| A::BrokerPauseReplication { broker }),
+        (0u16..4).prop_map(|broker| A::BrokerResumeReplication { broker }),
         Just(A::ReplicationPause),
+        Just(A::ReplicationResume),
+        c.clone()
+            .prop_map(|producer| A::ProducerBeginTransaction { producer }),
+        c.clone()
+            .prop_map(|producer| A::ProducerCommitTransaction { producer }),
+        c.clone()
+            .prop_map(|producer| A::ProducerAbortTransaction { producer }),
+        c.clone()
+            .prop_map(|producer| A::ProducerLoseNextRequest { producer }),
+        (c.clone(), c.clone()).prop_map(|(producer, consumer)| {
+            A::ProducerSendOffsetsToTransaction { producer, consumer }
+        }),
     ]
 }
 
@@ -243,8 +259,10 @@ proptest! {
     fn arbitrary_actions_never_panic(actions in prop::collection::vec(arb_action(), 0..60), java in any::<bool>()) {
         let s = kafka_model::parse_scenario(&json!({
             "flavor": if java { "java" } else { "kafka-python" },
-            "topics": [{ "name": "orders", "partitions": 2 }, { "name": "audit" }],
-            "producers": [{ "id": "p" }, { "id": "q", "config": { "enable.idempotence": true } }],
+            "topics": [{ "name": "orders", "partitions": 2, "replication.factor": 3, "min.insync.replicas": 2 },
+                       { "name": "audit", "unclean.leader.election.enable": true }],
+            "producers": [{ "id": "p" }, { "id": "q", "config": { "enable.idempotence": true } },
+                          { "id": "t", "config": { "transactional.id": "tx", "acks": "all" } }],
             "consumers": [
                 { "id": "a", "subscribe": ["orders"], "config": { "group.id": "g", "auto.offset.reset": "earliest" } },
                 { "id": "b", "subscribe": ["orders", "audit"], "config": { "group.id": "g", "enable.auto.commit": false, "auto.offset.reset": "none" } }

@@ -56,7 +56,25 @@ fn contract_example_gives_exactly_the_documented_output() {
           "delivered": 2, "processed": 1,
           "by_group": [{ "group_id": "order-processor-v2", "delivered": 2, "processed": 1 }], "labels": [] }
     ]);
-    assert_eq!(out["final"], expected_final);
+    // Part 2 adds fields (replicas, ISR, brokers, transactions); the contract's fields are unchanged.
+    let mut fin = out["final"].clone();
+    let additions = fin.as_object_mut().unwrap();
+    assert_eq!(additions.remove("transactions"), Some(json!([])));
+    assert_eq!(
+        additions.remove("brokers"),
+        Some(json!([{ "broker": 0, "alive": true, "replication_paused": false }]))
+    );
+    for p in fin["partitions"].as_array_mut().unwrap() {
+        let p = p.as_object_mut().unwrap();
+        assert_eq!(p.remove("leader"), Some(json!(0)));
+        assert_eq!(p.remove("replicas"), Some(json!([0])));
+        assert_eq!(p.remove("isr"), Some(json!([0])));
+        assert_eq!(
+            p.remove("replica_states"),
+            Some(json!([{ "broker": 0, "log_end_offset": 1, "alive": true, "in_sync": true }]))
+        );
+    }
+    assert_eq!(fin, expected_final);
     assert_eq!(out["ledger"], expected_ledger);
     let step4 = &out["steps"][4];
     assert_eq!(

@@ -195,10 +195,71 @@ fn failed_steps_are_recorded_and_the_run_goes_on() {
         vec![
             (false, Some("IllegalState".into())),
             (false, Some("IllegalState".into())),
-            (false, Some("NotModelled".into())),
-            (false, Some("NotModelled".into())),
+            // Crashing the only broker is allowed (the partition goes offline).
+            (true, None),
+            // init_transactions without a transactional.id.
+            (false, Some("IllegalState".into())),
             (false, Some("IllegalState".into())),
             (true, None),
         ]
+    );
+}
+
+#[test]
+fn part_2_fields_parse_export_and_reject_bad_values() {
+    let v = json!({
+        "transaction.version": 2,
+        "broker": { "replica.lag.time.max.ms": 5000,
+                    "transaction.abort.timed.out.transaction.cleanup.interval.ms": 1000 },
+        "topics": [{ "name": "orders", "replication.factor": 3, "min.insync.replicas": 2,
+                     "unclean.leader.election.enable": true }],
+        "producers": [{ "id": "producer", "config": { "transactional.id": "t", "delivery.timeout.ms": 3000,
+                                                      "transaction.version": 1 } }],
+        "steps": [
+            { "actor": "producer", "op": "lose_next_request" },
+            { "op": "pause_replication", "broker": 2 },
+            { "op": "resume_replication" },
+            { "op": "restart_broker", "broker": 1 }
+        ]
+    });
+    let s = kafka_model::parse_scenario(&v.to_string()).unwrap();
+    assert_eq!(s.setup.transaction_version, 2);
+    assert_eq!(s.setup.replica_lag_time_max_ms, 5000);
+    assert_eq!(s.setup.txn_cleanup_interval_ms, 1000);
+    assert!(s.setup.topics[0].unclean_leader_election);
+    assert_eq!(s.setup.brokers, 3);
+    assert_eq!(s.setup.producers[0].config.delivery_timeout_ms, 3000);
+    assert_eq!(s.setup.producers[0].config.transaction_version, Some(1));
+    assert_eq!(
+        s.steps[1],
+        kafka_model::Action::BrokerPauseReplication { broker: 2 }
+    );
+    // Export and parse again: the same scenario.
+    let exported =
+        kafka_model::scenario::scenario_to_json(&s.setup, &s.texts, &s.steps).to_string();
+    let again = kafka_model::parse_scenario(&exported).unwrap();
+    assert_eq!(again.setup, s.setup);
+    assert_eq!(again.steps, s.steps);
+
+    let mut bad = v.clone();
+    bad["transaction.version"] = json!(3);
+    assert!(
+        err(&bad).starts_with("transaction.version:"),
+        "{}",
+        err(&bad)
+    );
+    let mut bad = v.clone();
+    bad["steps"] = json!([{ "op": "pause_replication", "broker": 7 }]);
+    assert!(
+        err(&bad).contains("step 0: field \"broker\""),
+        "{}",
+        err(&bad)
+    );
+    let mut bad = v;
+    bad["broker"] = json!({ "log.retention.ms": 1 });
+    assert!(
+        err(&bad).contains("broker.\"log.retention.ms\""),
+        "{}",
+        err(&bad)
     );
 }

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod eos;
+
 use kafka_model::output::Output;
 use serde_json::{json, Value};
 
