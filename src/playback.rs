@@ -102,6 +102,8 @@ impl Reducible for Playback {
             PlaybackAction::Forward => {
                 timeline.forward();
             }
+            // Already there (the address bar echoing the cursor): nothing to render.
+            PlaybackAction::Jump(step) if step.min(timeline.len()) == timeline.cursor() => return self,
             PlaybackAction::Jump(step) => timeline.jump(step),
             PlaybackAction::ToStart => {
                 timeline.jump(0);

@@ -74,8 +74,10 @@ pub fn Player(props: &PlayerProps) -> Html {
     }
     {
         let on_timeline = props.on_timeline.clone();
-        let exported = playback.timeline.to_scenario_json().to_string();
-        use_effect_with(playback.revision, move |_| on_timeline.emit(exported));
+        let playback = playback.clone();
+        use_effect_with(playback.revision, move |_| {
+            on_timeline.emit(playback.timeline.to_scenario_json().to_string())
+        });
     }
     {
         let on_cursor = props.on_cursor.clone();
@@ -139,7 +141,10 @@ pub fn Player(props: &PlayerProps) -> Html {
     let ledger = ledger_output(state);
     let groups = state.setup().groups.clone();
     let index = playback.index.clone();
-    let on_jump = dispatch.reform(PlaybackAction::Jump);
+    // Stable across renders, so the event log's entries can skip re-rendering.
+    let on_jump = use_callback(playback.dispatcher(), |step, dispatcher| {
+        dispatcher.dispatch(PlaybackAction::Jump(step))
+    });
     let now = match cursor.checked_sub(1).and_then(|i| index.lines.get(i)) {
         Some(line) => html! {
             <>
