@@ -3,6 +3,7 @@ use yew::prelude::*;
 use crate::components::SiteHeader;
 use crate::hooks::use_route;
 use crate::pages::{Home, Lesson, NotFound, Sandbox};
+use crate::progress::{self, ProgressAction, ProgressContext, ProgressState};
 use crate::route::Route;
 
 #[function_component]
@@ -15,14 +16,23 @@ pub fn App() -> Html {
     let page = match &route {
         Route::Home => html! { <Home /> },
         Route::Lesson { id, step } => html! { <Lesson id={id.clone()} step={*step} /> },
-        Route::Sandbox => html! { <Sandbox /> },
+        Route::Sandbox { run, step } => html! { <Sandbox run={run.clone()} step={*step} /> },
         Route::PanicCheck => html! { <PanicCheck /> },
         Route::NotFound { path, problem } => {
             html! { <NotFound path={path.clone()} problem={problem.clone()} /> }
         }
     };
     let embedded = use_memo((), |_| is_embedded());
+    let progress = use_reducer(ProgressState::new);
+    {
+        // Storage is an effect: the reducer stays pure.
+        let handle = progress.clone();
+        use_effect_with(progress.progress.clone(), move |saved| {
+            handle.dispatch(ProgressAction::Saved(progress::save(saved)));
+        });
+    }
     html! {
+        <ContextProvider<ProgressContext> context={progress}>
         <div class={classes!("app", embedded.then_some("embed"))}>
             <a class="skip-link" href="#main" onclick={Callback::from(skip_to_main)}>{"Skip to content"}</a>
             <SiteHeader route={route.clone()} />
@@ -31,6 +41,7 @@ pub fn App() -> Html {
                 <p>{"Kafka Delivery Lab — a model of Apache Kafka's delivery guarantees. Works offline once loaded."}</p>
             </footer>
         </div>
+        </ContextProvider<ProgressContext>>
     }
 }
 
@@ -54,11 +65,11 @@ fn page_title(route: &Route) -> String {
         Route::Lesson { id, .. } => Some(
             crate::catalog::find(id)
                 .map(|lesson| lesson.title)
-                .unwrap_or("Lesson not found"),
+                .unwrap_or_else(|| "Lesson not found".to_string()),
         ),
-        Route::Sandbox => Some("Sandbox"),
-        Route::PanicCheck => Some("Error check"),
-        Route::NotFound { .. } => Some("Page not found"),
+        Route::Sandbox { .. } => Some("Sandbox".to_string()),
+        Route::PanicCheck => Some("Error check".to_string()),
+        Route::NotFound { .. } => Some("Page not found".to_string()),
     };
     match page {
         Some(page) => format!("{page} · Kafka Delivery Lab"),

@@ -8,7 +8,9 @@ pub mod error_panel;
 pub mod hooks;
 pub mod pages;
 pub mod playback;
+pub mod progress;
 pub mod route;
+pub mod share_code;
 pub mod stage;
 pub mod storage;
 

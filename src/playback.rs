@@ -21,6 +21,8 @@ pub struct Playback {
     undo: Vec<Timeline>,
     /// Worked out once per timeline, not per frame.
     pub index: Rc<TimelineIndex>,
+    /// Counts changes to the recorded steps (forks, undo), so effects can follow them.
+    pub revision: u32,
 }
 
 /// What the player shows about the whole timeline: each step's line for the event log, and each ledger
@@ -70,6 +72,7 @@ impl Playback {
             playing: false,
             speed: SPEEDS[1],
             undo: Vec::new(),
+            revision: 0,
         }
     }
 
@@ -99,6 +102,8 @@ impl Reducible for Playback {
             PlaybackAction::Forward => {
                 timeline.forward();
             }
+            // Already there (the address bar echoing the cursor): nothing to render.
+            PlaybackAction::Jump(step) if step.min(timeline.len()) == timeline.cursor() => return self,
             PlaybackAction::Jump(step) => timeline.jump(step),
             PlaybackAction::ToStart => {
                 timeline.jump(0);
@@ -114,12 +119,14 @@ impl Reducible for Playback {
                 }
                 timeline.apply(action);
                 next.index = Rc::new(TimelineIndex::of(timeline));
+                next.revision += 1;
                 next.playing = false;
             }
             PlaybackAction::Undo => match next.undo.pop() {
                 Some(previous) => {
                     next.index = Rc::new(TimelineIndex::of(&previous));
                     next.timeline = previous;
+                    next.revision += 1;
                 }
                 None => return self,
             },

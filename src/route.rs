@@ -10,7 +10,11 @@ pub enum Route {
         id: String,
         step: u32,
     },
-    Sandbox,
+    /// `run`: a shared run (see `share_code`); `step`: steps applied when it opens.
+    Sandbox {
+        run: Option<String>,
+        step: u32,
+    },
     /// Deliberately panics, so the browser tests can prove the error panel replaces a blank page.
     PanicCheck,
     NotFound {
@@ -32,7 +36,20 @@ impl Route {
         };
         match parts.as_slice() {
             [] => Route::Home,
-            ["sandbox"] => Route::Sandbox,
+            ["sandbox"] => Route::Sandbox { run: None, step: 0 },
+            ["sandbox", "run", run] => Route::Sandbox {
+                run: Some(run.to_string()),
+                step: 0,
+            },
+            ["sandbox", "run", run, "step", step] => match step.parse::<u32>() {
+                Ok(step) => Route::Sandbox {
+                    run: Some(run.to_string()),
+                    step,
+                },
+                Err(_) => not_found(format!(
+                    "The step number \"{step}\" is not a whole number like 0, 1 or 2."
+                )),
+            },
             ["debug", "panic"] => Route::PanicCheck,
             ["lesson", id] => Route::Lesson {
                 id: id.to_string(),
@@ -56,7 +73,11 @@ impl Route {
         match self {
             Route::Home => "#/".to_string(),
             Route::Lesson { id, step } => format!("#/lesson/{id}/step/{step}"),
-            Route::Sandbox => "#/sandbox".to_string(),
+            Route::Sandbox { run: None, .. } => "#/sandbox".to_string(),
+            Route::Sandbox {
+                run: Some(run),
+                step,
+            } => format!("#/sandbox/run/{run}/step/{step}"),
             Route::PanicCheck => "#/debug/panic".to_string(),
             Route::NotFound { path, .. } => format!("#{path}"),
         }
@@ -124,9 +145,19 @@ mod tests {
     }
 
     #[test]
-    fn sandbox_route() {
-        assert_eq!(Route::from_hash("#/sandbox"), Route::Sandbox);
-        assert_eq!(Route::Sandbox.to_hash(), "#/sandbox");
+    fn sandbox_routes() {
+        let plain = Route::Sandbox { run: None, step: 0 };
+        assert_eq!(Route::from_hash("#/sandbox"), plain);
+        assert_eq!(plain.to_hash(), "#/sandbox");
+        let shared = Route::from_hash("#/sandbox/run/eyJ9/step/4");
+        assert_eq!(
+            shared,
+            Route::Sandbox {
+                run: Some("eyJ9".into()),
+                step: 4
+            }
+        );
+        assert_eq!(shared.to_hash(), "#/sandbox/run/eyJ9/step/4");
     }
 
     #[test]

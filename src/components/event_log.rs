@@ -16,10 +16,10 @@ pub struct EventLogProps {
 
 #[function_component]
 pub fn EventLog(props: &EventLogProps) -> Html {
-    let entries = props.index.lines.iter().enumerate().map(|(i, line)| {
+    // Entries share the index, so a step re-renders only the two entries whose status changed.
+    let entries = (0..props.index.lines.len()).map(|i| {
         html! {
-            <EventLogEntry key={i} number={i + 1} label={line.label.clone()} error={line.error.clone()}
-                           sentences={line.sentences.clone()} current={i + 1 == props.cursor}
+            <EventLogEntry key={i} index={props.index.clone()} line={i} current={i + 1 == props.cursor}
                            future={i + 1 > props.cursor} on_jump={props.on_jump.clone()} />
         }
     });
@@ -30,34 +30,43 @@ pub fn EventLog(props: &EventLogProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 struct EventLogEntryProps {
-    number: usize,
-    label: String,
-    error: Option<String>,
-    sentences: Vec<String>,
+    index: Rc<TimelineIndex>,
+    line: usize,
     current: bool,
     future: bool,
     on_jump: Callback<usize>,
 }
 
+impl PartialEq for EventLogEntryProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.index, &other.index)
+            && self.line == other.line
+            && self.current == other.current
+            && self.future == other.future
+            && self.on_jump == other.on_jump
+    }
+}
+
 #[function_component]
 fn EventLogEntry(props: &EventLogEntryProps) -> Html {
-    let number = props.number;
+    let line = &props.index.lines[props.line];
+    let number = props.line + 1;
     let onclick = props.on_jump.reform(move |_| number);
     html! {
         <li class={classes!("event", props.current.then_some("current"), props.future.then_some("future"))}
             aria-current={props.current.then_some("step")}>
             <button class="event-jump" {onclick} title={format!("Go to step {number}")}>
                 <span class="event-number">{number}</span>
-                <span class="event-label">{&props.label}</span>
-                if let Some(error) = &props.error {
+                <span class="event-label">{&line.label}</span>
+                if let Some(error) = &line.error {
                     <span class="event-error">{format!("failed: {error}")}</span>
                 }
             </button>
             if !props.future {
                 <ul class="event-reasons">
-                    { for props.sentences.iter().map(|s| html! { <li>{s}</li> }) }
+                    { for line.sentences.iter().map(|s| html! { <li>{s}</li> }) }
                 </ul>
             }
         </li>

@@ -1,19 +1,21 @@
 use yew::prelude::*;
 
-use crate::catalog::LessonEntry;
+use crate::catalog::CourseEntry;
+use crate::progress::LessonProgress;
 use crate::route::Route;
 
 #[derive(Properties, PartialEq)]
 pub struct LessonCardProps {
     pub number: usize,
-    pub lesson: &'static LessonEntry,
+    pub lesson: CourseEntry,
+    pub progress: LessonProgress,
 }
 
 #[function_component]
 pub fn LessonCard(props: &LessonCardProps) -> Html {
-    let lesson = props.lesson;
+    let lesson = &props.lesson;
     let href = Route::Lesson {
-        id: lesson.id.to_string(),
+        id: lesson.id.clone(),
         step: 0,
     }
     .to_hash();
@@ -22,11 +24,18 @@ pub fn LessonCard(props: &LessonCardProps) -> Html {
             <a href={href}>
                 <span class="lesson-number" aria-hidden="true">{props.number}</span>
                 <span class="lesson-text">
-                    <span class="lesson-title">{lesson.title}</span>
-                    <span class="lesson-summary">{lesson.summary}</span>
+                    <span class="lesson-title">{&lesson.title}</span>
+                    <span class="lesson-summary">{&lesson.summary}</span>
+                    if lesson.lesson.is_none() {
+                        <span class="lesson-soon">{"being written"}</span>
+                    } else if props.progress.goal_reached {
+                        <span class="lesson-progress done">{"✔ goal reached"}</span>
+                    } else if props.progress.furthest_step > 0 {
+                        <span class="lesson-progress">{format!("started: reached step {}", props.progress.furthest_step)}</span>
+                    }
                     <span class="lesson-rules">
                         <span class="visually-hidden">{"Rules covered: "}</span>
-                        { for lesson.rules.iter().map(|rule| html! { <span class="rule-chip">{*rule}</span> }) }
+                        { for lesson.rules.iter().map(|rule| html! { <span class="rule-chip">{rule}</span> }) }
                     </span>
                 </span>
             </a>

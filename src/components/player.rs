@@ -5,17 +5,20 @@ use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::Interval;
-use kafka_model::output::ledger_output;
-use kafka_model::Timeline;
+use kafka_model::lesson::Lesson;
+use kafka_model::output::{actor_name, ledger_output};
+use kafka_model::{Action, Timeline};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::action_palette::palette_actions;
+use crate::components::lesson_guide::shown_question;
 use crate::components::{
-    ActionPalette, ConsumerCard, DatabaseTable, EventLog, LedgerTable, PartitionLog, ProducerCard,
-    TimelineBar,
+    ActionPalette, CodePanel, ConsumerCard, DatabaseTable, EventLog, GoalBanner, LedgerTable,
+    LessonGuide, PartitionLog, ProducerCard, TimelineBar,
 };
 use crate::playback::{Playback, PlaybackAction};
+use crate::progress::{ProgressAction, ProgressContext};
 use crate::stage::StageView;
 
 #[derive(Properties)]
@@ -26,6 +29,12 @@ pub struct PlayerProps {
     /// Told the cursor after every move, so the address bar can hold it.
     #[prop_or_default]
     pub on_cursor: Callback<usize>,
+    /// Told the recorded steps as a scenario (minified JSON) whenever they change, and once at the start.
+    #[prop_or_default]
+    pub on_timeline: Callback<String>,
+    /// The lesson being played: narration, questions, code and goal.
+    #[prop_or_default]
+    pub lesson: Option<Rc<Lesson>>,
 }
 
 impl PartialEq for PlayerProps {
@@ -33,6 +42,8 @@ impl PartialEq for PlayerProps {
         Rc::ptr_eq(&self.timeline, &other.timeline)
             && self.start_at == other.start_at
             && self.on_cursor == other.on_cursor
+            && self.on_timeline == other.on_timeline
+            && self.lesson == other.lesson
     }
 }
 
@@ -59,6 +70,13 @@ pub fn Player(props: &PlayerProps) -> Html {
         let dispatch = dispatch.clone();
         use_effect_with(props.start_at, move |step| {
             dispatch.emit(PlaybackAction::Jump(*step))
+        });
+    }
+    {
+        let on_timeline = props.on_timeline.clone();
+        let playback = playback.clone();
+        use_effect_with(playback.revision, move |_| {
+            on_timeline.emit(playback.timeline.to_scenario_json().to_string())
         });
     }
     {
@@ -112,6 +130,7 @@ pub fn Player(props: &PlayerProps) -> Html {
         });
     }
 
+    let progress = use_context::<ProgressContext>();
     let state = timeline.state();
     let before = (cursor > 0).then(|| {
         let mut earlier = timeline.clone();
@@ -122,7 +141,10 @@ pub fn Player(props: &PlayerProps) -> Html {
     let ledger = ledger_output(state);
     let groups = state.setup().groups.clone();
     let index = playback.index.clone();
-    let on_jump = dispatch.reform(PlaybackAction::Jump);
+    // Stable across renders, so the event log's entries can skip re-rendering.
+    let on_jump = use_callback(playback.dispatcher(), |step, dispatcher| {
+        dispatcher.dispatch(PlaybackAction::Jump(step))
+    });
     let now = match cursor.checked_sub(1).and_then(|i| index.lines.get(i)) {
         Some(line) => html! {
             <>
@@ -140,11 +162,81 @@ pub fn Player(props: &PlayerProps) -> Html {
         }
     };
 
+    let lesson_area = props.lesson.as_ref().map(|lesson| {
+        let right_choice = shown_question(lesson, cursor)
+            .map(|(_, question)| question)
+            .filter(|question| cursor >= question.reveal_at)
+            .and_then(|question| {
+                let mut at_reveal = timeline.clone();
+                at_reveal.jump(question.reveal_at);
+                question.right_choices(at_reveal.state()).first().copied()
+            });
+        let answers = Rc::new(
+            progress
+                .as_ref()
+                .map(|p| p.progress.lesson(&lesson.id).answers)
+                .unwrap_or_default(),
+        );
+        let on_answer = {
+            let progress = progress.clone();
+            let id = lesson.id.clone();
+            Callback::from(move |(at, choice): (usize, usize)| {
+                if let Some(progress) = &progress {
+                    progress.dispatch(ProgressAction::Answered { lesson: id.clone(), at, choice });
+                }
+            })
+        };
+        let current_line = cursor.checked_sub(1).and_then(|i| timeline.step(i)).and_then(|step| {
+            let names = timeline.names();
+            let failed = matches!(step.action, Action::ConsumerProcess { fail: true, .. });
+            lesson.line_of(actor_name(&names, &step.action).as_deref(), step.action.op_name(), failed)
+        });
+        html! {
+            <div class="lesson-area">
+                <LessonGuide lesson={lesson.clone()} cursor={cursor} answers={answers}
+                             right_choice={right_choice} on_answer={on_answer} on_jump={on_jump.clone()} />
+                <CodePanel code={lesson.code.clone()} current={current_line} />
+            </div>
+        }
+    });
+    let goal_reached = props.lesson.as_ref().map(|lesson| {
+        let mut at_end = timeline.clone();
+        at_end.jump(at_end.len());
+        lesson.goal.reached(at_end.state())
+    });
+    {
+        // The learner's progress: how far they stepped, and a goal once reached stays reached.
+        let progress = progress.clone();
+        let id = props.lesson.as_ref().map(|lesson| lesson.id.clone());
+        use_effect_with(
+            (id, cursor, goal_reached),
+            move |(id, cursor, goal_reached)| {
+                if let (Some(progress), Some(id)) = (progress, id) {
+                    progress.dispatch(ProgressAction::Reached {
+                        lesson: id.clone(),
+                        step: *cursor,
+                    });
+                    if *goal_reached == Some(true) {
+                        progress.dispatch(ProgressAction::GoalReached { lesson: id.clone() });
+                    }
+                }
+            },
+        );
+    }
+    let goal = props
+        .lesson
+        .as_ref()
+        .zip(goal_reached)
+        .map(|(lesson, reached)| {
+            html! { <GoalBanner text={lesson.goal.text.clone()} {reached} /> }
+        });
+
     html! {
         <section class="player" aria-label="Player">
             <TimelineBar cursor={cursor} len={timeline.len()} playing={playback.playing} speed={playback.speed}
                          first_problem={playback.first_problem().map(|p| p.step)} on_action={dispatch.clone()} />
             <div class="now" aria-live="polite" aria-atomic="true">{now}</div>
+            {for lesson_area}
             <div class="stage">
                 <section class="stage-clients" aria-label="Producers">
                     { for stage.producers.iter().map(|p| html! { <ProducerCard producer={p.clone()} /> }) }
@@ -160,6 +252,7 @@ pub fn Player(props: &PlayerProps) -> Html {
                 <DatabaseTable ledger={ledger.clone()} groups={groups} />
                 <LedgerTable ledger={ledger} problems={index.problems.clone()} on_jump={on_jump.clone()} />
             </div>
+            {for goal}
             <ActionPalette actions={palette_actions(state)} forks={cursor < timeline.len()}
                            can_undo={playback.can_undo()}
                            on_act={dispatch.reform(PlaybackAction::Act)}

@@ -22,8 +22,8 @@ pub fn SiteHeader(props: &SiteHeaderProps) -> Html {
                    aria-current={current(matches!(props.route, Route::Home | Route::Lesson { .. }))}>
                     {"Course"}
                 </a>
-                <a href={Route::Sandbox.to_hash()}
-                   aria-current={current(props.route == Route::Sandbox)}>
+                <a href={Route::Sandbox { run: None, step: 0 }.to_hash()}
+                   aria-current={current(matches!(props.route, Route::Sandbox { .. }))}>
                     {"Sandbox"}
                 </a>
                 <ThemeToggle />

@@ -1,10 +1,18 @@
 use yew::prelude::*;
 
-use crate::catalog::LESSONS;
-use crate::components::LessonCard;
+use crate::catalog::course;
+use crate::components::{LessonCard, ProgressPanel};
+use crate::progress::ProgressContext;
 
 #[function_component]
 pub fn Home() -> Html {
+    let progress = use_context::<ProgressContext>();
+    let lesson_progress = |id: &str| {
+        progress
+            .as_ref()
+            .map(|p| p.progress.lesson(id))
+            .unwrap_or_default()
+    };
     html! {
         <section class="home" aria-labelledby="home-title">
             <h1 id="home-title">{"Delivery guarantees, one crash at a time"}</h1>
@@ -15,10 +23,11 @@ pub fn Home() -> Html {
             </p>
             <h2>{"Lessons"}</h2>
             <ol class="lesson-list">
-                { for LESSONS.iter().enumerate().map(|(index, lesson)| html! {
-                    <LessonCard number={index + 1} lesson={lesson} />
+                { for course().iter().enumerate().map(|(index, lesson)| html! {
+                    <LessonCard number={index + 1} lesson={lesson.clone()} progress={lesson_progress(&lesson.id)} />
                 }) }
             </ol>
+            <ProgressPanel />
         </section>
     }
 }

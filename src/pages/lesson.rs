@@ -1,6 +1,5 @@
 use std::rc::Rc;
 
-use kafka_model::{parse_scenario, Timeline};
 use yew::prelude::*;
 
 use crate::catalog;
@@ -16,34 +15,34 @@ pub struct LessonProps {
 
 #[function_component]
 pub fn Lesson(props: &LessonProps) -> Html {
-    let id = props.id.clone();
-    let timeline = use_memo(id.clone(), |id| {
+    let entry = use_memo(props.id.clone(), |id| catalog::find(id));
+    let timeline = use_memo(props.id.clone(), |id| {
         catalog::find(id)
-            .and_then(|lesson| lesson.scenario)
-            .map(|json| {
-                parse_scenario(json).map(|scenario| Rc::new(Timeline::from_scenario(&scenario)))
-            })
+            .and_then(|entry| entry.lesson)
+            .map(|lesson| lesson.timeline().map(Rc::new))
     });
-    let Some(lesson) = catalog::find(&props.id) else {
+    let Some(entry) = (*entry).clone() else {
         return html! {
             <NotFound path={format!("/lesson/{}", props.id)}
                       problem={format!("There is no lesson called \"{}\".", props.id)} />
         };
     };
+    let id = props.id.clone();
     let on_cursor = Callback::from(move |step: usize| {
         route::replace(&Route::Lesson {
             id: id.to_string(),
             step: step as u32,
         });
     });
-    let body = match &*timeline {
-        Some(Ok(timeline)) => html! {
-            <Player timeline={timeline.clone()} start_at={props.step as usize} {on_cursor} />
+    let body = match (&*timeline, &entry.lesson) {
+        (Some(Ok(timeline)), Some(lesson)) => html! {
+            <Player timeline={timeline.clone()} start_at={props.step as usize} {on_cursor}
+                    lesson={Some(lesson.clone())} />
         },
-        Some(Err(error)) => html! {
-            <p class="notice error" role="alert">{format!("This lesson's scenario is invalid: {error}")}</p>
+        (Some(Err(error)), _) => html! {
+            <p class="notice error" role="alert">{format!("This lesson cannot be played: {error}")}</p>
         },
-        None => html! {
+        _ => html! {
             <>
                 <p class="step-indicator">{format!("Step {}", props.step)}</p>
                 <p class="notice">{"This lesson is being written. Its steps will appear here."}</p>
@@ -52,9 +51,9 @@ pub fn Lesson(props: &LessonProps) -> Html {
     };
     html! {
         <article class="lesson" aria-labelledby="lesson-title">
-            <p class="breadcrumb"><a href={Route::Home.to_hash()}>{"Course"}</a>{" / "}{lesson.title}</p>
-            <h1 id="lesson-title">{lesson.title}</h1>
-            <p class="lead">{lesson.summary}</p>
+            <p class="breadcrumb"><a href={Route::Home.to_hash()}>{"Course"}</a>{" / "}{&entry.title}</p>
+            <h1 id="lesson-title">{&entry.title}</h1>
+            <p class="lead">{&entry.summary}</p>
             {body}
         </article>
     }

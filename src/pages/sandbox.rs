@@ -1,9 +1,13 @@
 use std::rc::Rc;
 
+use gloo::events::{EventListener, EventListenerOptions};
 use kafka_model::{parse_scenario, Timeline};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::Player;
+use crate::route::{self, Route};
+use crate::share_code;
 
 /// The scenario the sandbox opens with: the contract's example, a crash after processing and before commit.
 pub const STARTER: &str = r#"{
@@ -32,15 +36,115 @@ pub const STARTER: &str = r#"{
 }
 "#;
 
-#[function_component]
-pub fn Sandbox() -> Html {
-    let source = use_state(|| STARTER.to_string());
-    let draft = use_state(|| STARTER.to_string());
-    let error = use_state(|| None::<String>);
-    let timeline = use_memo((*source).clone(), |json| {
-        parse_scenario(json).map(|scenario| Rc::new(Timeline::from_scenario(&scenario)))
-    });
+#[derive(Properties, PartialEq)]
+pub struct SandboxProps {
+    /// A shared run from the address bar.
+    pub run: Option<String>,
+    pub step: u32,
+}
 
+/// A scenario ready to play, or why the address or the file could not give one.
+#[derive(Clone)]
+struct Loaded {
+    /// Identifies the scenario, so loading another starts a new player.
+    key: String,
+    json: String,
+    timeline: Rc<Timeline>,
+}
+
+fn load_json(json: &str) -> Result<Loaded, String> {
+    let scenario = parse_scenario(json).map_err(|e| e.to_string())?;
+    Ok(Loaded {
+        key: share_code::encode(json),
+        json: json.to_string(),
+        timeline: Rc::new(Timeline::from_scenario(&scenario)),
+    })
+}
+
+fn load_run(run: Option<&str>) -> Result<Loaded, String> {
+    match run {
+        None => load_json(STARTER),
+        Some(code) => {
+            let json = share_code::decode(code)?;
+            load_json(&json).map_err(|e| format!("the shared run's scenario is invalid: {e}"))
+        }
+    }
+}
+
+#[function_component]
+pub fn Sandbox(props: &SandboxProps) -> Html {
+    let loaded = use_state(|| load_run(props.run.as_deref()));
+    // The run code this page last wrote to the address bar: a route change to it is not a new link.
+    let written = use_mut_ref(|| None::<String>);
+    let draft = use_state(|| match &*loaded {
+        Ok(loaded) => pretty(&loaded.json),
+        Err(_) => STARTER.to_string(),
+    });
+    let error = use_state(|| None::<String>);
+    let dirty = use_state(|| false);
+
+    {
+        let (loaded, written) = (loaded.clone(), written.clone());
+        use_effect_with(props.run.clone(), move |run| {
+            // A run this page wrote itself is already playing; anything else is a link to open.
+            let own = run.is_some() && *run == *written.borrow();
+            if !own {
+                loaded.set(load_run(run.as_deref()));
+            }
+        });
+    }
+    {
+        // Leaving with a changed run asks first; the address bar holds the run, so a bookmark keeps it.
+        use_effect_with(*dirty, |dirty| {
+            let listener = dirty.then(|| {
+                let options = EventListenerOptions::enable_prevent_default();
+                EventListener::new_with_options(
+                    &gloo::utils::window(),
+                    "beforeunload",
+                    options,
+                    |event| {
+                        event.prevent_default();
+                        if let Some(event) = event.dyn_ref::<web_sys::BeforeUnloadEvent>() {
+                            event.set_return_value("You changed this sandbox run. Leave anyway?");
+                        }
+                    },
+                )
+            });
+            move || drop(listener)
+        });
+    }
+
+    let run_code = |written: &std::cell::RefCell<Option<String>>| written.borrow().clone();
+    // The run as first played: acting on it (a fork) makes the sandbox worth a warning before leaving.
+    let baseline = use_mut_ref(|| None::<String>);
+    let on_timeline = {
+        let (written, dirty, baseline) = (written.clone(), dirty.clone(), baseline.clone());
+        Callback::from(move |json: String| {
+            let code = share_code::encode(&json);
+            let first = baseline
+                .borrow_mut()
+                .get_or_insert_with(|| code.clone())
+                .clone();
+            if code != first {
+                dirty.set(true);
+            }
+            *written.borrow_mut() = Some(code.clone());
+            let step = current_step();
+            route::replace(&Route::Sandbox {
+                run: Some(code),
+                step,
+            });
+        })
+    };
+    let on_cursor = {
+        let written = written.clone();
+        Callback::from(move |step: usize| {
+            route::replace(&Route::Sandbox {
+                run: run_code(&written),
+                step: step as u32,
+            });
+        })
+    };
     let on_input = {
         let draft = draft.clone();
         Callback::from(move |event: InputEvent| {
@@ -49,15 +153,42 @@ pub fn Sandbox() -> Html {
         })
     };
     let on_run = {
-        let (draft, source, error) = (draft.clone(), source.clone(), error.clone());
-        Callback::from(move |_: MouseEvent| match parse_scenario(&draft) {
-            Ok(_) => {
+        let (draft, loaded, error) = (draft.clone(), loaded.clone(), error.clone());
+        let (dirty, baseline) = (dirty.clone(), baseline.clone());
+        Callback::from(move |_: MouseEvent| match load_json(&draft) {
+            Ok(next) => {
                 error.set(None);
-                source.set((*draft).clone());
+                loaded.set(Ok(next));
+                baseline.borrow_mut().take();
+                dirty.set(true);
             }
             // Nothing changes when the scenario is invalid: the running one stays.
-            Err(problem) => error.set(Some(problem.to_string())),
+            Err(problem) => error.set(Some(problem)),
         })
+    };
+    let on_export = {
+        let written = written.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(json) = run_code(&written).and_then(|code| share_code::decode(&code).ok()) {
+                crate::components::download("kafka-scenario.json", &pretty(&json));
+            }
+        })
+    };
+
+    let player = match &*loaded {
+        Ok(loaded) => html! {
+            <Player key={loaded.key.clone()} timeline={loaded.timeline.clone()} start_at={props.step as usize}
+                    {on_cursor} {on_timeline} />
+        },
+        Err(problem) => html! {
+            <div class="notice error" role="alert">
+                <p>{format!("This sandbox link cannot be opened: {problem}.")}</p>
+                <p>
+                    <a href={Route::Sandbox { run: None, step: 0 }.to_hash()}>{"Open a fresh sandbox"}</a>
+                    {" or "}<a href={Route::Home.to_hash()}>{"go to the course home"}</a>{"."}
+                </p>
+            </div>
+        },
     };
 
     html! {
@@ -65,21 +196,40 @@ pub fn Sandbox() -> Html {
             <h1 id="sandbox-title">{"Sandbox"}</h1>
             <p class="lead">
                 {"Set up topics, producers and consumers as a scenario, step through it, and break things on \
-                  purpose with the actions below the stage."}
+                  purpose with the actions below the stage. The address bar always holds your run: copy it to \
+                  share this exact moment."}
             </p>
             <details class="scenario-editor">
                 <summary>{"Scenario (JSON)"}</summary>
                 <label for="scenario-json" class="visually-hidden">{"Scenario JSON"}</label>
                 <textarea id="scenario-json" spellcheck="false" rows="18" value={(*draft).clone()} oninput={on_input} />
-                <button class="button" onclick={on_run}>{"Run this scenario"}</button>
+                <div class="progress-actions">
+                    <button class="button" onclick={on_run}>{"Run this scenario"}</button>
+                    <button class="button secondary" onclick={on_export}>{"Export the run as a scenario file"}</button>
+                </div>
                 if let Some(problem) = &*error {
                     <p class="notice error" role="alert">{format!("The scenario was not loaded: {problem}")}</p>
                 }
             </details>
-            { match &*timeline {
-                Ok(timeline) => html! { <Player key={(*source).clone()} timeline={timeline.clone()} start_at={0} /> },
-                Err(problem) => html! { <p class="notice error" role="alert">{problem.to_string()}</p> },
-            } }
+            {player}
         </section>
     }
+}
+
+fn current_step() -> u32 {
+    match Route::from_hash(&gloo::utils::window().location().hash().unwrap_or_default()) {
+        Route::Sandbox { step, .. } => step,
+        _ => 0,
+    }
+}
+
+/// Indented for reading; a scenario that is already laid out keeps its own layout.
+fn pretty(json: &str) -> String {
+    if json.contains('\n') {
+        return json.to_string();
+    }
+    serde_json::from_str::<serde_json::Value>(json)
+        .ok()
+        .and_then(|value| serde_json::to_string_pretty(&value).ok())
+        .unwrap_or_else(|| json.to_string())
 }

@@ -25,6 +25,7 @@ pub mod group_coordinator;
 pub mod ids;
 pub mod invariants;
 pub mod ledger;
+pub mod lesson;
 pub mod murmur2;
 pub mod names;
 pub mod output;

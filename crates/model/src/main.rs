@@ -3,10 +3,23 @@
 use std::io::Read;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: kafka-model run FILE.json   (use - to read the scenario from stdin)";
+const USAGE: &str = "usage: kafka-model run FILE.json   (use - to read the scenario from stdin)
+       kafka-model lessons          (list the course's lessons as JSON)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args == ["lessons"] {
+        return match kafka_model::lesson::listing() {
+            Ok(listing) => {
+                println!("{listing:#}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let [cmd, file] = args.as_slice() else {
         eprintln!("{USAGE}");
         return ExitCode::from(2);

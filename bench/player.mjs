@@ -1,0 +1,99 @@
+// Measures the player in headless Chromium and prints numbers (not a test: nothing here passes or fails).
+//   node bench/player.mjs            (after ./x test or a release build into target/site/root)
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { SITE_ROOT, launch, openPage, serveSite } from '../tests/browser/support.mjs';
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+const ms = (x) => `${x.toFixed(1)} ms`;
+
+// 200 records in one log, then poll/process/commit to 1,000 steps.
+function bigScenario() {
+  const steps = [];
+  for (let i = 0; i < 200; i += 1) {
+    steps.push({ actor: 'producer', op: 'send', topic: 'orders', value: `{"order_id": ${i}, "item": "widget"}` });
+  }
+  steps.push({ actor: 'producer', op: 'flush' });
+  for (let op = 0; steps.length < 1000; op = (op + 1) % 3) {
+    steps.push({ actor: 'worker', op: ['poll', 'process', 'commit'][op] });
+  }
+  return {
+    title: 'Benchmark: 200 log cells, 1,000 steps',
+    topics: [{ name: 'orders', partitions: 1 }],
+    producers: [{ id: 'producer' }],
+    consumers: [{ id: 'worker', subscribe: ['orders'],
+      config: { 'group.id': 'bench', 'enable.auto.commit': false, 'auto.offset.reset': 'earliest' } }],
+    steps,
+  };
+}
+
+const files = readdirSync(SITE_ROOT).filter((f) => /\.(wasm|js|css)$/.test(f) && f !== 'sw.js');
+let gzipTotal = 0;
+for (const file of files) {
+  const bytes = readFileSync(join(SITE_ROOT, file));
+  const gz = gzipSync(bytes, { level: 9 }).length;
+  gzipTotal += gz;
+  console.log(`transfer: ${file}: ${(bytes.length / 1024).toFixed(1)} KB raw, ${(gz / 1024).toFixed(1)} KB gzip`);
+}
+console.log(`transfer: wasm + js + css: ${(gzipTotal / 1024).toFixed(1)} KB gzip (budget 400 KB)`);
+
+const browser = await launch();
+const site = await serveSite(SITE_ROOT);
+
+const interactive = [];
+for (let run = 0; run < 5; run += 1) {
+  const { context, page } = await openPage(browser);
+  await page.goto(`${site.url}#/lesson/manual-commit/step/0`);
+  await page.getByRole('button', { name: 'Step forward' }).waitFor();
+  interactive.push(await page.evaluate(() => performance.now()));
+  await context.close();
+}
+console.log(`first interactive lesson after navigation: median ${ms(median(interactive))} of 5 cold loads (budget 1000 ms)`);
+
+const code = Buffer.from(JSON.stringify(bigScenario())).toString('base64url');
+const { context, page } = await openPage(browser, { viewport: { width: 1440, height: 900 } });
+const opened = performance.now();
+await page.goto(`${site.url}#/sandbox/run/${code}/step/201`);
+await page.locator('.now-step', { hasText: 'Step 201' }).waitFor();
+console.log(`open a 1,000-step sandbox run: ${ms(performance.now() - opened)}`);
+const cells = await page.locator('.log-cell').count();
+
+const stepTimes = await page.evaluate(async () => {
+  const times = [];
+  for (let i = 0; i < 100; i += 1) {
+    const start = performance.now();
+    document.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+    await new Promise((done) => setTimeout(done, 0));
+    void document.body.offsetHeight; // include style and layout
+    times.push(performance.now() - start);
+  }
+  return times;
+});
+console.log(`render one step with ${cells} log cells: median ${ms(median(stepTimes))}, p95 ${ms(percentile(stepTimes, 0.95))} (budget p95 16 ms)`);
+
+const scrub = await page.evaluate(async () => {
+  const slider = document.querySelector('input[type=range]');
+  const max = Number(slider.max);
+  const frames = [];
+  await new Promise((done) => {
+    let i = 0;
+    const frame = (now) => {
+      frames.push(now);
+      slider.value = String((i * 37) % (max + 1));
+      slider.dispatchEvent(new Event('input', { bubbles: true }));
+      i += 1;
+      if (i < 180) requestAnimationFrame(frame);
+      else done();
+    };
+    requestAnimationFrame(frame);
+  });
+  const gaps = frames.slice(1).map((t, k) => t - frames[k]);
+  return { fps: (frames.length - 1) / ((frames.at(-1) - frames[0]) / 1000), worst: Math.max(...gaps) };
+});
+console.log(`scrub across the 1,000-step timeline: ${scrub.fps.toFixed(1)} frames per second, worst frame ${ms(scrub.worst)} (goal 60 fps)`);
+
+await context.close();
+await browser.close();
+await site.stop();

@@ -1,0 +1,81 @@
+// Lessons in a real browser: narration, predict-then-reveal graded by the model, the code line each step
+// runs, and the goal the model checks at the end of the learner's own timeline.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { SITE_ROOT, launch, openPage, screenshot, serveSite } from './support.mjs';
+
+let browser;
+let site;
+before(async () => {
+  browser = await launch();
+  site = await serveSite(SITE_ROOT);
+});
+after(async () => {
+  await browser?.close();
+  await site?.stop();
+});
+
+const open = async (hash) => {
+  const opened = await openPage(browser);
+  await opened.page.goto(`${site.url}${hash}`);
+  await opened.page.locator('.lesson-guide').waitFor();
+  return opened;
+};
+
+test('a right prediction is confirmed by what the model does', async () => {
+  const { context, page, problems } = await open('#/lesson/manual-commit/step/27');
+  const question = page.locator('.question');
+  assert.match(await question.locator('legend').innerText(), /What will that commit store/);
+  await question.getByLabel(/7 — past both/).check();
+  await page.getByRole('button', { name: 'jump to the answer' }).click();
+  await page.locator('.now-step', { hasText: 'Step 31' }).waitFor();
+  assert.match(await page.locator('.reveal').innerText(), /^You predicted it\. commit\(\) without arguments/);
+  assert.match(await question.locator('.choice.right').innerText(), /7 — past both/);
+  assert.equal(await question.locator('.choice.wrong').count(), 0);
+  await screenshot(page, 'lesson-question-revealed');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a wrong prediction is marked, with the right answer and why', async () => {
+  const { context, page, problems } = await open('#/lesson/auto-commit/step/18');
+  const question = page.locator('.question');
+  await question.getByLabel(/Nothing yet/).check();
+  // Arrow keys belong to the radio buttons while one has focus; the buttons step.
+  for (let step = 18; step < 25; step += 1) await page.getByRole('button', { name: 'Step forward' }).click();
+  await page.locator('.now-step', { hasText: 'Step 25' }).waitFor();
+  assert.match(await page.locator('.reveal').innerText(), /^Not what happened\./);
+  assert.match(await question.locator('.choice.wrong').innerText(), /Nothing yet/);
+  assert.match(await question.locator('.choice.right').innerText(), /^5 — the position reached/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the code panel highlights the line each step runs', async () => {
+  const { context, page, problems } = await open('#/lesson/manual-commit/step/28');
+  const current = page.locator('.code-line.current');
+  assert.match(await current.innerText(), /print\(f"failed/);
+  await page.keyboard.press('ArrowRight');
+  await page.locator('.code-line.current', { hasText: 'for message in consumer' }).waitFor();
+  await page.keyboard.press('ArrowRight');
+  await page.locator('.code-line.current', { hasText: 'process(order)' }).waitFor();
+  await page.keyboard.press('ArrowRight');
+  await page.locator('.code-line.current', { hasText: 'consumer.commit()' }).waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the goal is graded by the model on the learner’s own timeline', async () => {
+  const { context, page, problems } = await open('#/lesson/manual-commit/step/27');
+  const status = page.locator('.goal-status');
+  assert.match(await status.innerText(), /Not reached yet/);
+  // Fork where order 5 fails: this time processing succeeds.
+  await page.getByRole('button', { name: 'worker: process', exact: true }).click();
+  await page.locator('.goal.reached').waitFor();
+  assert.match(await status.innerText(), /Goal reached/);
+  await screenshot(page, 'lesson-goal-reached');
+  await page.getByRole('button', { name: 'Undo the fork' }).click();
+  await page.locator('.goal:not(.reached)').waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -1,0 +1,150 @@
+// Sharing and persistence: sandbox runs in the address bar, tampered links, scenario export, the warning
+// before leaving changed work, and progress saved, exported and imported.
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { SITE_ROOT, launch, openPage, screenshot, serveSite } from './support.mjs';
+
+let browser;
+let site;
+before(async () => {
+  browser = await launch();
+  site = await serveSite(SITE_ROOT);
+});
+after(async () => {
+  await browser?.close();
+  await site?.stop();
+});
+
+const stepOf = (url) => Number(url.split('/').pop());
+
+test('a shared sandbox link restores the run, forks included, at its step', async () => {
+  const first = await openPage(browser);
+  await first.page.goto(`${site.url}#/sandbox`);
+  await first.page.waitForURL(/#\/sandbox\/run\/[A-Za-z0-9_-]+\/step\/0$/);
+  await first.page.getByRole('button', { name: 'Step forward' }).click();
+  await first.page.getByRole('button', { name: 'Step forward' }).click();
+  await first.page.getByRole('button', { name: 'Step forward' }).click();
+  await first.page.getByRole('button', { name: 'worker: commit()' }).click();
+  await first.page.locator('.now-step', { hasText: 'Step 4' }).waitFor();
+  await first.page.getByRole('button', { name: 'Step back' }).click();
+  await first.page.waitForURL(/\/step\/3$/);
+  const link = first.page.url();
+  const committedAtEnd = async (page) => {
+    await page.getByRole('button', { name: 'Go to the last step' }).click();
+    return page.locator('.marker.committed text').textContent();
+  };
+  const expected = await committedAtEnd(first.page);
+  await first.context.close();
+
+  const second = await openPage(browser);
+  await second.page.goto(link);
+  await second.page.locator('.now-step', { hasText: 'Step 3' }).waitFor();
+  assert.equal(await second.page.getByRole('slider').getAttribute('max'), '4', 'the fork is part of the link');
+  assert.equal(await committedAtEnd(second.page), expected);
+  assert.match(expected, /order-processor-v2 committed 1/);
+  assert.deepEqual([...first.problems, ...second.problems], []);
+  await second.context.close();
+});
+
+test('a tampered sandbox link shows what is wrong and a way out', async () => {
+  const { context, page, problems } = await openPage(browser);
+  await page.goto(`${site.url}#/sandbox/run/not$vali/step/2`);
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /cannot be opened: the link's run code contains "\$"/);
+  const scenarioWithTypo = Buffer.from('{"topics": [], "steps": [{"op": "advance", "ms": -1}]}').toString('base64url');
+  await page.goto(`${site.url}#/sandbox/run/${scenarioWithTypo}/step/0`);
+  await page.getByText(/the shared run's scenario is invalid: .*ms/).waitFor();
+  await screenshot(page, 'sandbox-bad-link');
+  await page.getByRole('link', { name: 'Open a fresh sandbox' }).click();
+  await page.getByRole('button', { name: 'Step forward' }).waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the run exports as a scenario file that the sandbox loads again', async () => {
+  const { context, page, problems } = await openPage(browser);
+  await page.goto(`${site.url}#/sandbox`);
+  await page.getByRole('button', { name: 'Go to the last step' }).click();
+  await page.getByRole('button', { name: 'worker: process', exact: true }).click();
+  await page.getByText('Scenario (JSON)').click();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export the run as a scenario file' }).click(),
+  ]);
+  const scenario = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  assert.equal(scenario.steps.length, 9);
+  assert.deepEqual(scenario.steps[8], { actor: 'worker', op: 'process' });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('leaving a changed sandbox asks first', async () => {
+  const { context, page } = await openPage(browser);
+  await page.goto(`${site.url}#/sandbox`);
+  await page.getByRole('button', { name: 'Step forward' }).click();
+  await page.getByRole('button', { name: 'worker: crash' }).first().waitFor({ state: 'attached' }).catch(() => {});
+  const unchanged = await page.evaluate(() => {
+    const event = new Event('beforeunload', { cancelable: true });
+    window.dispatchEvent(event);
+    return event.defaultPrevented;
+  });
+  assert.equal(unchanged, false, 'no warning before anything changed');
+  await page.getByRole('button', { name: 'producer: lose the next acknowledgement' }).click();
+  const changed = await page.evaluate(() => {
+    const event = new Event('beforeunload', { cancelable: true });
+    window.dispatchEvent(event);
+    return event.defaultPrevented;
+  });
+  assert.equal(changed, true, 'a fork asks before leaving');
+  await context.close();
+});
+
+test('progress is kept, exported and imported; a bad file changes nothing', async () => {
+  const first = await openPage(browser);
+  let page = first.page;
+  await page.goto(`${site.url}#/lesson/manual-commit/step/27`);
+  await page.locator('.question').getByLabel(/7 — past both/).check();
+  await page.getByRole('button', { name: 'worker: process', exact: true }).click();
+  await page.locator('.goal.reached').waitFor();
+  await page.goto(`${site.url}#/`);
+  const card = page.locator('.lesson-card', { hasText: 'lost order 5' });
+  await card.getByText('goal reached').waitFor();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export progress to a file' }).click(),
+  ]);
+  const exported = readFileSync(await download.path(), 'utf8');
+  const progress = JSON.parse(exported);
+  assert.equal(progress.lessons['manual-commit'].goal_reached, true);
+  assert.equal(progress.lessons['manual-commit'].answers['27'], 2);
+  await first.context.close();
+
+  // A fresh browser profile: nothing yet, then the import.
+  const second = await openPage(browser);
+  page = second.page;
+  await page.goto(`${site.url}#/`);
+  const freshCard = page.locator('.lesson-card', { hasText: 'lost order 5' });
+  assert.equal(await freshCard.getByText('goal reached').count(), 0);
+  const folder = mkdtempSync(join(tmpdir(), 'kdl-progress-'));
+  const bad = join(folder, 'not-progress.json');
+  writeFileSync(bad, '{"lessons": {"manual-commit": {"goal_reached": true}}}');
+  await page.locator('input[type=file]').setInputFiles(bad);
+  await page.getByRole('alert').getByText(/was not imported, and nothing changed: .*not a Kafka Delivery Lab progress file/).waitFor();
+  assert.equal(await freshCard.getByText('goal reached').count(), 0);
+  const good = join(folder, 'progress.json');
+  writeFileSync(good, exported);
+  await page.locator('input[type=file]').setInputFiles(good);
+  await page.getByRole('status').getByText(/Imported progress.json/).waitFor();
+  await freshCard.getByText('goal reached').waitFor();
+  await page.reload();
+  await freshCard.getByText('goal reached').waitFor();
+  await page.goto(`${site.url}#/lesson/manual-commit/step/27`);
+  assert.equal(await page.locator('.question').getByLabel(/7 — past both/).isChecked(), true, 'the prediction came along');
+  await screenshot(page, 'progress-imported');
+  assert.deepEqual([...first.problems, ...second.problems], []);
+  await second.context.close();
+});
