@@ -60,17 +60,30 @@ await page.locator('.now-step', { hasText: 'Step 201' }).waitFor();
 console.log(`open a 1,000-step sandbox run: ${ms(performance.now() - opened)}`);
 const cells = await page.locator('.log-cell').count();
 
+const cdp = await context.newCDPSession(page);
+await cdp.send('Performance.enable');
+const metrics = async () =>
+  Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+const before = await metrics();
 const stepTimes = await page.evaluate(async () => {
   const times = [];
   for (let i = 0; i < 100; i += 1) {
     const start = performance.now();
     document.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
-    await new Promise((done) => setTimeout(done, 0));
+    // Yield past Yew's render (a message, not setTimeout, which browsers clamp to 4 ms when nested).
+    await new Promise((done) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = done;
+      channel.port2.postMessage(0);
+    });
     void document.body.offsetHeight; // include style and layout
     times.push(performance.now() - start);
   }
   return times;
 });
+const spent = await metrics();
+const per = (name) => ms(((spent[name] - before[name]) * 1000) / stepTimes.length);
+console.log(`  per step: script ${per('ScriptDuration')}, style ${per('RecalcStyleDuration')}, layout ${per('LayoutDuration')}`);
 console.log(`render one step with ${cells} log cells: median ${ms(median(stepTimes))}, p95 ${ms(percentile(stepTimes, 0.95))} (budget p95 16 ms)`);
 
 const scrub = await page.evaluate(async () => {

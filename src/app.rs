@@ -8,15 +8,17 @@ use crate::route::Route;
 
 #[function_component]
 pub fn App() -> Html {
-    let route = use_route();
+    let (route, visit) = use_route();
     {
         let title = page_title(&route);
         use_effect_with(title, |title| gloo::utils::document().set_title(title));
     }
     let page = match &route {
         Route::Home => html! { <Home /> },
-        Route::Lesson { id, step } => html! { <Lesson id={id.clone()} step={*step} /> },
-        Route::Sandbox { run, step } => html! { <Sandbox run={run.clone()} step={*step} /> },
+        Route::Lesson { id, step } => html! { <Lesson id={id.clone()} step={*step} {visit} /> },
+        Route::Sandbox { run, step } => {
+            html! { <Sandbox run={run.clone()} step={*step} {visit} /> }
+        }
         Route::PanicCheck => html! { <PanicCheck /> },
         Route::NotFound { path, problem } => {
             html! { <NotFound path={path.clone()} problem={problem.clone()} /> }

@@ -103,7 +103,9 @@ impl Reducible for Playback {
                 timeline.forward();
             }
             // Already there (the address bar echoing the cursor): nothing to render.
-            PlaybackAction::Jump(step) if step.min(timeline.len()) == timeline.cursor() => return self,
+            PlaybackAction::Jump(step) if step.min(timeline.len()) == timeline.cursor() => {
+                return self
+            }
             PlaybackAction::Jump(step) => timeline.jump(step),
             PlaybackAction::ToStart => {
                 timeline.jump(0);

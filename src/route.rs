@@ -84,15 +84,15 @@ impl Route {
     }
 }
 
-/// Puts `route` in the address bar without a new history entry (the player's cursor moving), and lets the
-/// app know as if the hash had changed.
+/// Puts `route` in the address bar without a new history entry and without telling the app: the page that
+/// calls it (the player's cursor moving) already shows that moment.
 pub fn replace(route: &Route) {
     let window = gloo::utils::window();
-    if Route::from_hash(&window.location().hash().unwrap_or_default()) == *route {
+    let location = window.location();
+    if Route::from_hash(&location.hash().unwrap_or_default()) == *route {
         return;
     }
     // A full address: a bare "#…" would resolve against <base href> and drop the query (`?embed=1`).
-    let location = window.location();
     let url = format!(
         "{}{}{}",
         location.pathname().unwrap_or_default(),
@@ -101,9 +101,6 @@ pub fn replace(route: &Route) {
     );
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
-        if let Ok(event) = web_sys::Event::new("hashchange") {
-            let _ = window.dispatch_event(&event);
-        }
     }
 }
 

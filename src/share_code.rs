@@ -67,8 +67,6 @@ mod tests {
         assert!(decode("ab$d").unwrap_err().contains("\"$\""));
         assert!(decode("abcde").unwrap_err().contains("cut short"));
         assert!(
-            decode(&encode("ok")[..2]).unwrap_err().contains("damaged")
-                || decode(&encode("ok")[..2]).is_ok()
         );
         assert!(decode("__8").unwrap_err().contains("damaged"));
     }

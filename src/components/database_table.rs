@@ -18,25 +18,17 @@ pub fn DatabaseTable(props: &DatabaseTableProps) -> Html {
         return html! { <p class="muted">{"No consumer group processes anything in this scenario."}</p> };
     }
     let rows = props.ledger.iter().map(|row| {
-        let cells = props.groups.iter().map(|group| {
-            let processed = row
-                .by_group
-                .iter()
-                .find(|g| &g.group_id == group)
-                .map_or(0, |g| g.processed);
-            let (class, text) = match processed {
-                0 => ("db-none", "—".to_string()),
-                1 => ("db-once", "1".to_string()),
-                n => ("db-many", format!("{n} (twice or more)")),
-            };
-            html! { <td class={class}>{text}</td> }
-        });
-        html! {
-            <tr>
-                <th scope="row" title={row.value.clone()}>{short_value(&row.value)}</th>
-                { for cells }
-            </tr>
-        }
+        let counts: Vec<u32> = props
+            .groups
+            .iter()
+            .map(|group| {
+                row.by_group
+                    .iter()
+                    .find(|g| &g.group_id == group)
+                    .map_or(0, |g| g.processed)
+            })
+            .collect();
+        html! { <DatabaseRow key={row.value.clone()} value={row.value.clone()} {counts} /> }
     });
     html! {
         <div class="table-scroll">
@@ -50,5 +42,30 @@ pub fn DatabaseTable(props: &DatabaseTableProps) -> Html {
             <tbody>{ for rows }</tbody>
         </table>
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct DatabaseRowProps {
+    value: String,
+    /// Times processed, one per group.
+    counts: Vec<u32>,
+}
+
+#[function_component]
+fn DatabaseRow(props: &DatabaseRowProps) -> Html {
+    let cells = props.counts.iter().map(|processed| {
+        let (class, text) = match processed {
+            0 => ("db-none", "—".to_string()),
+            1 => ("db-once", "1".to_string()),
+            n => ("db-many", format!("{n} (twice or more)")),
+        };
+        html! { <td class={class}>{text}</td> }
+    });
+    html! {
+        <tr>
+            <th scope="row" title={props.value.clone()}>{short_value(&props.value)}</th>
+            { for cells }
+        </tr>
     }
 }

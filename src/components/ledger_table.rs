@@ -30,36 +30,11 @@ pub fn LedgerTable(props: &LedgerTableProps) -> Html {
     if props.ledger.is_empty() {
         return html! { <p class="muted">{"No message has been sent yet."}</p> };
     }
+    // One component per row: a step re-renders only the rows whose message changed.
     let rows = props.ledger.iter().map(|row| {
-        let labels = row.labels.iter().map(|label| {
-            let step = props
-                .problems
-                .iter()
-                .find(|p| p.value == row.value && &p.label == label)
-                .map(|p| p.step);
-            let chip = classes!("label-chip", format!("label-{label}"));
-            match step {
-                Some(step) => {
-                    let on_jump = props.on_jump.clone();
-                    html! {
-                        <button class={chip} onclick={Callback::from(move |_| on_jump.emit(step))}
-                                title={format!("Jump to step {step}, where this happened")}>
-                            {label_text(label)}{format!(" · step {step}")}
-                        </button>
-                    }
-                }
-                None => html! { <span class={chip}>{label_text(label)}</span> },
-            }
-        });
         html! {
-            <tr>
-                <th scope="row" title={row.value.clone()}>{short_value(&row.value)}</th>
-                <td>{row.sent}</td>
-                <td>{row.committed_copies}{(row.appended != row.committed_copies).then(|| format!(" of {}", row.appended))}</td>
-                <td>{row.delivered}</td>
-                <td>{row.processed}</td>
-                <td class="labels">{ for labels }</td>
-            </tr>
+            <LedgerRow key={row.value.clone()} row={row.clone()} problems={props.problems.clone()}
+                       on_jump={props.on_jump.clone()} />
         }
     });
     html! {
@@ -79,5 +54,55 @@ pub fn LedgerTable(props: &LedgerTableProps) -> Html {
             <tbody>{ for rows }</tbody>
         </table>
         </div>
+    }
+}
+
+#[derive(Properties)]
+struct LedgerRowProps {
+    row: LedgerOut,
+    problems: std::rc::Rc<Vec<Problem>>,
+    on_jump: Callback<usize>,
+}
+
+impl PartialEq for LedgerRowProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.row == other.row
+            && std::rc::Rc::ptr_eq(&self.problems, &other.problems)
+            && self.on_jump == other.on_jump
+    }
+}
+
+#[function_component]
+fn LedgerRow(props: &LedgerRowProps) -> Html {
+    let row = &props.row;
+    let labels = row.labels.iter().map(|label| {
+        let step = props
+            .problems
+            .iter()
+            .find(|p| p.value == row.value && &p.label == label)
+            .map(|p| p.step);
+        let chip = classes!("label-chip", format!("label-{label}"));
+        match step {
+            Some(step) => {
+                let on_jump = props.on_jump.clone();
+                html! {
+                    <button class={chip} onclick={Callback::from(move |_| on_jump.emit(step))}
+                            title={format!("Jump to step {step}, where this happened")}>
+                        {label_text(label)}{format!(" · step {step}")}
+                    </button>
+                }
+            }
+            None => html! { <span class={chip}>{label_text(label)}</span> },
+        }
+    });
+    html! {
+        <tr>
+            <th scope="row" title={row.value.clone()}>{short_value(&row.value)}</th>
+            <td>{row.sent}</td>
+            <td>{row.committed_copies}{(row.appended != row.committed_copies).then(|| format!(" of {}", row.appended))}</td>
+            <td>{row.delivered}</td>
+            <td>{row.processed}</td>
+            <td class="labels">{ for labels }</td>
+        </tr>
     }
 }

@@ -40,10 +40,9 @@ pub fn PartitionLog(props: &PartitionLogProps) -> Html {
     let height = row_bottom + 8.0 + LANE * below.len() as f64 + PAD;
     let x_of = |offset: u64| PAD + CELL * offset as f64;
 
-    let cells = partition
-        .cells
-        .iter()
-        .map(|c| cell(c, x_of(c.offset), row_top));
+    let cells = partition.cells.iter().map(|c| {
+        html! { <LogCell key={c.offset} cell={c.clone()} x={x_of(c.offset)} y={row_top} /> }
+    });
     let empty = partition.cells.is_empty().then(|| {
         html! {
             <g class="log-empty">
@@ -88,7 +87,17 @@ pub fn PartitionLog(props: &PartitionLogProps) -> Html {
     }
 }
 
-fn cell(c: &CellView, x: f64, y: f64) -> Html {
+#[derive(Properties, PartialEq)]
+struct LogCellProps {
+    cell: CellView,
+    x: f64,
+    y: f64,
+}
+
+/// A component, so a step re-renders only the cells that changed.
+#[function_component]
+fn LogCell(props: &LogCellProps) -> Html {
+    let (c, x, y) = (&props.cell, props.x, props.y);
     let kind = match c.kind {
         CellKind::Record => "record",
         CellKind::CommitMarker => "commit-marker",

@@ -24,8 +24,10 @@ use crate::stage::StageView;
 #[derive(Properties)]
 pub struct PlayerProps {
     pub timeline: Rc<Timeline>,
-    /// Steps applied when the player opens.
+    /// Steps applied when the player opens, and whenever `visit` changes (the address bar navigated).
     pub start_at: usize,
+    #[prop_or_default]
+    pub visit: u32,
     /// Told the cursor after every move, so the address bar can hold it.
     #[prop_or_default]
     pub on_cursor: Callback<usize>,
@@ -41,6 +43,7 @@ impl PartialEq for PlayerProps {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.timeline, &other.timeline)
             && self.start_at == other.start_at
+            && self.visit == other.visit
             && self.on_cursor == other.on_cursor
             && self.on_timeline == other.on_timeline
             && self.lesson == other.lesson

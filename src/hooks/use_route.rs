@@ -7,15 +7,17 @@ fn current() -> Route {
     Route::from_hash(&gloo::utils::window().location().hash().unwrap_or_default())
 }
 
-/// The route in the address bar, kept current as the hash changes (links, back and forward buttons).
+/// The route in the address bar and how many times it was navigated to, kept current as the hash changes
+/// (links, back and forward, a pasted address). The count tells a page that the learner went to a step again
+/// even when the address is the same as the one it first opened with.
 #[hook]
-pub fn use_route() -> Route {
-    let route = use_state(current);
+pub fn use_route() -> (Route, u32) {
+    let route = use_state(|| (current(), 0));
     {
         let route = route.clone();
         use_effect_with((), move |_| {
             let listener = EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
-                route.set(current());
+                route.set((current(), route.1 + 1));
             });
             move || drop(listener)
         });

@@ -11,6 +11,8 @@ use crate::route::{self, Route};
 pub struct LessonProps {
     pub id: AttrValue,
     pub step: u32,
+    /// Counts navigations, so going to the same step again moves the player there.
+    pub visit: u32,
 }
 
 #[function_component]
@@ -36,7 +38,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
     });
     let body = match (&*timeline, &entry.lesson) {
         (Some(Ok(timeline)), Some(lesson)) => html! {
-            <Player timeline={timeline.clone()} start_at={props.step as usize} {on_cursor}
+            <Player timeline={timeline.clone()} start_at={props.step as usize} visit={props.visit} {on_cursor}
                     lesson={Some(lesson.clone())} />
         },
         (Some(Err(error)), _) => html! {

@@ -41,6 +41,8 @@ pub struct SandboxProps {
     /// A shared run from the address bar.
     pub run: Option<String>,
     pub step: u32,
+    /// Counts navigations, so going to the same step again moves the player there.
+    pub visit: u32,
 }
 
 /// A scenario ready to play, or why the address or the file could not give one.
@@ -85,7 +87,7 @@ pub fn Sandbox(props: &SandboxProps) -> Html {
 
     {
         let (loaded, written) = (loaded.clone(), written.clone());
-        use_effect_with(props.run.clone(), move |run| {
+        use_effect_with((props.run.clone(), props.visit), move |(run, _)| {
             // A run this page wrote itself is already playing; anything else is a link to open.
             let own = run.is_some() && *run == *written.borrow();
             if !own {
@@ -178,7 +180,7 @@ pub fn Sandbox(props: &SandboxProps) -> Html {
     let player = match &*loaded {
         Ok(loaded) => html! {
             <Player key={loaded.key.clone()} timeline={loaded.timeline.clone()} start_at={props.step as usize}
-                    {on_cursor} {on_timeline} />
+                    visit={props.visit} {on_cursor} {on_timeline} />
         },
         Err(problem) => html! {
             <div class="notice error" role="alert">
