@@ -66,8 +66,6 @@ mod tests {
     fn tampered_codes_say_what_is_wrong() {
         assert!(decode("ab$d").unwrap_err().contains("\"$\""));
         assert!(decode("abcde").unwrap_err().contains("cut short"));
-        assert!(
-        );
         assert!(decode("__8").unwrap_err().contains("damaged"));
     }
 }
