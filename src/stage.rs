@@ -2,6 +2,7 @@
 //! components only draw and what changed in the last step can be highlighted.
 
 use kafka_model::output::{final_state, FinalState, LogEntryOut};
+use kafka_model::transaction_coordinator::TxnState;
 use kafka_model::Cluster;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -9,6 +10,31 @@ pub struct StageView {
     pub partitions: Vec<PartitionView>,
     pub producers: Vec<ProducerView>,
     pub consumers: Vec<ConsumerView>,
+    pub transactions: Vec<TransactionView>,
+}
+
+/// The transaction coordinator's record of one transactional.id (T3, T5).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TransactionView {
+    pub transactional_id: String,
+    pub producer_id: u64,
+    pub epoch: u16,
+    pub state: TxnState,
+    pub partitions: Vec<String>,
+    /// Group offsets written in the transaction, invisible until the commit marker: (group, partition, offset).
+    pub pending_offsets: Vec<(String, String, u64)>,
+    pub changed: bool,
+}
+
+/// One copy of a partition on a broker (D1–D4).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplicaView {
+    pub broker: u16,
+    pub leader: bool,
+    pub in_sync: bool,
+    pub alive: bool,
+    pub fetching: bool,
+    pub log_end: u64,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -17,6 +43,8 @@ pub struct PartitionView {
     pub name: String,
     pub cells: Vec<CellView>,
     pub markers: Vec<Marker>,
+    /// Empty when the partition has a single copy.
+    pub replicas: Vec<ReplicaView>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -104,10 +132,28 @@ impl StageView {
     pub fn new(now: &Cluster, before: Option<&Cluster>) -> Self {
         let state = final_state(now);
         let previous = before.map(final_state);
+        let mut partitions = partitions(&state, previous.as_ref());
+        for (view, (_, log)) in partitions.iter_mut().zip(now.partition_logs()) {
+            if log.replicas.len() > 1 {
+                view.replicas = log
+                    .replicas
+                    .iter()
+                    .map(|r| ReplicaView {
+                        broker: r.broker,
+                        leader: log.leader == Some(r.broker),
+                        in_sync: log.isr.contains(&r.broker),
+                        alive: r.alive,
+                        fetching: r.fetching,
+                        log_end: r.log_end.0,
+                    })
+                    .collect();
+            }
+        }
         Self {
-            partitions: partitions(&state, previous.as_ref()),
+            partitions,
             producers: producers(now, &state, before, previous.as_ref()),
             consumers: consumers(now, &state, previous.as_ref()),
+            transactions: transactions(now, before),
         }
     }
 }
@@ -185,6 +231,7 @@ fn partitions(state: &FinalState, previous: Option<&FinalState>) -> Vec<Partitio
                 name: format!("{}-{}", p.topic, p.partition),
                 cells,
                 markers,
+                replicas: Vec::new(),
             }
         })
         .collect()
@@ -282,6 +329,59 @@ fn producers(
             }
         })
         .collect()
+}
+
+fn transactions(now: &Cluster, before: Option<&Cluster>) -> Vec<TransactionView> {
+    let names = now.names();
+    let summary = |cluster: &Cluster, producer: usize| {
+        cluster
+            .transaction_of(kafka_model::ids::ClientIdx(producer as u16))
+            .map(|t| {
+                (
+                    t.state,
+                    t.epoch.0,
+                    t.partitions.len(),
+                    t.pending_offsets.len(),
+                )
+            })
+    };
+    (0..now.producers().len())
+        .filter_map(|i| {
+            let t = now.transaction_of(kafka_model::ids::ClientIdx(i as u16))?;
+            Some(TransactionView {
+                transactional_id: t.transactional_id.clone(),
+                producer_id: t.producer_id.0,
+                epoch: t.epoch.0,
+                state: t.state,
+                partitions: t
+                    .partitions
+                    .iter()
+                    .map(|tp| names.tp(*tp).to_string())
+                    .collect(),
+                pending_offsets: t
+                    .pending_offsets
+                    .iter()
+                    .map(|p| {
+                        (
+                            names.group(p.group).to_string(),
+                            names.tp(p.tp).to_string(),
+                            p.offset.0,
+                        )
+                    })
+                    .collect(),
+                changed: before.is_some_and(|before| summary(before, i) != summary(now, i)),
+            })
+        })
+        // Two instances of one transactional.id (a zombie and its successor) share one record.
+        .fold(Vec::<TransactionView>::new(), |mut views, view| {
+            if !views
+                .iter()
+                .any(|v| v.transactional_id == view.transactional_id)
+            {
+                views.push(view);
+            }
+            views
+        })
 }
 
 fn consumers(
@@ -416,6 +516,70 @@ mod tests {
             markers(&view),
             vec![(MarkerKind::HighWatermark, "HW".into(), 1)]
         );
+    }
+
+    fn golden_at(name: &str, step: usize) -> StageView {
+        let path = format!(
+            "{}/crates/model/tests/golden/{name}.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let json = std::fs::read_to_string(path).expect("golden scenario");
+        let mut timeline = Timeline::from_scenario(&parse_scenario(&json).expect("valid"));
+        timeline.jump(step - 1);
+        let before = timeline.clone();
+        timeline.jump(step);
+        StageView::new(timeline.state(), Some(before.state()))
+    }
+
+    #[test]
+    fn the_coordinator_view_shows_state_partitions_and_pending_offsets() {
+        // Step 17 of the corrected loop: offsets sent to the open transaction, not committed yet.
+        let view = golden_at("i-corrected-exactly-once-loop", 17);
+        assert_eq!(view.transactions.len(), 1);
+        let t = &view.transactions[0];
+        assert_eq!(t.transactional_id, "order-processor-tx");
+        assert_eq!(t.state, TxnState::Ongoing);
+        assert_eq!(
+            t.pending_offsets,
+            vec![("order-processor-eos".to_string(), "orders-0".to_string(), 1)]
+        );
+        assert!(t.changed);
+        let pending = view.partitions[0]
+            .markers
+            .iter()
+            .find(|m| m.kind == MarkerKind::Pending)
+            .expect("the pending offset is drawn on the input log");
+        assert_eq!(
+            (pending.label.as_str(), pending.offset),
+            ("order-processor-eos", 1)
+        );
+        // After the commit step the coordinator answers from PrepareCommit; the markers land next.
+        let view = golden_at("i-corrected-exactly-once-loop", 18);
+        assert_eq!(view.transactions[0].state, TxnState::PrepareCommit);
+    }
+
+    #[test]
+    fn the_replica_view_shows_leader_isr_and_copies() {
+        // Step 6 of the acks=1 scenario: broker 0 (the leader) crashed while broker 1 was not copying.
+        let view = golden_at("k-acks-1-leader-crash-loses-an-acknowledged-record", 6);
+        let replicas = &view.partitions[0].replicas;
+        assert_eq!(replicas.len(), 2);
+        let by_broker = |b: u16| replicas.iter().find(|r| r.broker == b).expect("replica");
+        assert!(!by_broker(0).alive && !by_broker(0).in_sync && !by_broker(0).leader);
+        assert!(by_broker(1).leader && by_broker(1).in_sync);
+        assert_eq!(
+            by_broker(1).log_end,
+            1,
+            "the new leader never copied order 1"
+        );
+        assert_eq!(view.partitions[0].cells.len(), 1);
+    }
+
+    #[test]
+    fn a_single_copy_partition_draws_no_replica_rows() {
+        let (_, view) = starter_at(2);
+        assert!(view.partitions[0].replicas.is_empty());
+        assert!(view.transactions.is_empty());
     }
 
     #[test]

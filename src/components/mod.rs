@@ -14,6 +14,7 @@ mod progress_panel;
 mod site_header;
 mod theme_toggle;
 mod timeline_bar;
+mod transaction_diagram;
 
 pub use action_palette::ActionPalette;
 pub use code_panel::CodePanel;
@@ -31,3 +32,4 @@ pub use progress_panel::{download, ProgressPanel};
 pub use site_header::SiteHeader;
 pub use theme_toggle::ThemeToggle;
 pub use timeline_bar::TimelineBar;
+pub use transaction_diagram::TransactionDiagram;

@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::stage::{CellKind, CellView, Marker, MarkerKind, PartitionView};
+use crate::stage::{CellKind, CellView, Marker, MarkerKind, PartitionView, ReplicaView};
 
 const CELL: f64 = 46.0;
 const PAD: f64 = 12.0;
@@ -37,7 +37,8 @@ pub fn PartitionLog(props: &PartitionLogProps) -> Html {
     let row_top = PAD + LANE * above.len() as f64 + 6.0;
     let row_bottom = row_top + CELL;
     let width = PAD * 2.0 + CELL * last_offset as f64 + 150.0;
-    let height = row_bottom + 8.0 + LANE * below.len() as f64 + PAD;
+    let replicas_top = row_bottom + 8.0 + LANE * below.len() as f64;
+    let height = replicas_top + 22.0 * partition.replicas.len() as f64 + PAD;
     let x_of = |offset: u64| PAD + CELL * offset as f64;
 
     let cells = partition.cells.iter().map(|c| {
@@ -61,6 +62,18 @@ pub fn PartitionLog(props: &PartitionLogProps) -> Html {
         let y = row_bottom + 8.0 + LANE * lane as f64;
         marker(m, x_of(m.offset), y + 13.0, row_top, y + 4.0)
     });
+    let replicas = partition.replicas.iter().enumerate().map(|(i, r)| {
+        let y = replicas_top + 22.0 * i as f64;
+        let status = replica_text(r);
+        html! {
+            <g class={classes!("replica", r.leader.then_some("leader"), (!r.in_sync).then_some("out-of-sync"), (!r.alive).then_some("down"))}>
+                <title>{&status}</title>
+                <rect class="replica-copy" x={PAD.to_string()} y={(y + 4.0).to_string()}
+                      width={(CELL * r.log_end as f64).max(2.0).to_string()} height="10" rx="3" />
+                <text x={(x_of(r.log_end) + 6.0).to_string()} y={(y + 13.0).to_string()}>{status}</text>
+            </g>
+        }
+    });
     let summary = partition
         .markers
         .iter()
@@ -81,6 +94,7 @@ pub fn PartitionLog(props: &PartitionLogProps) -> Html {
                     { for empty }
                     { for markers_above }
                     { for markers_below }
+                    { for replicas }
                 </svg>
             </div>
         </figure>
@@ -153,6 +167,25 @@ fn marker(m: &Marker, x: f64, label_y: f64, line_from: f64, line_to: f64) -> Htm
             <text x={(x + 5.0).to_string()} y={label_y.to_string()}>{marker_text(m)}</text>
         </g>
     }
+}
+
+fn replica_text(r: &ReplicaView) -> String {
+    let mut words = vec![format!("broker {}", r.broker)];
+    if r.leader {
+        words.push("leader".into());
+    }
+    words.push(if r.in_sync {
+        "in sync".into()
+    } else {
+        "out of sync".into()
+    });
+    if !r.alive {
+        words.push("down".into());
+    } else if !r.fetching && !r.leader {
+        words.push("not copying".into());
+    }
+    words.push(format!("copy ends at {}", r.log_end));
+    words.join(" · ")
 }
 
 fn marker_text(m: &Marker) -> String {

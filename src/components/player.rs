@@ -15,7 +15,7 @@ use crate::components::action_palette::palette_actions;
 use crate::components::lesson_guide::shown_question;
 use crate::components::{
     ActionPalette, CodePanel, ConsumerCard, DatabaseTable, EventLog, GoalBanner, LedgerTable,
-    LessonGuide, PartitionLog, ProducerCard, TimelineBar,
+    LessonGuide, PartitionLog, ProducerCard, TimelineBar, TransactionDiagram,
 };
 use crate::playback::{Playback, PlaybackAction};
 use crate::progress::{ProgressAction, ProgressContext};
@@ -251,6 +251,11 @@ pub fn Player(props: &PlayerProps) -> Html {
                     { for stage.consumers.iter().map(|c| html! { <ConsumerCard consumer={c.clone()} /> }) }
                 </section>
             </div>
+            if !stage.transactions.is_empty() {
+                <div class="coordinators">
+                    { for stage.transactions.iter().map(|t| html! { <TransactionDiagram transaction={t.clone()} /> }) }
+                </div>
+            }
             <div class="panels">
                 <DatabaseTable ledger={ledger.clone()} groups={groups} />
                 <LedgerTable ledger={ledger} problems={index.problems.clone()} on_jump={on_jump.clone()} />

@@ -6,7 +6,9 @@ import { SITE_ROOT, launch, openPage, screenshot, serveSite, seriousA11yViolatio
 const PAGES = [
   ['home', '#/', /Delivery guarantees/],
   ['lesson-player', '#/lesson/manual-commit/step/31', /lost order 5/],
-  ['lesson-placeholder', '#/lesson/durability/step/0', /Durability/],
+  ['lesson-transactions', '#/lesson/transactions/step/20', /Transactions/],
+  ['lesson-durability', '#/lesson/durability/step/12', /Durability/],
+  ['lesson-placeholder', '#/lesson/compare/step/0', /Compare/],
   ['sandbox', '#/sandbox', /Sandbox/],
   ['not-found', '#/nowhere', /Page not found/],
 ];

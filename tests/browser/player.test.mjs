@@ -1,6 +1,7 @@
 // The player in a real browser, on the manual-commit lesson (the course's loop that loses order 5) and the
 // sandbox: stepping, keyboard, scrubbing, forks and undo, deep links, the ledger, bad scenarios.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { SITE_ROOT, launch, openPage, screenshot, serveSite } from './support.mjs';
 
@@ -133,6 +134,31 @@ test('the sandbox runs a scenario and refuses a bad one without losing the runni
   await page.getByRole('button', { name: 'Run this scenario' }).click();
   await page.waitForFunction(() => document.querySelector('input[type=range]').max === '7');
   assert.equal(await page.getByRole('alert').count(), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+const golden = (name) =>
+  Buffer.from(readFileSync(`crates/model/tests/golden/${name}.json`, 'utf8')).toString('base64url');
+
+test('the transaction coordinator and the replicas are drawn from the model', async () => {
+  const { context, page, problems } = await openPage(browser);
+  await page.goto(`${site.url}#/sandbox/run/${golden('i-corrected-exactly-once-loop')}/step/17`);
+  const coordinator = page.getByRole('region', { name: /Transaction coordinator for order-processor-tx/ });
+  await coordinator.waitFor();
+  assert.equal(await coordinator.locator('.txn-state.current').textContent(), '▶ Ongoing');
+  assert.match(await coordinator.innerText(), /pending group offsets\s+order-processor-eos orders-0: 1/);
+  await page.getByRole('button', { name: 'Step forward' }).click();
+  await coordinator.locator('.txn-state.current', { hasText: 'PrepareCommit' }).waitFor();
+  await screenshot(page, 'transaction-coordinator');
+
+  await page.goto(`${site.url}#/sandbox/run/${golden('k-acks-1-leader-crash-loses-an-acknowledged-record')}/step/6`);
+  await page.locator('.replica.leader').waitFor();
+  assert.match(await page.locator('.replica.leader').textContent(), /broker 1 · leader · in sync · copy ends at 1/);
+  assert.match(await page.locator('.replica.down').textContent(), /broker 0 · out of sync · down/);
+  const order1 = page.locator('table.ledger tr', { has: page.locator('th', { hasText: '#1' }) });
+  await order1.locator('.label-lost').waitFor();
+  await screenshot(page, 'replicas');
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -42,7 +42,7 @@ describe('the site at the root', () => {
     await page.getByRole('heading', { level: 1, name: /Delivery guarantees/ }).waitFor();
     const lessons = page.locator('.lesson-list > li');
     assert.ok((await lessons.count()) >= 9, 'the course lists its lessons');
-    assert.match(await lessons.first().innerText(), /Offsets/);
+    assert.match(await lessons.first().innerText(), /The log, the position and the committed offset/);
     assert.equal(await page.title(), 'Kafka Delivery Lab');
     await screenshot(page, 'home');
     assert.deepEqual(problems, []);
@@ -53,8 +53,11 @@ describe('the site at the root', () => {
     const { context, page, problems } = await openPage(browser);
     await page.goto(`${site.url}#/lesson/durability/step/3`);
     await page.getByRole('heading', { level: 1, name: /Durability/ }).waitFor();
-    assert.equal(await page.locator('.step-indicator').innerText(), 'Step 3');
+    await page.locator('.now-step', { hasText: 'Step 3' }).waitFor();
     assert.match(await page.title(), /Durability: acks, replicas and the ISR · Kafka Delivery Lab/);
+    await page.goto(`${site.url}#/lesson/compare/step/2`);
+    await page.getByRole('heading', { level: 1, name: /Compare the three guarantees/ }).waitFor();
+    assert.equal(await page.locator('.step-indicator').innerText(), 'Step 2', 'a lesson being written');
     await screenshot(page, 'lesson');
     assert.deepEqual(problems, []);
     await context.close();
@@ -63,8 +66,8 @@ describe('the site at the root', () => {
   test('links change the route and the back button returns', async () => {
     const { context, page, problems } = await openPage(browser);
     await page.goto(site.url);
-    await page.getByRole('link', { name: /Offsets/ }).click();
-    await page.getByRole('heading', { level: 1, name: /Offsets/ }).waitFor();
+    await page.getByRole('link', { name: /The log, the position/ }).click();
+    await page.getByRole('heading', { level: 1, name: /The log, the position/ }).waitFor();
     assert.match(page.url(), /#\/lesson\/offsets\/step\/0$/);
     await page.goBack();
     await page.getByRole('heading', { level: 1, name: /Delivery guarantees/ }).waitFor();
@@ -239,7 +242,7 @@ describe('the site built for and served under a sub-path', () => {
 
     await page.goto(`${server.url}#/lesson/transactions/step/4`);
     await page.getByRole('heading', { level: 1, name: /Transactions/ }).waitFor();
-    assert.equal(await page.locator('.step-indicator').innerText(), 'Step 4');
+    await page.locator('.now-step', { hasText: 'Step 4' }).waitFor();
     for (const path of requested) assert.ok(path.startsWith(SUB_PATH), `${path} is outside ${SUB_PATH}`);
     await waitForOfflineReady(page);
     await server.stop();

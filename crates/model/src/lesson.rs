@@ -13,11 +13,30 @@ use crate::timeline::Timeline;
 
 /// The lesson files, in course order.
 const SOURCES: &[(&str, &str)] = &[
+    ("offsets", include_str!("../lessons/offsets.json")),
     ("auto-commit", include_str!("../lessons/auto-commit.json")),
     (
         "manual-commit",
         include_str!("../lessons/manual-commit.json"),
     ),
+    (
+        "java-poll-loop",
+        include_str!("../lessons/java-poll-loop.json"),
+    ),
+    (
+        "producer-retries",
+        include_str!("../lessons/producer-retries.json"),
+    ),
+    ("transactions", include_str!("../lessons/transactions.json")),
+    (
+        "zombie-fencing",
+        include_str!("../lessons/zombie-fencing.json"),
+    ),
+    (
+        "transaction-timeout",
+        include_str!("../lessons/transaction-timeout.json"),
+    ),
+    ("durability", include_str!("../lessons/durability.json")),
 ];
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -137,6 +156,66 @@ pub enum Check {
     AllLabelled {
         labels: Vec<String>,
     },
+    /// How many times the group was handed the message.
+    Delivered {
+        value: String,
+        group: String,
+        times: u32,
+    },
+    /// Committed copies of the message in the log (records outside transactions count as committed).
+    Copies {
+        value: String,
+        committed: u32,
+    },
+    /// The log entry at `offset` is of this `entry` kind (`record`, `commit_marker`, `abort_marker`) and, if given,
+    /// has this transaction status (`none`, `open`, `committed`, `aborted`) and this value.
+    Entry {
+        topic: String,
+        partition: u32,
+        offset: u64,
+        entry: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        transaction: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        value: Option<String>,
+    },
+    /// The partition's high watermark, last stable offset, leader and whether it is offline (no leader);
+    /// only the fields given are checked.
+    Partition {
+        topic: String,
+        partition: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        high_watermark: Option<u64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        last_stable_offset: Option<u64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        leader: Option<u16>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        offline: Option<bool>,
+        /// The in-sync replicas (brokers), in the output's order.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        isr: Option<Vec<u16>>,
+    },
+    /// A producer's state (`ready`, `in_transaction`, `fenced`, `crashed`, …), PID and epoch; only the
+    /// fields given are checked.
+    Producer {
+        producer: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        state: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        producer_id: Option<u64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        epoch: Option<u16>,
+    },
+    /// The coordinator's record of a transactional.id (T3 state name, epoch); only the fields given are
+    /// checked.
+    Transaction {
+        transactional_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        state: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        epoch: Option<u16>,
+    },
 }
 
 impl Check {
@@ -212,6 +291,81 @@ impl Check {
                 let rows = ledger();
                 !rows.is_empty() && rows.iter().all(|row| &row.labels == labels)
             }
+            Check::Delivered {
+                value,
+                group,
+                times,
+            } => {
+                let got = ledger()
+                    .iter()
+                    .find(|row| &row.value == value)
+                    .and_then(|row| row.by_group.iter().find(|g| &g.group_id == group))
+                    .map_or(0, |g| g.delivered);
+                got == *times
+            }
+            Check::Copies { value, committed } => {
+                let got = ledger()
+                    .iter()
+                    .find(|row| &row.value == value)
+                    .map_or(0, |row| row.committed_copies);
+                got == *committed
+            }
+            Check::Entry {
+                topic,
+                partition,
+                offset,
+                entry,
+                transaction,
+                value,
+            } => state
+                .partitions
+                .iter()
+                .find(|p| &p.topic == topic && p.partition == *partition)
+                .and_then(|p| p.log.iter().find(|e| e.offset == *offset))
+                .is_some_and(|e| {
+                    &e.kind == entry
+                        && transaction.as_ref().is_none_or(|t| &e.transaction == t)
+                        && value.as_ref().is_none_or(|v| e.value.as_ref() == Some(v))
+                }),
+            Check::Partition {
+                topic,
+                partition,
+                high_watermark,
+                last_stable_offset,
+                leader,
+                offline,
+                isr,
+            } => state
+                .partitions
+                .iter()
+                .find(|p| &p.topic == topic && p.partition == *partition)
+                .is_some_and(|p| {
+                    high_watermark.is_none_or(|hw| p.high_watermark == hw)
+                        && last_stable_offset.is_none_or(|lso| p.last_stable_offset == lso)
+                        && leader.is_none_or(|l| p.leader == Some(l))
+                        && offline.is_none_or(|o| p.leader.is_none() == o)
+                        && isr.as_ref().is_none_or(|isr| &p.isr == isr)
+                }),
+            Check::Producer {
+                producer,
+                state: s,
+                producer_id,
+                epoch,
+            } => state.producers.iter().any(|p| {
+                &p.id == producer
+                    && s.as_ref().is_none_or(|s| &p.state == s)
+                    && producer_id.is_none_or(|id| p.producer_id == Some(id))
+                    && epoch.is_none_or(|e| p.producer_epoch == Some(e))
+            }),
+            Check::Transaction {
+                transactional_id,
+                state: s,
+                epoch,
+            } => state.transactions.iter().any(|t| {
+                &t.transactional_id == transactional_id
+                    && s.as_ref().is_none_or(|s| &t.state == s)
+                    && epoch.is_none_or(|e| t.producer_epoch == e)
+            }),
         }
     }
 }

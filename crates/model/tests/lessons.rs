@@ -50,6 +50,48 @@ fn holds(lesson: &Lesson, steps: usize, check: Check) {
     );
 }
 
+/// The step that brings the lesson to `steps` steps failed with `error` (the output's error name).
+fn fails_with(lesson: &Lesson, steps: usize, error: &str) {
+    let timeline = at(lesson, steps);
+    let out = timeline.step_output(steps - 1).unwrap();
+    assert_eq!(
+        out.error.as_deref(),
+        Some(error),
+        "{} after {steps} steps",
+        lesson.id
+    );
+}
+
+/// One of the events of the step that brings the lesson to `steps` steps mentions `text`.
+fn says(lesson: &Lesson, steps: usize, text: &str) {
+    let timeline = at(lesson, steps);
+    let out = timeline.step_output(steps - 1).unwrap();
+    assert!(
+        out.events.iter().any(|e| e.contains(text)),
+        "{} after {steps} steps: no event mentions {text:?}: {:?}",
+        lesson.id,
+        out.events
+    );
+}
+
+/// The producer id and sequence number of the log entry at `offset`.
+fn written_by(lesson: &Lesson, steps: usize, topic: &str, offset: u64, pid: u64, sequence: u32) {
+    let timeline = at(lesson, steps);
+    let state = kafka_model::output::final_state(timeline.state());
+    let entry = state
+        .partitions
+        .iter()
+        .find(|p| p.topic == topic)
+        .and_then(|p| p.log.iter().find(|e| e.offset == offset))
+        .unwrap_or_else(|| panic!("{} after {steps} steps: no entry {offset}", lesson.id));
+    assert_eq!(
+        (entry.producer_id, entry.sequence),
+        (Some(pid), Some(sequence)),
+        "{} after {steps} steps: entry {offset}",
+        lesson.id
+    );
+}
+
 #[test]
 fn every_lesson_is_well_formed() {
     for lesson in all() {
@@ -147,6 +189,73 @@ fn every_goal_is_missed_as_written_and_reached_by_its_solution() {
             "{}: the solution misses the goal",
             lesson.id
         );
+    }
+}
+
+#[test]
+fn every_solution_takes_only_actions_the_palette_offers_and_none_fails() {
+    for lesson in all() {
+        let mut solved = lesson.solved().unwrap();
+        for i in lesson.goal.solution.fork_at..solved.len() {
+            solved.jump(i);
+            let step = solved.step(i).unwrap().clone();
+            assert!(
+                kafka_model::enabled_actions(solved.state()).contains(&step.action),
+                "{}: solution step {i} ({:?}) is not offered by the action palette",
+                lesson.id,
+                step.action
+            );
+            assert!(
+                step.result.is_ok(),
+                "{}: solution step {i} fails: {:?}",
+                lesson.id,
+                step.result
+            );
+        }
+    }
+}
+
+#[test]
+fn every_code_line_key_names_an_actor_and_an_op_of_the_scenario() {
+    const OPS: &[&str] = &[
+        "send",
+        "flush",
+        "lose_next_ack",
+        "lose_next_request",
+        "crash",
+        "restart",
+        "init_transactions",
+        "begin_transaction",
+        "commit_transaction",
+        "abort_transaction",
+        "send_offsets_to_transaction",
+        "poll",
+        "process",
+        "process-fail",
+        "commit",
+        "seek",
+        "close",
+        "advance",
+        "crash_broker",
+        "restart_broker",
+        "pause_replication",
+        "resume_replication",
+    ];
+    for lesson in all() {
+        let mut actors = vec!["cluster".to_string()];
+        for list in ["producers", "consumers"] {
+            for client in lesson.scenario[list].as_array().into_iter().flatten() {
+                actors.push(client["id"].as_str().unwrap().to_string());
+            }
+        }
+        for key in lesson.lines.keys() {
+            let (actor, op) = key.split_once(':').unwrap_or(("", ""));
+            assert!(
+                actors.iter().any(|a| a == actor) && OPS.contains(&op),
+                "{}: lines key {key}",
+                lesson.id
+            );
+        }
     }
 }
 
@@ -337,4 +446,581 @@ fn auto_commit_lesson_claims_hold() {
             },
         );
     }
+}
+
+fn committed_in(group: &str, topic: &str, offset: Option<u64>) -> Check {
+    Check::Committed {
+        group: group.into(),
+        topic: topic.into(),
+        partition: 0,
+        offset,
+    }
+}
+
+fn position_of(consumer: &str, topic: &str, offset: u64) -> Check {
+    Check::Position {
+        consumer: consumer.into(),
+        topic: topic.into(),
+        partition: 0,
+        offset,
+    }
+}
+
+fn processed(value: &str, group: &str, times: u32) -> Check {
+    Check::Processed {
+        value: value.into(),
+        group: group.into(),
+        times,
+    }
+}
+
+fn delivered(value: &str, group: &str, times: u32) -> Check {
+    Check::Delivered {
+        value: value.into(),
+        group: group.into(),
+        times,
+    }
+}
+
+fn label(value: &str, label: &str, present: bool) -> Check {
+    Check::Label {
+        value: value.into(),
+        label: label.into(),
+        present,
+    }
+}
+
+fn records(topic: &str, count: usize) -> Check {
+    Check::Records {
+        topic: topic.into(),
+        partition: 0,
+        count,
+    }
+}
+
+fn consumer_state(consumer: &str, state: &str) -> Check {
+    Check::ConsumerState {
+        consumer: consumer.into(),
+        state: state.into(),
+    }
+}
+
+#[test]
+fn offsets_lesson_claims_hold() {
+    let l = lesson("offsets");
+    let g = "order-tracker";
+    let committed = |offset| committed_in(g, "orders", offset);
+    let position = |offset| position_of("worker", "orders", offset);
+    // "The five orders are in the log at offsets 0 to 4."
+    holds(&l, 6, records("orders", 5));
+    for i in 0..5u64 {
+        holds(
+            &l,
+            6,
+            Check::Entry {
+                topic: "orders".into(),
+                partition: 0,
+                offset: i,
+                entry: "record".into(),
+                transaction: None,
+                value: Some(order(i as u32)),
+            },
+        );
+    }
+    // "started the worker at offset 0 … holds order 0 — position already 1 … committed nothing yet"
+    holds(&l, 7, delivered(&order(0), g, 1));
+    holds(&l, 7, position(1));
+    holds(&l, 7, committed(None));
+    // "The group order-tracker now remembers 1."
+    holds(&l, 9, committed(Some(1)));
+    // "the position is 2 and the committed offset is 1"
+    holds(&l, 10, position(2));
+    holds(&l, 10, committed(Some(1)));
+    // "position 2, committed offset 2"
+    holds(&l, 12, position(2));
+    holds(&l, 12, committed(Some(2)));
+    // "Order 2 is saved … position 3 … the group still says 2"
+    holds(&l, 14, processed(&order(2), g, 1));
+    holds(&l, 14, position(3));
+    holds(&l, 14, committed(Some(2)));
+    // "The worker crashed … committed offset, 2, is all that is left."
+    holds(&l, 15, consumer_state("worker", "crashed"));
+    holds(&l, 15, committed(Some(2)));
+    // "started at the committed offset 2. It holds order 2 again, with position 3."
+    holds(&l, 18, consumer_state("worker", "running"));
+    holds(&l, 18, delivered(&order(2), g, 2));
+    holds(&l, 18, position(3));
+    // "Order 2 was saved a second time: processed-twice."
+    holds(&l, 19, processed(&order(2), g, 2));
+    holds(&l, 19, label(&order(2), "processed-twice", true));
+    // "The commit stored 3."
+    holds(&l, 20, committed(Some(3)));
+}
+
+fn copies(value: &str, committed: u32) -> Check {
+    Check::Copies {
+        value: value.into(),
+        committed,
+    }
+}
+
+fn entry(
+    topic: &str,
+    offset: u64,
+    kind: &str,
+    transaction: Option<&str>,
+    value: Option<&str>,
+) -> Check {
+    Check::Entry {
+        topic: topic.into(),
+        partition: 0,
+        offset,
+        entry: kind.into(),
+        transaction: transaction.map(Into::into),
+        value: value.map(Into::into),
+    }
+}
+
+fn producer(
+    name: &str,
+    state: Option<&str>,
+    producer_id: Option<u64>,
+    epoch: Option<u16>,
+) -> Check {
+    Check::Producer {
+        producer: name.into(),
+        state: state.map(Into::into),
+        producer_id,
+        epoch,
+    }
+}
+
+#[test]
+fn producer_retries_lesson_claims_hold() {
+    let l = lesson("producer-retries");
+    let o = order;
+    // "Order 0 is in the log at offset 0"
+    holds(&l, 2, entry("orders", 0, "record", None, Some(&o(0))));
+    holds(&l, 2, records("orders", 1));
+    // "Order 1 is in the log twice, at offsets 1 and 2 … duplicate-in-log"
+    holds(&l, 5, copies(&o(1), 2));
+    holds(&l, 5, entry("orders", 1, "record", None, Some(&o(1))));
+    holds(&l, 5, entry("orders", 2, "record", None, Some(&o(1))));
+    holds(&l, 5, label(&o(1), "duplicate-in-log", true));
+    // "PID 0, epoch 0"
+    holds(
+        &l,
+        6,
+        producer("idempotent", Some("ready"), Some(0), Some(0)),
+    );
+    // "Order 2 is at offset 3 … PID 0, sequence 0"
+    holds(&l, 7, entry("orders", 3, "record", None, Some(&o(2))));
+    written_by(&l, 7, "orders", 3, 0, 0);
+    // "One copy of order 3, at offset 4"
+    holds(&l, 10, copies(&o(3), 1));
+    holds(&l, 10, entry("orders", 4, "record", None, Some(&o(3))));
+    holds(&l, 10, records("orders", 5));
+    written_by(&l, 10, "orders", 4, 0, 1);
+    says(&l, 10, "original offset 4");
+    // "refused order 5 because sequence 2 was missing (OutOfOrderSequence)"
+    says(&l, 14, "OutOfOrderSequence");
+    // "order 4 and order 5 … at offsets 5 and 6, in the order they were sent, each once"
+    holds(&l, 13, records("orders", 5));
+    holds(&l, 14, entry("orders", 5, "record", None, Some(&o(4))));
+    holds(&l, 14, entry("orders", 6, "record", None, Some(&o(5))));
+    holds(&l, 14, copies(&o(4), 1));
+    holds(&l, 14, copies(&o(5), 1));
+    // "idempotent crashed, and order 6 … never reached the broker"
+    holds(&l, 16, producer("idempotent", Some("crashed"), None, None));
+    holds(&l, 16, copies(&o(6), 0));
+    holds(&l, 16, records("orders", 7));
+    // "The new instance got a new producer id, PID 1"
+    holds(
+        &l,
+        18,
+        producer("idempotent", Some("ready"), Some(1), Some(0)),
+    );
+    // "Order 5 is in the log twice — offset 6 and offset 7 — and order 6 once, at offset 8."
+    holds(&l, 20, copies(&o(5), 2));
+    holds(&l, 20, entry("orders", 7, "record", None, Some(&o(5))));
+    holds(&l, 20, entry("orders", 8, "record", None, Some(&o(6))));
+    holds(&l, 20, copies(&o(6), 1));
+    holds(&l, 20, label(&o(5), "duplicate-in-log", true));
+    written_by(&l, 20, "orders", 6, 0, 3);
+    written_by(&l, 20, "orders", 7, 1, 0);
+    // "misconfigured … is in an error state"
+    holds(&l, 21, producer("misconfigured", Some("error"), None, None));
+    fails_with(&l, 21, "ConfigException");
+}
+
+fn result(i: u32) -> String {
+    format!("{{\"order_id\": {i}, \"status\": \"processed\"}}")
+}
+
+fn transaction(id: &str, state: Option<&str>, epoch: Option<u16>) -> Check {
+    Check::Transaction {
+        transactional_id: id.into(),
+        state: state.map(Into::into),
+        epoch,
+    }
+}
+
+fn partition(topic: &str, hw: Option<u64>, lso: Option<u64>, leader: Option<u16>) -> Check {
+    Check::Partition {
+        topic: topic.into(),
+        partition: 0,
+        high_watermark: hw,
+        last_stable_offset: lso,
+        leader,
+        offline: None,
+        isr: None,
+    }
+}
+
+#[test]
+fn transactions_lesson_claims_hold() {
+    let l = lesson("transactions");
+    let eos = "order-processor-eos";
+    let tx = "order-processor-tx";
+    let out = "processed-orders";
+    // "Orders 6, 7 and 8 are in orders at offsets 0 to 2."
+    for (offset, i) in [(0, 6), (1, 7), (2, 8)] {
+        holds(
+            &l,
+            4,
+            entry("orders", offset, "record", None, Some(&order(i))),
+        );
+    }
+    holds(&l, 4, records("orders", 3));
+    // "found no committed offset and started at offset 0: it holds order 6"
+    holds(&l, 5, committed_in(eos, "orders", None));
+    holds(&l, 5, delivered(&order(6), eos, 1));
+    holds(&l, 5, position_of("worker", "orders", 1));
+    // "PID 0, epoch 0 … it is Empty"
+    holds(
+        &l,
+        6,
+        producer("processor", Some("ready"), Some(0), Some(0)),
+    );
+    holds(&l, 6, transaction(tx, Some("Empty"), Some(0)));
+    // "begin_transaction() changed only the client."
+    holds(
+        &l,
+        7,
+        producer("processor", Some("in_transaction"), None, None),
+    );
+    holds(&l, 7, transaction(tx, Some("Empty"), None));
+    // "added that partition … Empty to Ongoing. The result for order 6 is in flight."
+    holds(&l, 9, transaction(tx, Some("Ongoing"), None));
+    holds(&l, 9, records(out, 0));
+    // "delivered the result (offset 0) … PrepareCommit … still open"
+    holds(
+        &l,
+        10,
+        entry(out, 0, "record", Some("open"), Some(&result(6))),
+    );
+    holds(&l, 10, transaction(tx, Some("PrepareCommit"), None));
+    holds(&l, 10, producer("processor", Some("ready"), None, None));
+    // "The COMMIT marker took offset 1 … CompleteCommit … shipping … handed the result for order 6"
+    holds(&l, 11, entry(out, 1, "commit_marker", None, None));
+    holds(&l, 11, entry(out, 0, "record", Some("committed"), None));
+    holds(&l, 11, transaction(tx, Some("CompleteCommit"), None));
+    holds(&l, 11, delivered(&result(6), "shipping", 1));
+    holds(&l, 11, position_of("shipping", out, 1));
+    // "billing … was handed the same result"
+    holds(&l, 12, delivered(&result(6), "billing", 1));
+    // "the worker holds order 7, position 2"
+    holds(&l, 13, delivered(&order(7), eos, 1));
+    holds(&l, 13, position_of("worker", "orders", 2));
+    // "init_transactions() again … kafka-python silently does nothing"
+    says(&l, 14, "silently does nothing");
+    holds(
+        &l,
+        14,
+        producer("processor", Some("ready"), Some(0), Some(0)),
+    );
+    holds(&l, 14, transaction(tx, Some("CompleteCommit"), Some(0)));
+    // "Order 7 is written to the database."
+    holds(&l, 16, processed(&order(7), eos, 1));
+    // "CompleteCommit to Ongoing … in flight"
+    holds(&l, 17, transaction(tx, Some("Ongoing"), None));
+    holds(&l, 17, records(out, 1));
+    // "offset 2, still open. The high watermark is 3, but the LSO is 2"
+    holds(
+        &l,
+        18,
+        entry(out, 2, "record", Some("open"), Some(&result(7))),
+    );
+    holds(&l, 18, partition(out, Some(3), Some(2), None));
+    // "shipping was handed the open result … aborted-read"
+    holds(&l, 19, delivered(&result(7), "shipping", 1));
+    holds(&l, 19, label(&result(7), "aborted-read", true));
+    // "billing polled and got nothing … LSO, 2"
+    holds(&l, 20, delivered(&result(7), "billing", 0));
+    holds(&l, 20, delivered(&result(6), "billing", 1));
+    holds(&l, 20, partition(out, Some(3), Some(2), None));
+    // "PrepareAbort … The database write for order 7 is not undone"
+    holds(&l, 21, transaction(tx, Some("PrepareAbort"), None));
+    holds(&l, 21, processed(&order(7), eos, 1));
+    holds(&l, 21, position_of("worker", "orders", 2));
+    // "The ABORT marker took offset 3 … aborted … handed order 8"
+    holds(&l, 22, entry(out, 3, "abort_marker", None, None));
+    holds(&l, 22, entry(out, 2, "record", Some("aborted"), None));
+    holds(&l, 22, transaction(tx, Some("CompleteAbort"), None));
+    holds(&l, 22, delivered(&order(8), eos, 1));
+    holds(&l, 22, delivered(&order(7), eos, 1));
+    holds(&l, 22, position_of("worker", "orders", 3));
+    // "The result for order 8 is in flight."
+    holds(&l, 26, records(out, 2));
+    holds(&l, 26, transaction(tx, Some("Ongoing"), None));
+    // "PrepareCommit … no committed offset at all"
+    holds(&l, 27, transaction(tx, Some("PrepareCommit"), None));
+    holds(&l, 27, committed_in(eos, "orders", None));
+    // "The COMMIT marker took offset 5. billing skipped … result for order 8, position 5."
+    holds(&l, 28, entry(out, 5, "commit_marker", None, None));
+    holds(&l, 28, delivered(&result(8), "billing", 1));
+    holds(&l, 28, delivered(&result(7), "billing", 0));
+    holds(&l, 28, position_of("billing", out, 5));
+    // "Both … crashed. … never committed an offset."
+    holds(&l, 30, consumer_state("worker", "crashed"));
+    holds(&l, 30, producer("processor", Some("crashed"), None, None));
+    holds(&l, 30, committed_in(eos, "orders", None));
+    // "started the worker at offset 0: order 6 again"
+    holds(&l, 34, delivered(&order(6), eos, 2));
+    holds(&l, 34, position_of("worker", "orders", 1));
+    // "kept PID 0 and bumped the epoch to 1"
+    holds(
+        &l,
+        35,
+        producer("processor", Some("ready"), Some(0), Some(1)),
+    );
+    holds(&l, 35, transaction(tx, None, Some(1)));
+    // "Order 6 was written to the database a second time"
+    holds(&l, 37, processed(&order(6), eos, 2));
+    holds(&l, 37, label(&order(6), "processed-twice", true));
+    // "The COMMIT marker took offset 7, … second committed result for order 6, at offset 6"
+    holds(&l, 40, entry(out, 7, "commit_marker", None, None));
+    holds(
+        &l,
+        40,
+        entry(out, 6, "record", Some("committed"), Some(&result(6))),
+    );
+    holds(&l, 40, delivered(&result(6), "billing", 2));
+    holds(&l, 40, copies(&result(6), 2));
+    holds(&l, 40, label(&result(6), "duplicate-in-log", true));
+}
+
+#[test]
+fn zombie_fencing_lesson_claims_hold() {
+    let l = lesson("zombie-fencing");
+    let (a, b) = ("instance-a", "instance-b");
+    let tx = "order-processor-tx";
+    let out = "processed-orders";
+    // "PID 0, epoch 0"
+    holds(&l, 1, producer(a, Some("ready"), Some(0), Some(0)));
+    holds(&l, 1, transaction(tx, Some("Empty"), Some(0)));
+    // "the coordinator is Ongoing"
+    holds(&l, 3, transaction(tx, Some("Ongoing"), None));
+    // "result for order 1 … at offset 0, still open"
+    holds(
+        &l,
+        4,
+        entry(out, 0, "record", Some("open"), Some(&result(1))),
+    );
+    // "result for order 2 is in flight"
+    holds(&l, 5, records(out, 1));
+    holds(&l, 5, copies(&result(2), 0));
+    // "the open transaction holds the last stable offset at 0: poll returned nothing"
+    holds(&l, 6, partition(out, Some(1), Some(0), None));
+    holds(&l, 6, delivered(&result(1), "shipping", 0));
+    holds(&l, 6, consumer_state("shipping", "running"));
+    // "A does nothing" (still in its transaction)
+    holds(&l, 7, producer(a, Some("in_transaction"), None, Some(0)));
+    // "ABORT marker at offset 1 … aborted … B got PID 0 with epoch 2 … A still holds epoch 0"
+    holds(&l, 8, entry(out, 1, "abort_marker", None, None));
+    holds(&l, 8, entry(out, 0, "record", Some("aborted"), None));
+    holds(&l, 8, producer(b, Some("ready"), Some(0), Some(2)));
+    holds(&l, 8, transaction(tx, Some("Empty"), Some(2)));
+    holds(&l, 8, producer(a, Some("in_transaction"), Some(0), Some(0)));
+    // "B's results … in flight in a new transaction"
+    holds(&l, 11, transaction(tx, Some("Ongoing"), None));
+    holds(&l, 11, records(out, 1));
+    // "B committed: offsets 2 and 3 … PrepareCommit"
+    holds(&l, 12, entry(out, 2, "record", None, Some(&result(1))));
+    holds(&l, 12, entry(out, 3, "record", None, Some(&result(2))));
+    holds(&l, 12, transaction(tx, Some("PrepareCommit"), None));
+    // "COMMIT marker … offset 4. … A is now fenced … order 2 never reached the log" (from A)
+    holds(&l, 13, entry(out, 4, "commit_marker", None, None));
+    holds(&l, 13, producer(a, Some("fenced"), None, None));
+    fails_with(&l, 13, "InvalidProducerEpoch");
+    holds(&l, 13, copies(&result(2), 1));
+    holds(&l, 13, records(out, 3));
+    // "A's commit_transaction() failed with ProducerFenced"
+    fails_with(&l, 14, "ProducerFenced");
+    holds(&l, 14, producer(a, Some("fenced"), None, None));
+    holds(&l, 14, transaction(tx, Some("CompleteCommit"), Some(2)));
+    // "the first result it was handed is B's, for order 1, at offset 2"
+    holds(&l, 15, delivered(&result(1), "shipping", 1));
+    holds(&l, 15, position_of("shipping", out, 3));
+    // "shipped orders 1 and 2 once each, although the result for order 1 was written twice"
+    for i in [1, 2] {
+        holds(&l, 18, processed(&result(i), "shipping", 1));
+        holds(&l, 18, label(&result(i), "exactly-once", true));
+    }
+    holds(&l, 18, records(out, 3));
+}
+
+#[test]
+fn java_poll_loop_lesson_claims_hold() {
+    let l = lesson("java-poll-loop");
+    let g = "order-processor-java";
+    let committed = |offset| committed_in(g, "orders", offset);
+    let position = |offset| position_of("worker", "orders", offset);
+    // "Orders 0 to 4 are in the log at offsets 0 to 4."
+    for i in 0..5u32 {
+        holds(
+            &l,
+            6,
+            entry("orders", i.into(), "record", None, Some(&order(i))),
+        );
+    }
+    // "poll() returned orders 0 to 4 in one batch … position 5 … nothing processed or committed"
+    for i in 0..5 {
+        holds(&l, 7, delivered(&order(i), g, 1));
+        holds(&l, 7, processed(&order(i), g, 0));
+    }
+    holds(&l, 7, position(5));
+    holds(&l, 7, committed(None));
+    // "Order 0 is processed."
+    holds(&l, 8, processed(&order(0), g, 1));
+    // "commitSync() stored 5 … only order 0 is [done] … ledger labels orders 1 to 4 lost"
+    holds(&l, 9, committed(Some(5)));
+    for i in 1..5 {
+        holds(&l, 9, processed(&order(i), g, 0));
+        holds(&l, 9, label(&order(i), "lost", true));
+    }
+    // "Orders 1 and 2 are processed too; the committed offset stayed at 5."
+    holds(&l, 12, processed(&order(1), g, 1));
+    holds(&l, 12, processed(&order(2), g, 1));
+    holds(&l, 12, processed(&order(3), g, 0));
+    holds(&l, 12, committed(Some(5)));
+    // "The worker crashed … committed offset is 5."
+    holds(&l, 13, consumer_state("worker", "crashed"));
+    holds(&l, 13, committed(Some(5)));
+    // "started at 5 … orders 3 and 4 were never processed"
+    holds(&l, 16, position(5));
+    for i in [3, 4] {
+        holds(&l, 16, processed(&order(i), g, 0));
+        holds(&l, 16, label(&order(i), "lost", true));
+    }
+}
+
+fn replicas(leader: Option<u16>, isr: &[u16], hw: Option<u64>) -> Check {
+    Check::Partition {
+        topic: "orders".into(),
+        partition: 0,
+        high_watermark: hw,
+        last_stable_offset: None,
+        leader,
+        offline: Some(leader.is_none()),
+        isr: Some(isr.to_vec()),
+    }
+}
+
+#[test]
+fn durability_lesson_claims_hold() {
+    let l = lesson("durability");
+    let o = order;
+    // "The broker wrote order 0 at offset 0, but the producer never learned that offset"
+    says(&l, 2, "never learns the offset");
+    holds(&l, 2, entry("orders", 0, "record", None, Some(&o(0))));
+    // "the leader answered … order 1"
+    holds(&l, 4, entry("orders", 1, "record", None, Some(&o(1))));
+    // "every replica in the ISR — brokers 0 and 1 — had order 2 … high watermark … 3"
+    holds(&l, 6, replicas(Some(0), &[0, 1], Some(3)));
+    holds(&l, 6, copies(&o(2), 1));
+    // "It stays in the ISR for now"
+    holds(&l, 7, replicas(Some(0), &[0, 1], Some(3)));
+    // "the leader wrote it at offset 3 … the high watermark is still 3"
+    holds(&l, 9, entry("orders", 3, "record", None, Some(&o(3))));
+    holds(&l, 9, replicas(Some(0), &[0, 1], Some(3)));
+    // "broker 1 became the leader … order 3 is gone … lost"
+    holds(&l, 10, replicas(Some(1), &[1], None));
+    holds(&l, 10, copies(&o(3), 0));
+    holds(&l, 10, records("orders", 3));
+    holds(&l, 10, label(&o(3), "lost", true));
+    // "The ISR is broker 1 alone."
+    holds(&l, 11, replicas(Some(1), &[1], None));
+    // "refused with NotEnoughReplicas … Nothing was written"
+    fails_with(&l, 13, "NotEnoughReplicas");
+    holds(&l, 13, copies(&o(4), 0));
+    holds(&l, 13, records("orders", 3));
+    // "Order 5 is at offset 3"
+    holds(&l, 15, entry("orders", 3, "record", None, Some(&o(5))));
+    // "Broker 0 came back … rejoined the ISR. Order 3 is gone from both replicas."
+    holds(&l, 16, replicas(Some(1), &[0, 1], Some(4)));
+    holds(&l, 16, copies(&o(3), 0));
+    // "the application's retry of order 4 went through: offset 4"
+    holds(&l, 18, entry("orders", 4, "record", None, Some(&o(4))));
+    holds(&l, 18, copies(&o(4), 1));
+    holds(&l, 18, replicas(Some(1), &[0, 1], Some(5)));
+    // "order 6 is at offset 5, on the leader, broker 1, only"
+    holds(&l, 21, entry("orders", 5, "record", None, Some(&o(6))));
+    holds(&l, 21, replicas(Some(1), &[0, 1], Some(5)));
+    // "broker 0 … left the ISR"
+    holds(&l, 22, replicas(Some(1), &[1], None));
+    // "orders-0 has no leader"
+    holds(&l, 23, replicas(None, &[1], None));
+    // "order 7 failed with LeaderNotAvailable"
+    fails_with(&l, 25, "LeaderNotAvailable");
+    holds(&l, 25, copies(&o(7), 0));
+    // "Broker 1 came back with order 6 and leads again … only order 3 … is gone"
+    holds(&l, 26, replicas(Some(1), &[1], None));
+    holds(&l, 26, copies(&o(6), 1));
+    for i in [0, 1, 2, 4, 5, 6] {
+        holds(&l, 26, label(&o(i), "lost", false));
+    }
+    holds(&l, 26, label(&o(3), "lost", true));
+}
+
+#[test]
+fn transaction_timeout_lesson_claims_hold() {
+    let l = lesson("transaction-timeout");
+    let tx = "order-processor-tx";
+    let out = "processed-orders";
+    let p = "processor";
+    // "PID 0, epoch 0"
+    holds(&l, 1, producer(p, Some("ready"), Some(0), Some(0)));
+    // "The transaction is Ongoing from this moment"
+    holds(&l, 3, transaction(tx, Some("Ongoing"), Some(0)));
+    // "at offset 0, open"
+    holds(
+        &l,
+        4,
+        entry(out, 0, "record", Some("open"), Some(&result(1))),
+    );
+    // "shipping … got nothing: the open transaction holds the LSO at 0"
+    holds(&l, 5, delivered(&result(1), "shipping", 0));
+    holds(&l, 5, partition(out, Some(1), Some(0), None));
+    // "raised the epoch (PrepareEpochFence), aborted … ABORT marker at offset 1 … LSO moved past the marker"
+    says(&l, 6, "PrepareEpochFence");
+    holds(&l, 6, transaction(tx, Some("CompleteAbort"), Some(1)));
+    holds(&l, 6, entry(out, 0, "record", Some("aborted"), None));
+    holds(&l, 6, entry(out, 1, "abort_marker", None, None));
+    holds(&l, 6, partition(out, Some(2), Some(2), None));
+    // "commit_transaction() failed with ProducerFenced"
+    fails_with(&l, 7, "ProducerFenced");
+    holds(&l, 7, producer(p, Some("fenced"), Some(0), Some(0)));
+    // "a new one started"
+    holds(&l, 9, producer(p, Some("ready"), None, None));
+    // "PID 0 with epoch 2"
+    holds(&l, 10, producer(p, Some("ready"), Some(0), Some(2)));
+    // "wrote the result for order 1 again, at offset 2, and committed"
+    holds(&l, 13, entry(out, 2, "record", None, Some(&result(1))));
+    holds(&l, 13, transaction(tx, Some("PrepareCommit"), None));
+    // "COMMIT marker took offset 3; shipping … shipped order 1 once"
+    holds(&l, 15, entry(out, 3, "commit_marker", None, None));
+    holds(&l, 15, entry(out, 2, "record", Some("committed"), None));
+    holds(&l, 15, processed(&result(1), "shipping", 1));
+    holds(&l, 15, label(&result(1), "exactly-once", true));
 }
