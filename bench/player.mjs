@@ -107,6 +107,13 @@ const scrub = await page.evaluate(async () => {
 });
 console.log(`scrub across the 1,000-step timeline: ${scrub.fps.toFixed(1)} frames per second, worst frame ${ms(scrub.worst)} (goal 60 fps)`);
 
+await page.goto(`${site.url}#/lesson/experiments`);
+await page.getByRole('combobox').selectOption('1000');
+await page.getByRole('button', { name: 'Run the experiment' }).click();
+const done = page.getByRole('status').getByText(/1000 of 1000 runs — done in \d+ ms/);
+await done.waitFor({ timeout: 120000 });
+console.log(`experiments: ${(await done.innerText()).split('— ')[1]} for 1,000 runs of 20 messages under each of the 3 guarantees (budget 1 s)`);
+
 await context.close();
 await browser.close();
 await site.stop();

@@ -12,8 +12,11 @@ pub struct CourseEntry {
     pub title: String,
     pub summary: String,
     pub rules: Vec<String>,
-    /// `None` while the lesson is being written.
+    /// `None` while the lesson is being written, and for the pages that are not a scenario (compare,
+    /// experiments).
     pub lesson: Option<Rc<Lesson>>,
+    /// False while the lesson is being written.
+    pub ready: bool,
 }
 
 thread_local! {
@@ -42,6 +45,7 @@ fn build() -> Vec<CourseEntry> {
                     summary: lesson.summary.clone(),
                     rules: lesson.rules.clone(),
                     lesson: Some(Rc::new(lesson.clone())),
+                    ready: true,
                 },
                 None => CourseEntry {
                     id: planned.id.to_string(),
@@ -49,11 +53,15 @@ fn build() -> Vec<CourseEntry> {
                     summary: planned.summary.to_string(),
                     rules: planned.rules.iter().map(|rule| rule.to_string()).collect(),
                     lesson: None,
+                    ready: PAGES.contains(&planned.id),
                 },
             },
         )
         .collect()
 }
+
+/// Course entries that are pages of their own rather than a scenario to step through.
+const PAGES: &[&str] = &["compare", "experiments"];
 
 struct PlannedLesson {
     id: &'static str,

@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use crate::catalog;
 use crate::components::Player;
-use crate::pages::NotFound;
+use crate::pages::{Compare, Experiments, NotFound};
 use crate::route::{self, Route};
 
 #[derive(Properties, PartialEq)]
@@ -37,6 +37,8 @@ pub fn Lesson(props: &LessonProps) -> Html {
         });
     });
     let body = match (&*timeline, &entry.lesson) {
+        _ if entry.id == "compare" => html! { <Compare /> },
+        _ if entry.id == "experiments" => html! { <Experiments /> },
         (Some(Ok(timeline)), Some(lesson)) => html! {
             <Player timeline={timeline.clone()} start_at={props.step as usize} visit={props.visit} {on_cursor}
                     lesson={Some(lesson.clone())} />

@@ -1,8 +1,12 @@
+mod compare;
+mod experiments;
 mod home;
 mod lesson;
 mod not_found;
 mod sandbox;
 
+pub use compare::Compare;
+pub use experiments::Experiments;
 pub use home::Home;
 pub use lesson::Lesson;
 pub use not_found::NotFound;

@@ -79,3 +79,39 @@ test('the goal is graded by the model on the learner’s own timeline', async ()
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('compare: one crash schedule, three guarantees, and each run opens in the sandbox', async () => {
+  const { context, page, problems } = await openPage(browser);
+  await page.goto(`${site.url}#/lesson/compare`);
+  const column = (name) => page.getByRole('article', { name });
+  // Seed 0: the at-most-once loop loses an order, the at-least-once loop repeats one, exactly-once neither.
+  assert.match(await column('at-most-once').locator('.compare-summary').innerText(), /5 exactly once · 1 lost · 0 processed twice/);
+  assert.match(await column('at-least-once').locator('.compare-summary').innerText(), /5 exactly once · 0 lost · 1 processed twice/);
+  assert.match(await column('exactly-once').locator('.compare-summary').innerText(), /6 exactly once · 0 lost · 0 processed twice/);
+  assert.equal(await column('at-most-once').locator('.label-lost').count(), 1);
+  await screenshot(page, 'compare');
+  await column('at-least-once').getByRole('link', { name: 'Step through this run in the sandbox' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Sandbox' }).waitFor();
+  await page.locator('table.ledger .label-processed-twice').first().waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('experiments: seeded crash schedules, with progress and a chart', async () => {
+  const { context, page, problems } = await openPage(browser);
+  await page.goto(`${site.url}#/lesson/experiments`);
+  await page.getByRole('combobox').selectOption('100');
+  await page.getByRole('button', { name: 'Run the experiment' }).click();
+  await page.getByRole('status').getByText(/100 of 100 runs — done in \d+ ms/).waitFor();
+  const row = (name) => page.locator('.outcome-table tr', { has: page.locator('th', { hasText: name }) });
+  const cells = async (name) => (await row(name).locator('td').allInnerTexts()).map((t) => parseFloat(t));
+  const [amoOnce, amoLost, amoTwice] = await cells('at-most-once');
+  const [, aloLost, aloTwice] = await cells('at-least-once');
+  const [eosOnce, eosLost, eosTwice] = await cells('exactly-once');
+  assert.ok(amoLost > 0 && amoTwice === 0 && amoOnce < 100, 'at-most-once loses, never repeats');
+  assert.ok(aloLost === 0 && aloTwice > 0, 'at-least-once repeats, never loses');
+  assert.deepEqual([eosOnce, eosLost, eosTwice], [100, 0, 0], 'exactly-once: each result once');
+  await screenshot(page, 'experiments');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

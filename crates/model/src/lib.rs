@@ -21,6 +21,7 @@ pub mod consumer;
 pub mod enabled_actions;
 pub mod error;
 pub mod event;
+pub mod experiment;
 pub mod group_coordinator;
 pub mod ids;
 pub mod invariants;
