@@ -2,7 +2,7 @@ use yew::prelude::*;
 
 use crate::components::SiteHeader;
 use crate::hooks::use_route;
-use crate::pages::{Home, Lesson, NotFound, Sandbox};
+use crate::pages::{Glossary, Home, Lesson, NotFound, Sandbox};
 use crate::progress::{self, ProgressAction, ProgressContext, ProgressState};
 use crate::route::Route;
 
@@ -19,6 +19,7 @@ pub fn App() -> Html {
         Route::Sandbox { run, step } => {
             html! { <Sandbox run={run.clone()} step={*step} {visit} /> }
         }
+        Route::Glossary { term } => html! { <Glossary term={term.clone()} /> },
         Route::PanicCheck => html! { <PanicCheck /> },
         Route::NotFound { path, problem } => {
             html! { <NotFound path={path.clone()} problem={problem.clone()} /> }
@@ -70,6 +71,7 @@ fn page_title(route: &Route) -> String {
                 .unwrap_or_else(|| "Lesson not found".to_string()),
         ),
         Route::Sandbox { .. } => Some("Sandbox".to_string()),
+        Route::Glossary { .. } => Some("Glossary".to_string()),
         Route::PanicCheck => Some("Error check".to_string()),
         Route::NotFound { .. } => Some("Page not found".to_string()),
     };

@@ -5,6 +5,7 @@ pub mod app;
 pub mod catalog;
 pub mod components;
 pub mod error_panel;
+pub mod glossary;
 pub mod hooks;
 pub mod pages;
 pub mod playback;

@@ -15,6 +15,10 @@ pub enum Route {
         run: Option<String>,
         step: u32,
     },
+    /// `term`: the glossary entry the address points at.
+    Glossary {
+        term: Option<String>,
+    },
     /// Deliberately panics, so the browser tests can prove the error panel replaces a blank page.
     PanicCheck,
     NotFound {
@@ -51,6 +55,10 @@ impl Route {
                 )),
             },
             ["debug", "panic"] => Route::PanicCheck,
+            ["glossary"] => Route::Glossary { term: None },
+            ["glossary", term] => Route::Glossary {
+                term: Some(term.to_string()),
+            },
             ["lesson", id] => Route::Lesson {
                 id: id.to_string(),
                 step: 0,
@@ -79,6 +87,8 @@ impl Route {
                 step,
             } => format!("#/sandbox/run/{run}/step/{step}"),
             Route::PanicCheck => "#/debug/panic".to_string(),
+            Route::Glossary { term: None } => "#/glossary".to_string(),
+            Route::Glossary { term: Some(term) } => format!("#/glossary/{term}"),
             Route::NotFound { path, .. } => format!("#{path}"),
         }
     }

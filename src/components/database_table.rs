@@ -31,7 +31,7 @@ pub fn DatabaseTable(props: &DatabaseTableProps) -> Html {
         html! { <DatabaseRow key={row.value.clone()} value={row.value.clone()} {counts} /> }
     });
     html! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Side effects">
         <table class="database">
             <caption>{"Side effects applied by the processing step"}</caption>
             <thead>

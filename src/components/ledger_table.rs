@@ -38,7 +38,7 @@ pub fn LedgerTable(props: &LedgerTableProps) -> Html {
         }
     });
     html! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Ledger">
         <table class="ledger">
             <caption>{"Ledger: what happened to each message"}</caption>
             <thead>

@@ -26,6 +26,10 @@ pub fn SiteHeader(props: &SiteHeaderProps) -> Html {
                    aria-current={current(matches!(props.route, Route::Sandbox { .. }))}>
                     {"Sandbox"}
                 </a>
+                <a href={Route::Glossary { term: None }.to_hash()}
+                   aria-current={current(matches!(props.route, Route::Glossary { .. }))}>
+                    {"Glossary"}
+                </a>
                 <ThemeToggle />
             </nav>
         </header>

@@ -1,5 +1,6 @@
 mod compare;
 mod experiments;
+mod glossary;
 mod home;
 mod lesson;
 mod not_found;
@@ -7,6 +8,7 @@ mod sandbox;
 
 pub use compare::Compare;
 pub use experiments::Experiments;
+pub use glossary::Glossary;
 pub use home::Home;
 pub use lesson::Lesson;
 pub use not_found::NotFound;

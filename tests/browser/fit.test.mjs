@@ -8,7 +8,9 @@ const PAGES = [
   ['lesson-player', '#/lesson/manual-commit/step/31', /lost order 5/],
   ['lesson-transactions', '#/lesson/transactions/step/20', /Transactions/],
   ['lesson-durability', '#/lesson/durability/step/12', /Durability/],
-  ['lesson-placeholder', '#/lesson/compare/step/0', /Compare/],
+  ['compare', '#/lesson/compare', /Compare/],
+  ['experiments', '#/lesson/experiments', /Experiments/],
+  ['glossary', '#/glossary/isr', /Glossary/],
   ['sandbox', '#/sandbox', /Sandbox/],
   ['not-found', '#/nowhere', /Page not found/],
 ];

@@ -255,3 +255,22 @@ describe('the site built for and served under a sub-path', () => {
     await context.close();
   });
 });
+
+describe('the glossary', () => {
+  test('every term has an address that opens it', async () => {
+    const site = await serveSite(SITE_ROOT);
+    const { context, page, problems } = await openPage(browser);
+    await page.goto(`${site.url}#/glossary/lso`);
+    const term = page.locator('.term.current');
+    await term.waitFor();
+    assert.match(await term.innerText(), /last stable offset \(LSO\)[\s\S]*read_committed consumers stop here/);
+    assert.ok(await term.isVisible());
+    await page.getByRole('link', { name: 'control marker' }).click();
+    await page.locator('.term.current', { hasText: 'COMMIT or ABORT' }).waitFor();
+    assert.match(page.url(), /#\/glossary\/control-marker$/);
+    await screenshot(page, 'glossary');
+    assert.deepEqual(problems, []);
+    await context.close();
+    await site.stop();
+  });
+});
