@@ -29,6 +29,10 @@ pub fn action_label(names: &Names<'_>, action: &Action) -> String {
         ),
         Action::ConsumerSeek { tp, offset, .. } => format!("seek {} to {}", names.tp(*tp), offset),
         Action::ClockAdvance { ms } => format!("advance the clock {ms} ms"),
+        Action::ProducerSendOffsetsToTransaction { consumer, .. } => format!(
+            "send offsets to the transaction ({}'s positions)",
+            names.consumer(*consumer)
+        ),
         Action::BrokerCrash { broker } => format!("crash broker {broker}"),
         Action::BrokerRestart { broker } => format!("restart broker {broker}"),
         other => other.op_name().replace('_', " "),

@@ -13,8 +13,9 @@ pub struct LessonGuideProps {
     pub cursor: usize,
     /// The choice the learner made for the question asked at each moment (`at`).
     pub answers: Rc<std::collections::BTreeMap<usize, usize>>,
-    /// For the question shown: the right choice, once the timeline has reached its reveal.
-    pub right_choice: Option<usize>,
+    /// For each question shown whose answer the timeline has reached (by the moment it was asked): the
+    /// right choice, graded by the model.
+    pub right_choices: Rc<std::collections::BTreeMap<usize, usize>>,
     pub on_answer: Callback<(usize, usize)>,
     pub on_jump: Callback<usize>,
 }
@@ -24,14 +25,29 @@ pub fn shown_entry(lesson: &Lesson, cursor: usize) -> Option<&ScriptEntry> {
     lesson.script.iter().rev().find(|entry| entry.at <= cursor)
 }
 
-/// The latest question asked at or before the cursor: it stays up until its answer shows, and after.
-pub fn shown_question(lesson: &Lesson, cursor: usize) -> Option<(usize, &Question)> {
-    lesson
+/// The questions to show: those asked and still waiting for their answer, and those whose answer came
+/// last (all of them when several are answered at the same step), so no question is ever skipped.
+pub fn shown_questions(lesson: &Lesson, cursor: usize) -> Vec<(usize, &Question)> {
+    let asked: Vec<(usize, &Question)> = lesson
         .script
         .iter()
-        .rev()
         .filter(|entry| entry.at <= cursor)
-        .find_map(|entry| entry.question.as_ref().map(|question| (entry.at, question)))
+        .filter_map(|entry| entry.question.as_ref().map(|question| (entry.at, question)))
+        .collect();
+    let waiting = asked.iter().any(|(_, q)| cursor < q.reveal_at);
+    let latest_answer = asked
+        .iter()
+        .map(|(_, q)| q.reveal_at)
+        .filter(|reveal| *reveal <= cursor)
+        .max();
+    asked
+        .into_iter()
+        .filter(|(_, q)| {
+            cursor < q.reveal_at
+                || (waiting && q.reveal_at == cursor)
+                || (!waiting && Some(q.reveal_at) == latest_answer)
+        })
+        .collect()
 }
 
 #[function_component]
@@ -39,13 +55,14 @@ pub fn LessonGuide(props: &LessonGuideProps) -> Html {
     let Some(entry) = shown_entry(&props.lesson, props.cursor) else {
         return html! {};
     };
-    let question = shown_question(&props.lesson, props.cursor).map(|(asked_at, question)| {
+    let questions = shown_questions(&props.lesson, props.cursor).into_iter().map(|(asked_at, question)| {
+        let right_choice = props.right_choices.get(&asked_at).copied();
         let chosen = props.answers.get(&asked_at).copied();
         let revealed = props.cursor >= question.reveal_at;
         let choices = question.choices.iter().enumerate().map(|(i, choice)| {
             let on_answer = props.on_answer.clone();
             let at = asked_at;
-            let verdict = match (revealed, props.right_choice) {
+            let verdict = match (revealed, right_choice) {
                 (true, Some(right)) if right == i => Some("right"),
                 (true, Some(_)) if chosen == Some(i) => Some("wrong"),
                 _ => None,
@@ -68,7 +85,7 @@ pub fn LessonGuide(props: &LessonGuideProps) -> Html {
         });
         let reveal_at = question.reveal_at;
         let footer = if revealed {
-            let grade = match (chosen, props.right_choice) {
+            let grade = match (chosen, right_choice) {
                 (Some(c), Some(r)) if c == r => "You predicted it.",
                 (Some(_), Some(_)) => "Not what happened.",
                 _ => "You did not predict this one.",
@@ -99,7 +116,7 @@ pub fn LessonGuide(props: &LessonGuideProps) -> Html {
             if let Some(hint) = &entry.hint {
                 <details class="hint"><summary>{"Hint"}</summary><p>{hint}</p></details>
             }
-            {for question}
+            {for questions}
         </section>
     }
 }

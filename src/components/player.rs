@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::action_palette::palette_actions;
-use crate::components::lesson_guide::shown_question;
+use crate::components::lesson_guide::shown_questions;
 use crate::components::{
     ActionPalette, CodePanel, ConsumerCard, DatabaseTable, EventLog, GoalBanner, LedgerTable,
     LessonGuide, PartitionLog, ProducerCard, TimelineBar, TransactionDiagram,
@@ -166,14 +166,15 @@ pub fn Player(props: &PlayerProps) -> Html {
     };
 
     let lesson_area = props.lesson.as_ref().map(|lesson| {
-        let right_choice = shown_question(lesson, cursor)
-            .map(|(_, question)| question)
-            .filter(|question| cursor >= question.reveal_at)
-            .and_then(|question| {
+        let right_choices: std::collections::BTreeMap<usize, usize> = shown_questions(lesson, cursor)
+            .into_iter()
+            .filter(|(_, question)| cursor >= question.reveal_at)
+            .filter_map(|(at, question)| {
                 let mut at_reveal = timeline.clone();
                 at_reveal.jump(question.reveal_at);
-                question.right_choices(at_reveal.state()).first().copied()
-            });
+                question.right_choices(at_reveal.state()).first().map(|right| (at, *right))
+            })
+            .collect();
         let answers = Rc::new(
             progress
                 .as_ref()
@@ -197,7 +198,7 @@ pub fn Player(props: &PlayerProps) -> Html {
         html! {
             <div class="lesson-area">
                 <LessonGuide lesson={lesson.clone()} cursor={cursor} answers={answers}
-                             right_choice={right_choice} on_answer={on_answer} on_jump={on_jump.clone()} />
+                             right_choices={Rc::new(right_choices)} on_answer={on_answer} on_jump={on_jump.clone()} />
                 <CodePanel code={lesson.code.clone()} current={current_line} />
             </div>
         }
