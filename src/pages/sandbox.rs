@@ -168,6 +168,41 @@ pub fn Sandbox(props: &SandboxProps) -> Html {
             Err(problem) => error.set(Some(problem)),
         })
     };
+    // The reader must live until it calls back.
+    let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
+    let on_import = {
+        let (draft, loaded, error, reader) =
+            (draft.clone(), loaded.clone(), error.clone(), reader.clone());
+        let (dirty, baseline) = (dirty.clone(), baseline.clone());
+        Callback::from(move |event: Event| {
+            let input: web_sys::HtmlInputElement = event.target_unchecked_into();
+            let Some(file) = input.files().and_then(|files| files.get(0)) else {
+                return;
+            };
+            input.set_value("");
+            let name = file.name();
+            let (draft, loaded, error) = (draft.clone(), loaded.clone(), error.clone());
+            let (dirty, baseline, slot) = (dirty.clone(), baseline.clone(), reader.clone());
+            let task = gloo::file::callbacks::read_as_text(&file.into(), move |text| {
+                let outcome = text
+                    .map_err(|e| format!("the file could not be read: {e}"))
+                    .and_then(|text| load_json(&text).map(|next| (text, next)));
+                match outcome {
+                    Ok((text, next)) => {
+                        error.set(None);
+                        draft.set(text);
+                        loaded.set(Ok(next));
+                        baseline.borrow_mut().take();
+                        dirty.set(true);
+                    }
+                    // Nothing changes when the file is not a valid scenario.
+                    Err(problem) => error.set(Some(format!("{name}: {problem}"))),
+                }
+                slot.borrow_mut().take();
+            });
+            *reader.borrow_mut() = Some(task);
+        })
+    };
     let on_export = {
         let written = written.clone();
         Callback::from(move |_: MouseEvent| {
@@ -208,6 +243,10 @@ pub fn Sandbox(props: &SandboxProps) -> Html {
                 <div class="progress-actions">
                     <button class="button" onclick={on_run}>{"Run this scenario"}</button>
                     <button class="button secondary" onclick={on_export}>{"Export the run as a scenario file"}</button>
+                    <label class="button secondary file-button">
+                        {"Import a scenario file"}
+                        <input type="file" accept=".json,application/json" class="visually-hidden" onchange={on_import} />
+                    </label>
                 </div>
                 if let Some(problem) = &*error {
                     <p class="notice error" role="alert">{format!("The scenario was not loaded: {problem}")}</p>

@@ -75,9 +75,25 @@ test('the run exports as a scenario file that the sandbox loads again', async ()
     page.waitForEvent('download'),
     page.getByRole('button', { name: 'Export the run as a scenario file' }).click(),
   ]);
-  const scenario = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  const exported = readFileSync(await download.path(), 'utf8');
+  const scenario = JSON.parse(exported);
   assert.equal(scenario.steps.length, 9);
   assert.deepEqual(scenario.steps[8], { actor: 'worker', op: 'process' });
+
+  // A fresh sandbox imports it; a broken file is refused with the model's error and changes nothing.
+  await page.goto('about:blank');
+  await page.goto(`${site.url}#/sandbox`);
+  await page.getByText('Scenario (JSON)').click();
+  const folder = mkdtempSync(join(tmpdir(), 'kdl-scenario-'));
+  const broken = join(folder, 'broken.json');
+  writeFileSync(broken, exported.replace('"op": "flush"', '"op": "flsh"'));
+  await page.locator('.scenario-editor input[type=file]').setInputFiles(broken);
+  await page.getByRole('alert').getByText(/broken\.json: step 1: field "op": unknown op "flsh"/).waitFor();
+  assert.equal(await page.getByRole('slider').getAttribute('max'), '8');
+  const good = join(folder, 'run.json');
+  writeFileSync(good, exported);
+  await page.locator('.scenario-editor input[type=file]').setInputFiles(good);
+  await page.waitForFunction(() => document.querySelector('input[type=range]').max === '9');
   assert.deepEqual(problems, []);
   await context.close();
 });
