@@ -5,7 +5,7 @@ use kafka_model::{parse_scenario, Timeline};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::components::Player;
+use crate::components::{Player, SetupForm};
 use crate::route::{self, Route};
 use crate::share_code;
 
@@ -154,6 +154,20 @@ pub fn Sandbox(props: &SandboxProps) -> Html {
             draft.set(area.value());
         })
     };
+    let on_setup = {
+        let (draft, loaded, error) = (draft.clone(), loaded.clone(), error.clone());
+        let (dirty, baseline) = (dirty.clone(), baseline.clone());
+        Callback::from(move |json: String| match load_json(&json) {
+            Ok(next) => {
+                error.set(None);
+                draft.set(json);
+                loaded.set(Ok(next));
+                baseline.borrow_mut().take();
+                dirty.set(true);
+            }
+            Err(problem) => error.set(Some(problem)),
+        })
+    };
     let on_run = {
         let (draft, loaded, error) = (draft.clone(), loaded.clone(), error.clone());
         let (dirty, baseline) = (dirty.clone(), baseline.clone());
@@ -236,6 +250,7 @@ pub fn Sandbox(props: &SandboxProps) -> Html {
                   purpose with the actions below the stage. The address bar always holds your run: copy it to \
                   share this exact moment."}
             </p>
+            <SetupForm on_start={on_setup} />
             <details class="scenario-editor">
                 <summary>{"Scenario (JSON)"}</summary>
                 <label for="scenario-json" class="visually-hidden">{"Scenario JSON"}</label>

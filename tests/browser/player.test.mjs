@@ -162,3 +162,24 @@ test('the transaction coordinator and the replicas are drawn from the model', as
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('the sandbox sets up a cluster and clients from a form', async () => {
+  const { context, page, problems } = await openPage(browser);
+  await page.goto(`${site.url}#/sandbox`);
+  await page.getByText('Set up a cluster and clients').click();
+  await page.getByLabel('replication.factor').fill('3');
+  await page.getByLabel('replication.factor').dispatchEvent('change');
+  await page.getByLabel('how many').fill('2');
+  await page.getByLabel('how many').dispatchEvent('change');
+  await page.getByLabel('transactional.id').check();
+  await page.getByRole('button', { name: 'Start from this set-up' }).click();
+  await page.getByRole('region', { name: 'Consumer worker-2' }).or(page.locator('[aria-label="Consumer worker-2"]')).first().waitFor();
+  assert.equal(await page.getByRole('slider').getAttribute('max'), '0', 'a set-up starts with no steps');
+  assert.equal(await page.locator('.replica').count(), 3, 'three copies of orders-0');
+  await page.getByRole('button', { name: 'producer: init transactions' }).click();
+  await page.getByRole('region', { name: /Transaction coordinator for sandbox-tx/ }).waitFor();
+  await page.getByRole('button', { name: 'crash broker 1' }).waitFor();
+  await screenshot(page, 'sandbox-setup');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
