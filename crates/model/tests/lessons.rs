@@ -259,6 +259,21 @@ fn every_code_line_key_names_an_actor_and_an_op_of_the_scenario() {
     }
 }
 
+/// Rules no lesson teaches yet. The course must teach every rule; this list may only shrink.
+const NOT_YET_TAUGHT: &[&str] = &["T11", "L1"];
+
+#[test]
+fn every_rule_is_taught_by_a_lesson_except_the_ones_listed() {
+    let taught: std::collections::BTreeSet<String> =
+        all().into_iter().flat_map(|l| l.rules).collect();
+    let missing: Vec<&str> = RULE_IDS
+        .iter()
+        .copied()
+        .filter(|id| !taught.contains(*id))
+        .collect();
+    assert_eq!(missing, NOT_YET_TAUGHT);
+}
+
 #[test]
 fn the_lessons_subcommand_lists_id_title_rules_goal() {
     let listing = kafka_model::lesson::listing().unwrap();
