@@ -99,7 +99,8 @@ impl Route {
 pub fn replace(route: &Route) {
     let window = gloo::utils::window();
     let location = window.location();
-    if Route::from_hash(&location.hash().unwrap_or_default()) == *route {
+    let hash = route.to_hash();
+    if location.hash().unwrap_or_default() == hash {
         return;
     }
     // A full address: a bare "#…" would resolve against <base href> and drop the query (`?embed=1`).
@@ -107,7 +108,7 @@ pub fn replace(route: &Route) {
         "{}{}{}",
         location.pathname().unwrap_or_default(),
         location.search().unwrap_or_default(),
-        route.to_hash()
+        hash
     );
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));

@@ -14,7 +14,15 @@ pub fn SiteHeader(props: &SiteHeaderProps) -> Html {
     html! {
         <header class="site-header">
             <a class="brand" href={Route::Home.to_hash()}>
-                <img class="brand-mark" src="icon.svg" alt="" />
+                <svg class="brand-mark" viewBox="0 0 64 64" aria-hidden="true" focusable="false">
+                    <rect width="64" height="64" rx="14" fill="#0b6e69" />
+                    <g fill="#ffffff">
+                        <rect x="10" y="24" width="10" height="16" rx="2" />
+                        <rect x="23" y="24" width="10" height="16" rx="2" />
+                        <rect x="36" y="24" width="10" height="16" rx="2" opacity="0.45" />
+                    </g>
+                    <path d="M50 20v24" stroke="#fdba74" stroke-width="4" stroke-linecap="round" />
+                </svg>
                 {"Kafka Delivery Lab"}
             </a>
             <nav aria-label="Main">

@@ -1,6 +1,7 @@
 use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
+use gloo::timers::callback::Timeout;
 use kafka_model::{parse_scenario, Timeline};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -138,13 +139,17 @@ pub fn Sandbox(props: &SandboxProps) -> Html {
             });
         })
     };
+    // A run's address can be tens of kilobytes and writing it costs milliseconds, so while the learner
+    // steps or scrubs it is written once they pause.
+    let pending_address = use_mut_ref(|| None::<Timeout>);
     let on_cursor = {
         let written = written.clone();
         Callback::from(move |step: usize| {
-            route::replace(&Route::Sandbox {
+            let route = Route::Sandbox {
                 run: run_code(&written),
                 step: step as u32,
-            });
+            };
+            *pending_address.borrow_mut() = Some(Timeout::new(150, move || route::replace(&route)));
         })
     };
     let on_input = {
