@@ -426,12 +426,7 @@ impl Lesson {
         Ok(Timeline::from_scenario(&scenario))
     }
 
-    /// The script entry shown after `steps` steps, if any.
-    pub fn entry_at(&self, steps: usize) -> Option<&ScriptEntry> {
-        self.script.iter().find(|entry| entry.at == steps)
-    }
-
-    /// The code line the step `index` (0-based) runs, looked up by `actor:op`.
+    /// The code line a step runs, looked up by `actor:op` (`actor:process-fail` for a failed process).
     pub fn line_of(&self, actor: Option<&str>, op: &str, failed_processing: bool) -> Option<usize> {
         let actor = actor.unwrap_or("cluster");
         let key = if failed_processing {
