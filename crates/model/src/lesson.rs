@@ -162,6 +162,11 @@ pub enum Check {
         group: String,
         times: u32,
     },
+    /// How many times the application handed the message to a producer (L1).
+    Sent {
+        value: String,
+        times: u32,
+    },
     /// Committed copies of the message in the log (records outside transactions count as committed).
     Copies {
         value: String,
@@ -301,6 +306,13 @@ impl Check {
                     .find(|row| &row.value == value)
                     .and_then(|row| row.by_group.iter().find(|g| &g.group_id == group))
                     .map_or(0, |g| g.delivered);
+                got == *times
+            }
+            Check::Sent { value, times } => {
+                let got = ledger()
+                    .iter()
+                    .find(|row| &row.value == value)
+                    .map_or(0, |row| row.sent);
                 got == *times
             }
             Check::Copies { value, committed } => {
