@@ -120,6 +120,12 @@ const PLANNED: &[PlannedLesson] = &[
         rules: &["T9"],
     },
     PlannedLesson {
+        id: "transaction-version-2",
+        title: "Transactions, version 2",
+        summary: "With transaction.version 2 every commit and abort raises the epoch.",
+        rules: &["T11"],
+    },
+    PlannedLesson {
         id: "durability",
         title: "Durability: acks, replicas and the ISR",
         summary: "acks 0, 1 and all, min.insync.replicas, and a leader crash that loses data.",

@@ -8,7 +8,7 @@ use yew::prelude::*;
 pub struct CodePanelProps {
     /// Lines of code by flavor (`kafka-python` first, then `java`).
     pub code: BTreeMap<String, Vec<String>>,
-    /// 1-based line of the step just taken, in the `kafka-python` code.
+    /// 1-based line of the step just taken, in the first listing.
     pub current: Option<usize>,
 }
 
@@ -27,11 +27,9 @@ pub fn CodePanel(props: &CodePanelProps) -> Html {
     else {
         return html! {};
     };
-    let current = if *shown == "kafka-python" {
-        props.current
-    } else {
-        None
-    };
+    // The lesson's line numbers belong to its first listing (kafka-python when it has one).
+    let primary = flavors.first().map(|f| f.as_str()) == Some(shown.as_str());
+    let current = if primary { props.current } else { None };
     let tabs = (flavors.len() > 1).then(|| {
         html! {
             <div class="code-tabs" role="group" aria-label="Client">

@@ -115,3 +115,10 @@ test('experiments: seeded crash schedules, with progress and a chart', async () 
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a Java lesson highlights the Java line each step runs', async () => {
+  const { context, page, problems } = await open('#/lesson/transaction-version-2/step/4');
+  assert.match(await page.locator('.code-line.current').innerText(), /producer\.commitTransaction\(\);/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

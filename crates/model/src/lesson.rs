@@ -37,6 +37,10 @@ const SOURCES: &[(&str, &str)] = &[
         include_str!("../lessons/transaction-timeout.json"),
     ),
     ("durability", include_str!("../lessons/durability.json")),
+    (
+        "transaction-version-2",
+        include_str!("../lessons/transaction-version-2.json"),
+    ),
 ];
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
