@@ -157,7 +157,8 @@ mod tests {
         assert_eq!(ids.len(), course.len());
         for id in ids {
             assert!(
-                id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                id.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
                 "{id}"
             );
         }
