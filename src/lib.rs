@@ -5,6 +5,7 @@ pub mod app;
 pub mod catalog;
 pub mod components;
 pub mod error_panel;
+pub mod file_io;
 pub mod glossary;
 pub mod hooks;
 pub mod pages;

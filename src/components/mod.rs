@@ -29,7 +29,7 @@ pub use lesson_guide::LessonGuide;
 pub use partition_log::PartitionLog;
 pub use player::Player;
 pub use producer_card::ProducerCard;
-pub use progress_panel::{download, ProgressPanel};
+pub use progress_panel::ProgressPanel;
 pub use setup_form::SetupForm;
 pub use site_header::SiteHeader;
 pub use theme_toggle::ThemeToggle;

@@ -1,14 +1,9 @@
 //! Export the learner's progress to a file and import it back (on another browser, after clearing data).
 //! An import is merged in; a file that is not valid is refused with what is wrong and changes nothing.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use gloo::file::callbacks::FileReader;
-use gloo::file::{Blob, ObjectUrl};
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::file_io::{download, read_chosen_file, ReadSlot};
 use crate::progress::{Progress, ProgressAction, ProgressContext};
 
 #[function_component]
@@ -17,8 +12,7 @@ pub fn ProgressPanel() -> Html {
         return html! {};
     };
     let message = use_state(|| None::<(bool, String)>);
-    // The reader must live until it calls back.
-    let reader = use_mut_ref(|| None::<FileReader>);
+    let reader: ReadSlot = use_mut_ref(|| None);
 
     let on_export = {
         let json = progress.progress.to_json();
@@ -27,18 +21,9 @@ pub fn ProgressPanel() -> Html {
     let on_import = {
         let (progress, message, reader) = (progress.clone(), message.clone(), reader.clone());
         Callback::from(move |event: Event| {
-            let input: web_sys::HtmlInputElement = event.target_unchecked_into();
-            let Some(file) = input.files().and_then(|files| files.get(0)) else {
-                return;
-            };
-            input.set_value("");
-            let (progress, message, slot) = (progress.clone(), message.clone(), reader.clone());
-            let name = file.name();
-            let task = gloo::file::callbacks::read_as_text(&file.into(), move |text| {
-                let outcome = text
-                    .map_err(|e| format!("the file could not be read: {e}"))
-                    .and_then(|text| Progress::parse(&text));
-                match outcome {
+            let (progress, message) = (progress.clone(), message.clone());
+            read_chosen_file(event, &reader, move |name, text| {
+                match text.and_then(|text| Progress::parse(&text)) {
                     Ok(imported) => {
                         let lessons = imported.lessons.len();
                         progress.dispatch(ProgressAction::Import(imported));
@@ -52,9 +37,7 @@ pub fn ProgressPanel() -> Html {
                         format!("{name} was not imported, and nothing changed: {problem}."),
                     ))),
                 }
-                clear(&slot);
             });
-            *reader.borrow_mut() = Some(task);
         })
     };
     let reached = progress
@@ -82,23 +65,5 @@ pub fn ProgressPanel() -> Html {
                 <p class={classes!("notice", (!ok).then_some("error"))} role={if *ok { "status" } else { "alert" }}>{text}</p>
             }
         </section>
-    }
-}
-
-fn clear(slot: &Rc<RefCell<Option<FileReader>>>) {
-    // Dropping the reader from inside its own callback is fine: the read is over.
-    slot.borrow_mut().take();
-}
-
-/// Offers `json` as a file to save.
-pub fn download(file_name: &str, json: &str) {
-    let url = ObjectUrl::from(Blob::new_with_options(json, Some("application/json")));
-    let document = gloo::utils::document();
-    if let Ok(link) = document.create_element("a") {
-        if let Ok(link) = link.dyn_into::<web_sys::HtmlAnchorElement>() {
-            link.set_href(&url);
-            link.set_download(file_name);
-            link.click();
-        }
     }
 }

@@ -7,6 +7,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::{Player, SetupForm};
+use crate::file_io::{download, read_chosen_file, ReadSlot};
 use crate::route::{self, Route};
 use crate::share_code;
 
@@ -159,74 +160,48 @@ pub fn Sandbox(props: &SandboxProps) -> Html {
             draft.set(area.value());
         })
     };
-    let on_setup = {
+    // A scenario the learner chose (set-up form, editor, file): played from the start, or refused with the
+    // model's error, changing nothing. `source` names the file it came from.
+    let start = {
         let (draft, loaded, error) = (draft.clone(), loaded.clone(), error.clone());
         let (dirty, baseline) = (dirty.clone(), baseline.clone());
-        Callback::from(move |json: String| match load_json(&json) {
-            Ok(next) => {
-                error.set(None);
-                draft.set(json);
-                loaded.set(Ok(next));
-                baseline.borrow_mut().take();
-                dirty.set(true);
-            }
-            Err(problem) => error.set(Some(problem)),
-        })
-    };
-    let on_run = {
-        let (draft, loaded, error) = (draft.clone(), loaded.clone(), error.clone());
-        let (dirty, baseline) = (dirty.clone(), baseline.clone());
-        Callback::from(move |_: MouseEvent| match load_json(&draft) {
-            Ok(next) => {
-                error.set(None);
-                loaded.set(Ok(next));
-                baseline.borrow_mut().take();
-                dirty.set(true);
-            }
-            // Nothing changes when the scenario is invalid: the running one stays.
-            Err(problem) => error.set(Some(problem)),
-        })
-    };
-    // The reader must live until it calls back.
-    let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
-    let on_import = {
-        let (draft, loaded, error, reader) =
-            (draft.clone(), loaded.clone(), error.clone(), reader.clone());
-        let (dirty, baseline) = (dirty.clone(), baseline.clone());
-        Callback::from(move |event: Event| {
-            let input: web_sys::HtmlInputElement = event.target_unchecked_into();
-            let Some(file) = input.files().and_then(|files| files.get(0)) else {
-                return;
-            };
-            input.set_value("");
-            let name = file.name();
-            let (draft, loaded, error) = (draft.clone(), loaded.clone(), error.clone());
-            let (dirty, baseline, slot) = (dirty.clone(), baseline.clone(), reader.clone());
-            let task = gloo::file::callbacks::read_as_text(&file.into(), move |text| {
-                let outcome = text
-                    .map_err(|e| format!("the file could not be read: {e}"))
-                    .and_then(|text| load_json(&text).map(|next| (text, next)));
-                match outcome {
-                    Ok((text, next)) => {
-                        error.set(None);
-                        draft.set(text);
-                        loaded.set(Ok(next));
-                        baseline.borrow_mut().take();
-                        dirty.set(true);
-                    }
-                    // Nothing changes when the file is not a valid scenario.
-                    Err(problem) => error.set(Some(format!("{name}: {problem}"))),
+        Callback::from(
+            move |(json, source): (String, Option<String>)| match load_json(&json) {
+                Ok(next) => {
+                    error.set(None);
+                    draft.set(json);
+                    loaded.set(Ok(next));
+                    baseline.borrow_mut().take();
+                    dirty.set(true);
                 }
-                slot.borrow_mut().take();
+                Err(problem) => error.set(Some(match source {
+                    Some(name) => format!("{name}: {problem}"),
+                    None => problem,
+                })),
+            },
+        )
+    };
+    let on_setup = start.reform(|json| (json, None));
+    let on_run = {
+        let (draft, start) = (draft.clone(), start.clone());
+        Callback::from(move |_: MouseEvent| start.emit(((*draft).clone(), None)))
+    };
+    let reader: ReadSlot = use_mut_ref(|| None);
+    let on_import = {
+        let error = error.clone();
+        Callback::from(move |event: Event| {
+            let (start, error) = (start.clone(), error.clone());
+            read_chosen_file(event, &reader, move |name, text| match text {
+                Ok(json) => start.emit((json, Some(name))),
+                Err(problem) => error.set(Some(format!("{name}: {problem}"))),
             });
-            *reader.borrow_mut() = Some(task);
         })
     };
     let on_export = {
         let written = written.clone();
         Callback::from(move |_: MouseEvent| {
             if let Some(json) = run_code(&written).and_then(|code| share_code::decode(&code).ok()) {
-                crate::components::download("kafka-scenario.json", &pretty(&json));
+                download("kafka-scenario.json", &pretty(&json));
             }
         })
     };
