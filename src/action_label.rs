@@ -14,6 +14,11 @@ pub fn action_label(names: &Names<'_>, action: &Action) -> String {
         }
         Action::ProducerLoseNextAck { .. } => "lose the next acknowledgement".to_string(),
         Action::ConsumerProcess { fail: true, .. } => "process, and fail".to_string(),
+        Action::ConsumerProcess {
+            fail: false,
+            idempotent: true,
+            ..
+        } => "process, unless already applied".to_string(),
         Action::ConsumerProcess { fail: false, .. } => "process".to_string(),
         Action::ConsumerCommit { offsets: None, .. } => "commit()".to_string(),
         Action::ConsumerCommit {

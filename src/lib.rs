@@ -8,6 +8,7 @@ pub mod error_panel;
 pub mod file_io;
 pub mod glossary;
 pub mod hooks;
+pub mod live;
 pub mod pages;
 pub mod playback;
 pub mod progress;

@@ -26,9 +26,7 @@ pub fn LessonCard(props: &LessonCardProps) -> Html {
                 <span class="lesson-text">
                     <span class="lesson-title">{&lesson.title}</span>
                     <span class="lesson-summary">{&lesson.summary}</span>
-                    if !lesson.ready {
-                        <span class="lesson-soon">{"being written"}</span>
-                    } else if props.progress.goal_reached {
+                    if props.progress.goal_reached {
                         <span class="lesson-progress done">{"✔ goal reached"}</span>
                     } else if props.progress.furthest_step > 0 {
                         <span class="lesson-progress">{format!("started: reached step {}", props.progress.furthest_step)}</span>

@@ -7,7 +7,7 @@ use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::Interval;
 use kafka_model::lesson::Lesson;
 use kafka_model::output::{actor_name, ledger_output};
-use kafka_model::{Action, Timeline};
+use kafka_model::Timeline;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -15,8 +15,9 @@ use crate::components::action_palette::palette_actions;
 use crate::components::lesson_guide::shown_questions;
 use crate::components::{
     ActionPalette, CodePanel, ConsumerCard, DatabaseTable, EventLog, GoalBanner, LedgerTable,
-    LessonGuide, PartitionLog, ProducerCard, TimelineBar, TransactionDiagram,
+    LessonGuide, PartitionLog, ProducerCard, RealClusterPanel, TimelineBar, TransactionDiagram,
 };
+use crate::live::model_run::Snapshot;
 use crate::playback::{Playback, PlaybackAction};
 use crate::progress::{ProgressAction, ProgressContext};
 use crate::stage::StageView;
@@ -192,14 +193,14 @@ pub fn Player(props: &PlayerProps) -> Html {
         };
         let current_line = cursor.checked_sub(1).and_then(|i| timeline.step(i)).and_then(|step| {
             let names = timeline.names();
-            let failed = matches!(step.action, Action::ConsumerProcess { fail: true, .. });
-            lesson.line_of(actor_name(&names, &step.action).as_deref(), step.action.op_name(), failed)
+            lesson.line_of(cursor, actor_name(&names, &step.action).as_deref(), &step.action)
         });
+        let code = lesson.code_at(cursor).0.clone();
         html! {
             <div class="lesson-area">
                 <LessonGuide lesson={lesson.clone()} cursor={cursor} answers={answers}
                              right_choices={Rc::new(right_choices)} on_answer={on_answer} on_jump={on_jump.clone()} />
-                <CodePanel code={lesson.code.clone()} current={current_line} />
+                <CodePanel code={code} current={current_line} />
             </div>
         }
     });
@@ -235,6 +236,12 @@ pub fn Player(props: &PlayerProps) -> Html {
             html! { <GoalBanner text={lesson.goal.text.clone()} {reached} /> }
         });
 
+    // Real-cluster mode takes the timeline only when the learner asks for a run.
+    let snapshot = {
+        let playback = playback.clone();
+        Callback::from(move |()| Snapshot::of(&playback.timeline, playback.revision))
+    };
+
     html! {
         <section class="player" aria-label="Player">
             <TimelineBar cursor={cursor} len={timeline.len()} playing={playback.playing} speed={playback.speed}
@@ -262,6 +269,7 @@ pub fn Player(props: &PlayerProps) -> Html {
                 <LedgerTable ledger={ledger} problems={index.problems.clone()} on_jump={on_jump.clone()} />
             </div>
             {for goal}
+            <RealClusterPanel cursor={cursor} revision={playback.revision} snapshot={snapshot} />
             <ActionPalette actions={palette_actions(state)} forks={cursor < timeline.len()}
                            can_undo={playback.can_undo()}
                            on_act={dispatch.reform(PlaybackAction::Act)}

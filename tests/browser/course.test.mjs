@@ -18,6 +18,7 @@ function paletteLabel(step) {
       crash_broker: `crash broker ${step.broker}`,
       restart_broker: `restart broker ${step.broker}`,
       send_offsets_to_transaction: `send offsets to the transaction (${step.consumer}'s positions)`,
+      seek: `seek ${step.topic}-${step.partition ?? 0} to ${step.offset}`,
     }[step.op] ?? step.op.replaceAll('_', ' ');
   return step.actor ? `${step.actor}: ${what}` : what;
 }

@@ -80,6 +80,35 @@ test('the goal is graded by the model on the learner’s own timeline', async ()
   await context.close();
 });
 
+test('the palette seeks back to the committed offset, a fix the goal grades', async () => {
+  const { context, page, problems } = await open('#/lesson/manual-commit/step/28');
+  // Order 5 just failed: the group committed 5 and the position is 6, so a seek back is offered.
+  await page.getByRole('button', { name: 'worker: seek orders-0 to 5', exact: true }).click();
+  await page.locator('.now-step', { hasText: 'Step 29' }).waitFor();
+  assert.equal(await page.locator('.goal.reached').count(), 0);
+  await page.getByRole('button', { name: 'worker: poll', exact: true }).click();
+  await page.getByRole('button', { name: 'worker: process', exact: true }).click();
+  await page.locator('.goal.reached').waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the code panel switches to the corrected loop where the lesson changes the code', async () => {
+  const { context, page, problems } = await open('#/lesson/transactions/step/14');
+  // As written: init_transactions() inside the loop.
+  await page.locator('.code-line.current', { hasText: 'producer.init_transactions()' }).waitFor();
+  assert.equal(await page.locator('.code-line', { hasText: 'consumer.seek(' }).count(), 0);
+  await page.goto(`${site.url}#/lesson/transactions/step/52`);
+  await page.locator('.code-line.current', { hasText: 'consumer.seek(tp, consumer.committed(tp))' }).waitFor();
+  await page.locator('.code-line', { hasText: 'init_transactions()  # once, before the loop' }).waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+  const manual = await open('#/lesson/manual-commit/step/80');
+  await manual.page.locator('.code-line.current', { hasText: 'already_saved' }).waitFor();
+  assert.deepEqual(manual.problems, []);
+  await manual.context.close();
+});
+
 test('compare: one crash schedule, three guarantees, and each run opens in the sandbox', async () => {
   const { context, page, problems } = await openPage(browser);
   await page.goto(`${site.url}#/lesson/compare`);

@@ -50,6 +50,7 @@ fn simple_actions() {
             Action::ConsumerProcess {
                 consumer: W,
                 fail: false,
+                idempotent: false,
             },
             Action::ConsumerCommit {
                 consumer: W,
@@ -109,6 +110,7 @@ fn at_least_once_run(
                 &Action::ConsumerProcess {
                     consumer: W,
                     fail: false,
+                    idempotent: false,
                 },
                 out,
             );

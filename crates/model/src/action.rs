@@ -56,10 +56,13 @@ pub enum Action {
     ConsumerPoll {
         consumer: ClientIdx,
     },
-    /// Apply the side effect of the next received record; `fail` makes processing raise.
+    /// Apply the side effect of the next received record; `fail` makes processing raise. `idempotent`: the
+    /// application first looks the message up in its database and skips the side effect if its group
+    /// already applied it (dedupe by order id).
     ConsumerProcess {
         consumer: ClientIdx,
         fail: bool,
+        idempotent: bool,
     },
     /// `None`: commit every assigned partition's position (C3).
     ConsumerCommit {

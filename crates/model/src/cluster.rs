@@ -343,7 +343,11 @@ impl Cluster {
                 self.producer_send_offsets(producer, consumer, out)
             }
             ConsumerPoll { consumer } => self.consumer_poll(consumer, out),
-            ConsumerProcess { consumer, fail } => self.consumer_process(consumer, fail, out),
+            ConsumerProcess {
+                consumer,
+                fail,
+                idempotent,
+            } => self.consumer_process(consumer, fail, idempotent, out),
             ConsumerCommit {
                 consumer,
                 ref offsets,
@@ -1241,10 +1245,18 @@ impl Cluster {
         &mut self,
         consumer: ClientIdx,
         fail: bool,
+        idempotent: bool,
         out: &mut Vec<Event>,
     ) -> Result<(), StepError> {
         self.consumer_running(consumer)?;
         let g = self.group_of(consumer);
+        // The database lookup of an idempotent step: has this group's side effect already been applied?
+        let already_applied = |ledger: &Ledger, value| {
+            ledger
+                .get(value)
+                .and_then(|stats| stats.by_group.get(g.0 as usize))
+                .is_some_and(|counts| counts.processed > 0)
+        };
         let c = &mut self.consumers[consumer.0 as usize];
         let Some(r) = c.received.pop_front() else {
             // Nothing was handed to the application: there is nothing to process.
@@ -1260,6 +1272,16 @@ impl Cluster {
                     value: r.value,
                 },
                 Reason::ProcessingRaised,
+            ));
+        } else if idempotent && already_applied(&self.ledger, r.value) {
+            out.push(Event::new(
+                Change::ProcessingSkipped {
+                    consumer,
+                    tp: r.tp,
+                    offset: r.offset,
+                    value: r.value,
+                },
+                Reason::AlreadyApplied,
             ));
         } else {
             let times = self.ledger.record_processed(r.value, g);

@@ -71,10 +71,12 @@ pub fn enabled_actions(state: &Cluster) -> Vec<Action> {
                     out.push(Action::ConsumerProcess {
                         consumer,
                         fail: false,
+                        idempotent: false,
                     });
                     out.push(Action::ConsumerProcess {
                         consumer,
                         fail: true,
+                        idempotent: false,
                     });
                 }
                 if c.joined {
@@ -82,6 +84,22 @@ pub fn enabled_actions(state: &Cluster) -> Vec<Action> {
                         consumer,
                         offsets: None,
                     });
+                }
+                // Seek back to the group's committed offset: how a loop re-reads what it gave up on, a
+                // failed record or the input of an aborted transaction (C7).
+                let committed = &state.groups()[state.group_of(consumer).0 as usize].committed;
+                for tp in state.assignment(consumer) {
+                    if let (Some(&offset), Some(&position)) =
+                        (committed.get(tp), c.positions.get(tp))
+                    {
+                        if offset != position {
+                            out.push(Action::ConsumerSeek {
+                                consumer,
+                                tp: *tp,
+                                offset,
+                            });
+                        }
+                    }
                 }
                 out.push(Action::ConsumerCrash { consumer });
                 out.push(Action::ConsumerClose { consumer });

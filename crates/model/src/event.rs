@@ -193,6 +193,13 @@ pub enum Change {
         offset: Offset,
         value: MessageId,
     },
+    /// An idempotent step found the message already applied by its group and left the database alone.
+    ProcessingSkipped {
+        consumer: ClientIdx,
+        tp: TopicPartition,
+        offset: Offset,
+        value: MessageId,
+    },
     OffsetCommitted {
         group: GroupIdx,
         consumer: ClientIdx,
@@ -395,6 +402,7 @@ pub enum Reason {
     WaitingForAssignment,
     Processed,
     ProcessingRaised,
+    AlreadyApplied,
     Commit,
     NothingAssigned,
     SeekMoved,
@@ -708,6 +716,11 @@ impl fmt::Display for Sentence<'_> {
                     write!(f, " for the {} time in this group.", Ordinal(*times))
                 }
             }
+            (C::ProcessingSkipped { consumer, value, offset, .. }, _) => write!(
+                f,
+                "{} looked {} (offset {}) up in its database and found it already applied by its group, so it skipped the side effect: processing is idempotent.",
+                n.consumer(*consumer), n.text(*value), offset
+            ),
             (C::ProcessingFailed { consumer, value, offset, .. }, _) => write!(
                 f,
                 "Processing {} (offset {}) raised an error in {}; nothing was applied, and the loop swallowed the error and moved on.",

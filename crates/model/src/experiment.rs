@@ -255,6 +255,7 @@ fn drive<T: Target>(
         let process = Action::ConsumerProcess {
             consumer: WORKER,
             fail: false,
+            idempotent: false,
         };
         let commit = Action::ConsumerCommit {
             consumer: WORKER,
@@ -320,6 +321,7 @@ fn drive<T: Target>(
                 t.act(Action::ConsumerProcess {
                     consumer: DOWNSTREAM,
                     fail: false,
+                    idempotent: false,
                 });
                 idle = 0;
             }

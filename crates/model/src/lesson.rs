@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::action::Action;
 use crate::cluster::Cluster;
+use crate::course_page::PAGES;
 use crate::output::{final_state, ledger_output};
 use crate::scenario::{scenario_from_value, Scenario, ScenarioError};
 use crate::timeline::Timeline;
@@ -36,11 +38,11 @@ const SOURCES: &[(&str, &str)] = &[
         "transaction-timeout",
         include_str!("../lessons/transaction-timeout.json"),
     ),
-    ("durability", include_str!("../lessons/durability.json")),
     (
         "transaction-version-2",
         include_str!("../lessons/transaction-version-2.json"),
     ),
+    ("durability", include_str!("../lessons/durability.json")),
 ];
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -59,6 +61,18 @@ pub struct Lesson {
     pub scenario: serde_json::Value,
     /// What to say at a moment of the lesson, by steps applied (`at`).
     pub script: Vec<ScriptEntry>,
+    /// The code as it changes later in the lesson (the corrected loop replacing the one as written).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub revisions: Vec<Revision>,
+}
+
+/// From `from` steps applied on, the code panel shows this code and its steps run these lines.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Revision {
+    pub from: usize,
+    pub code: BTreeMap<String, Vec<String>>,
+    pub lines: BTreeMap<String, usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -442,15 +456,30 @@ impl Lesson {
         Ok(Timeline::from_scenario(&scenario))
     }
 
-    /// The code line a step runs, looked up by `actor:op` (`actor:process-fail` for a failed process).
-    pub fn line_of(&self, actor: Option<&str>, op: &str, failed_processing: bool) -> Option<usize> {
+    /// The code shown after `at` steps, and the lines its steps run: the latest revision in force.
+    pub fn code_at(&self, at: usize) -> (&BTreeMap<String, Vec<String>>, &BTreeMap<String, usize>) {
+        self.revisions
+            .iter()
+            .rev()
+            .find(|revision| revision.from <= at)
+            .map_or((&self.code, &self.lines), |revision| {
+                (&revision.code, &revision.lines)
+            })
+    }
+
+    /// The code line that the step bringing the lesson to `at` steps runs, looked up by `actor:op`
+    /// (`actor:process-fail` for a failed process, `actor:process-idempotent` for a deduplicating one).
+    pub fn line_of(&self, at: usize, actor: Option<&str>, action: &Action) -> Option<usize> {
         let actor = actor.unwrap_or("cluster");
-        let key = if failed_processing {
-            format!("{actor}:{op}-fail")
-        } else {
-            format!("{actor}:{op}")
+        let op = action.op_name();
+        let key = match action {
+            Action::ConsumerProcess { fail: true, .. } => format!("{actor}:{op}-fail"),
+            Action::ConsumerProcess {
+                idempotent: true, ..
+            } => format!("{actor}:{op}-idempotent"),
+            _ => format!("{actor}:{op}"),
         };
-        self.lines.get(&key).copied()
+        self.code_at(at).1.get(&key).copied()
     }
 }
 
@@ -475,7 +504,8 @@ pub fn lessons() -> Vec<Result<Lesson, LessonError>> {
         .collect()
 }
 
-/// The `lessons` subcommand's listing: id, title, rules, goal.
+/// The `lessons` subcommand's listing, the whole course in order (the lessons, then the Compare and
+/// Experiments pages): id, title, rules, goal.
 pub fn listing() -> Result<serde_json::Value, LessonError> {
     let mut out = Vec::new();
     for lesson in lessons() {
@@ -485,6 +515,14 @@ pub fn listing() -> Result<serde_json::Value, LessonError> {
             "title": lesson.title,
             "rules": lesson.rules,
             "goal": lesson.goal.text,
+        }));
+    }
+    for page in PAGES {
+        out.push(serde_json::json!({
+            "id": page.id,
+            "title": page.title,
+            "rules": page.rules,
+            "goal": page.goal,
         }));
     }
     Ok(serde_json::Value::Array(out))

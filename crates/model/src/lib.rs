@@ -13,11 +13,15 @@
 //! - Exploring: [`enabled_actions()`] lists what makes sense now; [`check_invariants`] checks the named
 //!   invariants.
 //! - Views of any state: [`output::final_state`], [`output::ledger_output`], [`output::step_output`].
+//! - Real-cluster mode: [`real_run::RealRun`] is what the proxy answers; [`compare::compare`] lists how it
+//!   differs from the model's run.
 
 pub mod action;
 pub mod cluster;
+pub mod compare;
 pub mod config;
 pub mod consumer;
+pub mod course_page;
 pub mod enabled_actions;
 pub mod error;
 pub mod event;
@@ -32,6 +36,7 @@ pub mod names;
 pub mod output;
 pub mod partition_log;
 pub mod producer;
+pub mod real_run;
 pub mod rng;
 pub mod runner;
 pub mod scenario;

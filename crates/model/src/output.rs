@@ -515,6 +515,14 @@ pub fn change_json(n: &Names<'_>, change: &Change) -> Value {
         } => json!({
             "type": "processing_failed", "consumer": n.consumer(*consumer), "partition": tp(*t),
             "offset": offset.0, "value": n.text(*value) }),
+        Change::ProcessingSkipped {
+            consumer,
+            tp: t,
+            offset,
+            value,
+        } => json!({
+            "type": "processing_skipped", "consumer": n.consumer(*consumer), "partition": tp(*t),
+            "offset": offset.0, "value": n.text(*value) }),
         Change::OffsetCommitted {
             group,
             consumer,

@@ -825,15 +825,17 @@ fn parse_consumer_step(
 ) -> Result<Action, ScenarioError> {
     Ok(match op {
         "process" => {
-            cx.allow(op, &["fail"])?;
-            let fail = match cx.map.get("fail") {
-                None => false,
-                Some(Value::Bool(b)) => *b,
-                Some(v) => {
-                    return Err(cx.err("fail", format!("expected a boolean, got {}", short(v))))
-                }
+            cx.allow(op, &["fail", "idempotent"])?;
+            let flag = |key: &str| match cx.map.get(key) {
+                None => Ok(false),
+                Some(Value::Bool(b)) => Ok(*b),
+                Some(v) => Err(cx.err(key, format!("expected a boolean, got {}", short(v)))),
             };
-            Action::ConsumerProcess { consumer, fail }
+            Action::ConsumerProcess {
+                consumer,
+                fail: flag("fail")?,
+                idempotent: flag("idempotent")?,
+            }
         }
         "commit" => {
             cx.allow(op, &["offsets"])?;
@@ -977,8 +979,15 @@ pub fn scenario_to_json(setup: &Setup, texts: &[String], steps: &[Action]) -> Va
                 Action::ProducerSendOffsetsToTransaction { consumer: c, .. } => {
                     m.insert("consumer".into(), json!(consumer(*c)));
                 }
-                Action::ConsumerProcess { fail: true, .. } => {
-                    m.insert("fail".into(), json!(true));
+                Action::ConsumerProcess {
+                    fail, idempotent, ..
+                } => {
+                    if *fail {
+                        m.insert("fail".into(), json!(true));
+                    }
+                    if *idempotent {
+                        m.insert("idempotent".into(), json!(true));
+                    }
                 }
                 Action::ConsumerCommit {
                     offsets: Some(list),

@@ -74,3 +74,26 @@ fn bad_usage_prints_usage_and_exits_2() {
         assert!(String::from_utf8_lossy(&out.stderr).contains("usage: kafka-model run"));
     }
 }
+
+#[test]
+fn lessons_prints_the_whole_course_with_the_compare_and_experiments_pages() {
+    let out = Command::new(BIN).arg("lessons").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let listing: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = listing
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.first(), Some(&"offsets"));
+    assert_eq!(ids[ids.len() - 2..], ["compare", "experiments"]);
+    assert_eq!(ids.len(), kafka_model::lesson::lessons().len() + 2);
+    let experiments = &listing[ids.len() - 1];
+    assert_eq!(experiments["title"], "Experiments");
+    assert_eq!(experiments["rules"], serde_json::json!(["L1", "L2"]));
+    assert!(experiments["goal"]
+        .as_str()
+        .unwrap()
+        .starts_with("Not graded"));
+}

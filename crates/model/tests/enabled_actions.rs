@@ -61,11 +61,13 @@ fn menu_follows_the_state() {
     assert!(!menu.contains(&Action::ProducerFlush { producer: P }));
     assert!(menu.contains(&Action::ConsumerProcess {
         consumer: W,
-        fail: false
+        fail: false,
+        idempotent: false,
     }));
     assert!(menu.contains(&Action::ConsumerProcess {
         consumer: W,
-        fail: true
+        fail: true,
+        idempotent: false,
     }));
     assert!(menu.contains(&Action::ConsumerCommit {
         consumer: W,
@@ -133,4 +135,83 @@ fn transactional_and_replicated_menus_offer_the_new_ops() {
         let a = menu[rng.below(menu.len() as u32) as usize].clone();
         let _ = c.apply(&a, &mut out);
     }
+}
+
+#[test]
+fn c7_menu_offers_a_seek_back_to_the_committed_offset_once_the_position_has_moved_past_it() {
+    let mut c = cluster();
+    let mut out = Vec::new();
+    let orders = kafka_model::ids::TopicPartition::new(TopicIdx(0), 0);
+    let seek_back = |offset| Action::ConsumerSeek {
+        consumer: W,
+        tp: orders,
+        offset: kafka_model::ids::Offset(offset),
+    };
+    for a in [
+        Action::ProducerSendNextOrder {
+            producer: P,
+            topic: TopicIdx(0),
+        },
+        Action::ProducerSendNextOrder {
+            producer: P,
+            topic: TopicIdx(0),
+        },
+        Action::ProducerFlush { producer: P },
+        Action::ConsumerPoll { consumer: W },
+    ] {
+        c.apply(&a, &mut out).unwrap();
+    }
+    // Nothing committed yet: there is nowhere to go back to.
+    assert!(!enabled_actions(&c)
+        .iter()
+        .any(|a| matches!(a, Action::ConsumerSeek { .. })));
+    for a in [
+        Action::ConsumerProcess {
+            consumer: W,
+            fail: false,
+            idempotent: false,
+        },
+        Action::ConsumerCommit {
+            consumer: W,
+            offsets: None,
+        },
+    ] {
+        c.apply(&a, &mut out).unwrap();
+    }
+    // Committed 1 and the position is 1: a seek would change nothing.
+    assert!(!enabled_actions(&c).contains(&seek_back(1)));
+    for a in [
+        Action::ConsumerPoll { consumer: W },
+        Action::ConsumerProcess {
+            consumer: W,
+            fail: true,
+            idempotent: false,
+        },
+    ] {
+        c.apply(&a, &mut out).unwrap();
+    }
+    // The second order failed and the position is 2: seek back to 1 re-reads it.
+    assert!(enabled_actions(&c).contains(&seek_back(1)));
+    c.apply(&seek_back(1), &mut out).unwrap();
+    c.apply(&Action::ConsumerPoll { consumer: W }, &mut out)
+        .unwrap();
+    let state = kafka_model::output::final_state(&c);
+    assert_eq!(state.consumers[0].positions[0].offset, 2);
+    // Handled again and committed: nothing to go back to.
+    for a in [
+        Action::ConsumerProcess {
+            consumer: W,
+            fail: false,
+            idempotent: false,
+        },
+        Action::ConsumerCommit {
+            consumer: W,
+            offsets: None,
+        },
+    ] {
+        c.apply(&a, &mut out).unwrap();
+    }
+    assert!(!enabled_actions(&c)
+        .iter()
+        .any(|a| matches!(a, Action::ConsumerSeek { .. })));
 }

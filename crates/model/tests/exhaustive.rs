@@ -60,6 +60,7 @@ fn explore(c: Cluster, pc: Pc, crashes_left: u32, stats: &mut Stats) {
                 Action::ConsumerProcess {
                     consumer: W,
                     fail: false,
+                    idempotent: false,
                 },
                 stats,
             );

@@ -211,8 +211,11 @@ fn arb_action() -> impl Strategy<Value = kafka_model::Action> {
         c.clone()
             .prop_map(|producer| A::ProducerInitTransactions { producer }),
         c.clone().prop_map(|consumer| A::ConsumerPoll { consumer }),
-        (c.clone(), any::<bool>())
-            .prop_map(|(consumer, fail)| A::ConsumerProcess { consumer, fail }),
+        (c.clone(), any::<bool>()).prop_map(|(consumer, fail)| A::ConsumerProcess {
+            consumer,
+            fail,
+            idempotent: false
+        }),
         (
             c.clone(),
             prop::option::of(prop::collection::vec((tp.clone(), 0u64..20), 0..3))

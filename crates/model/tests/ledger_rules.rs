@@ -193,3 +193,43 @@ fn l2_exactly_once_and_no_label_for_an_unreached_or_pending_message() {
     assert_eq!(labels_of(&o, 1), Vec::<String>::new());
     assert_eq!(labels_of(&o, 2), vec!["exactly-once"]);
 }
+
+/// Idempotent processing (the model's addition, docs/scenario-format.md): the application looks the order
+/// up in its database first, so a redelivery after a crash before the commit is not applied again and the
+/// message stays exactly-once (L2) although the group was handed it twice.
+#[test]
+fn l2_idempotent_processing_applies_a_redelivered_message_once() {
+    let idempotent = json!({"actor": "worker", "op": "process", "idempotent": true});
+    let mut steps = produce(1);
+    steps.extend([
+        op("worker", "poll"),
+        idempotent.clone(),
+        op("worker", "crash"),
+        advance(10_000),
+        op("worker", "restart"),
+        op("worker", "poll"),
+        idempotent.clone(),
+        op("worker", "commit"),
+    ]);
+    let o = run(&scenario("kafka-python", 1, manual(), steps.clone()));
+    let row = &o.ledger[0];
+    assert_eq!((row.delivered, row.processed), (2, 1));
+    assert_eq!(labels_of(&o, 0), vec!["exactly-once"]);
+    assert_eq!(
+        o.steps[8].events,
+        vec!["worker looked {\"order_id\": 0, \"item\": \"widget\"} (offset 0) up in its database and found it already applied by its group, so it skipped the side effect: processing is idempotent."]
+    );
+    // The same run with plain processing applies it twice.
+    let plain: Vec<_> = steps
+        .into_iter()
+        .map(|s| {
+            if s == idempotent {
+                process("worker", false)
+            } else {
+                s
+            }
+        })
+        .collect();
+    let o = run(&scenario("kafka-python", 1, manual(), plain));
+    assert_eq!(labels_of(&o, 0), vec!["processed-twice"]);
+}

@@ -120,20 +120,38 @@ fn every_lesson_is_well_formed() {
             );
             last = Some(entry.at);
         }
-        let longest = lesson.code.values().map(Vec::len).max().unwrap_or(0);
-        for (key, line) in &lesson.lines {
+        let mut from = 0;
+        for revision in &lesson.revisions {
             assert!(
-                (1..=longest).contains(line),
-                "{}: {key} points at line {line}",
-                lesson.id
+                from < revision.from && revision.from <= len,
+                "{}: revision from {} out of order or past the end",
+                lesson.id,
+                revision.from
             );
+            from = revision.from;
         }
-        for flavor in lesson.code.keys() {
-            assert!(
-                ["kafka-python", "java"].contains(&flavor.as_str()),
-                "{}: {flavor}",
-                lesson.id
-            );
+        let listings = std::iter::once((&lesson.code, &lesson.lines)).chain(
+            lesson
+                .revisions
+                .iter()
+                .map(|revision| (&revision.code, &revision.lines)),
+        );
+        for (code, lines) in listings {
+            let longest = code.values().map(Vec::len).max().unwrap_or(0);
+            for (key, line) in lines {
+                assert!(
+                    (1..=longest).contains(line),
+                    "{}: {key} points at line {line}",
+                    lesson.id
+                );
+            }
+            for flavor in code.keys() {
+                assert!(
+                    ["kafka-python", "java"].contains(&flavor.as_str()),
+                    "{}: {flavor}",
+                    lesson.id
+                );
+            }
         }
     }
 }
@@ -232,6 +250,7 @@ fn every_code_line_key_names_an_actor_and_an_op_of_the_scenario() {
         "poll",
         "process",
         "process-fail",
+        "process-idempotent",
         "commit",
         "seek",
         "close",
@@ -248,7 +267,11 @@ fn every_code_line_key_names_an_actor_and_an_op_of_the_scenario() {
                 actors.push(client["id"].as_str().unwrap().to_string());
             }
         }
-        for key in lesson.lines.keys() {
+        let keys = lesson
+            .lines
+            .keys()
+            .chain(lesson.revisions.iter().flat_map(|r| r.lines.keys()));
+        for key in keys {
             let (actor, op) = key.split_once(':').unwrap_or(("", ""));
             assert!(
                 actors.iter().any(|a| a == actor) && OPS.contains(&op),
@@ -283,6 +306,34 @@ fn the_lessons_subcommand_lists_id_title_rules_goal() {
         .collect();
     keys.sort();
     assert_eq!(keys, ["goal", "id", "rules", "title"]);
+}
+
+#[test]
+fn the_lessons_subcommand_lists_every_lesson_then_the_compare_and_experiments_pages() {
+    let listing = kafka_model::lesson::listing().unwrap();
+    let entries = listing.as_array().unwrap();
+    let ids: Vec<&str> = entries.iter().map(|e| e["id"].as_str().unwrap()).collect();
+    let mut expected: Vec<String> = all().into_iter().map(|l| l.id).collect();
+    expected.extend(["compare".to_string(), "experiments".to_string()]);
+    assert_eq!(ids, expected);
+    for entry in entries {
+        let mut keys: Vec<&str> = entry
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort();
+        assert_eq!(keys, ["goal", "id", "rules", "title"], "{entry}");
+        assert!(!entry["title"].as_str().unwrap().is_empty());
+        assert!(!entry["goal"].as_str().unwrap().is_empty());
+        for rule in entry["rules"].as_array().unwrap() {
+            assert!(RULE_IDS.contains(&rule.as_str().unwrap()), "{entry}");
+        }
+    }
+    let compare = &entries[entries.len() - 2];
+    assert_eq!(compare["title"], "Compare the three guarantees");
+    assert_eq!(compare["rules"], serde_json::json!(["L2"]));
 }
 
 #[test]
@@ -372,6 +423,77 @@ fn manual_commit_lesson_claims_hold() {
             present: true,
         },
     );
+
+    // Part 2: the fixed loop, in group order-processor-v3.
+    let v3 = "order-processor-v3";
+    let fixed_committed = |offset| committed_in(v3, "orders", offset);
+    let fixed_position = |offset| position_of("fixed-worker", "orders", offset);
+    // "Orders 0 to 4 were processed and committed one by one … the committed offset is 5."
+    holds(&l, 59, fixed_committed(Some(5)));
+    for i in 0..=4 {
+        holds(&l, 59, processed(&order(i), v3, 1));
+    }
+    // "fixed-worker holds order 5, position 6"
+    holds(&l, 60, fixed_position(6));
+    // "Processing order 5 raised. The position is already 6"
+    holds(&l, 61, fixed_position(6));
+    holds(&l, 61, processed(&order(5), v3, 0));
+    // "seek() moved the position back to 5. … still 5."
+    holds(&l, 62, fixed_position(5));
+    holds(&l, 62, fixed_committed(Some(5)));
+    // "Order 5 was handed out again and processed this time"
+    holds(&l, 64, delivered(&order(5), v3, 2));
+    holds(&l, 64, processed(&order(5), v3, 1));
+    // "commit() stored 6 … Nothing is lost."
+    holds(&l, 65, fixed_committed(Some(6)));
+    // "Order 6 is processed … The commit that records it comes next."
+    holds(&l, 67, processed(&order(6), v3, 1));
+    holds(&l, 67, fixed_committed(Some(6)));
+    // "crashes after processing order 6 and before committing it … still 6"
+    holds(&l, 68, consumer_state("fixed-worker", "crashed"));
+    holds(&l, 68, fixed_committed(Some(6)));
+    // "processed a second time: the ledger labels it processed-twice"
+    holds(&l, 72, delivered(&order(6), v3, 2));
+    holds(&l, 72, processed(&order(6), v3, 2));
+    holds(&l, 72, label(&order(6), "processed-twice", true));
+    // Part 3: idempotent processing. "fixed-worker holds order 7"; "Order 7 … is saved."
+    holds(&l, 74, fixed_position(8));
+    holds(&l, 75, processed(&order(7), v3, 1));
+    // "the committed offset is still 7"
+    holds(&l, 76, consumer_state("fixed-worker", "crashed"));
+    holds(&l, 76, fixed_committed(Some(7)));
+    // "order 7 is handed out a second time"
+    holds(&l, 79, delivered(&order(7), v3, 2));
+    // "found order 7 in its database and skipped it … exactly-once: handed out twice, applied once"
+    says(
+        &l,
+        80,
+        "already applied by its group, so it skipped the side effect",
+    );
+    holds(&l, 80, processed(&order(7), v3, 1));
+    holds(&l, 80, label(&order(7), "exactly-once", true));
+    holds(&l, 80, label(&order(7), "processed-twice", false));
+    // "commit() stored 8"; in this group nothing was lost.
+    let end = l.timeline().unwrap().len();
+    assert_eq!(end, 81);
+    holds(&l, end, fixed_committed(Some(8)));
+    holds(&l, end, processed(&order(5), v3, 1));
+    // The code panel follows the loop: the fixed loop's seek line, then the idempotent lookup.
+    let timeline = at(&l, end);
+    let line = |at: usize| {
+        let step = timeline.step(at - 1).unwrap();
+        let (code, _) = l.code_at(at);
+        let number = l
+            .line_of(at, Some("fixed-worker"), &step.action)
+            .expect("every fixed-worker step runs a line");
+        code["kafka-python"][number - 1].clone()
+    };
+    assert!(line(62).contains("consumer.seek("), "{}", line(62));
+    assert!(line(61).contains("print(f\"failed"), "{}", line(61));
+    assert!(line(80).contains("already_saved"), "{}", line(80));
+    assert!(l.code_at(44).0["kafka-python"]
+        .iter()
+        .any(|line| line.contains("order-processor-v2")));
 }
 
 #[test]
@@ -456,6 +578,49 @@ fn auto_commit_lesson_claims_hold() {
                 label: "lost".into(),
                 present: false,
             },
+        );
+    }
+
+    // Part 2: commit before processing.
+    let amo = "order-at-most-once";
+    let amo_committed = |offset| committed_in(amo, "orders", offset);
+    let amo_position = |offset| position_of("worker-2", "orders", offset);
+    // "starts it at offset 0; it holds order 0"
+    holds(&l, 44, amo_position(1));
+    holds(&l, 44, amo_committed(None));
+    // "commit() stored 1 before order 0 was processed"
+    holds(&l, 45, amo_committed(Some(1)));
+    holds(&l, 45, processed(&order(0), amo, 0));
+    holds(&l, 46, processed(&order(0), amo, 1));
+    // "holds order 2 and has already committed 3. Order 2 is not processed yet."
+    holds(&l, 51, amo_position(3));
+    holds(&l, 51, amo_committed(Some(3)));
+    holds(&l, 51, processed(&order(2), amo, 0));
+    holds(&l, 52, consumer_state("worker-2", "crashed"));
+    holds(&l, 52, processed(&order(2), amo, 0));
+    // "resumed at the committed offset, 3, and was handed order 3"
+    holds(&l, 55, amo_position(4));
+    holds(&l, 55, delivered(&order(3), amo, 1));
+    holds(&l, 55, delivered(&order(2), amo, 1));
+    // "The ledger labels order 2 lost … No order was processed twice."
+    let end = l.timeline().unwrap().len();
+    assert_eq!(end, 57);
+    holds(&l, end, label(&order(2), "lost", true));
+    holds(&l, end, processed(&order(2), amo, 0));
+    holds(&l, end, processed(&order(3), amo, 1));
+    for i in 0..=9 {
+        if i != 2 {
+            holds(&l, end, label(&order(i), "lost", false));
+        }
+        holds(
+            &l,
+            end,
+            processed(&order(i), amo, u32::from(i <= 3 && i != 2)),
+        );
+        holds(
+            &l,
+            end,
+            label(&order(i), "processed-twice", (5..=7).contains(&i)),
         );
     }
 }
@@ -815,29 +980,118 @@ fn transactions_lesson_claims_hold() {
     holds(&l, 30, consumer_state("worker", "crashed"));
     holds(&l, 30, producer("processor", Some("crashed"), None, None));
     holds(&l, 30, committed_in(eos, "orders", None));
-    // "started the worker at offset 0: order 6 again"
-    holds(&l, 34, delivered(&order(6), eos, 2));
-    holds(&l, 34, position_of("worker", "orders", 1));
-    // "kept PID 0 and bumped the epoch to 1"
+    // "kept PID 0 and bumped the epoch to 1" (the corrected loop: once, before the loop)
     holds(
         &l,
-        35,
+        34,
         producer("processor", Some("ready"), Some(0), Some(1)),
     );
-    holds(&l, 35, transaction(tx, None, Some(1)));
+    holds(&l, 34, transaction(tx, None, Some(1)));
+    // "started the worker at offset 0: order 6 again"
+    holds(&l, 35, delivered(&order(6), eos, 2));
+    holds(&l, 35, position_of("worker", "orders", 1));
     // "Order 6 was written to the database a second time"
-    holds(&l, 37, processed(&order(6), eos, 2));
-    holds(&l, 37, label(&order(6), "processed-twice", true));
-    // "The COMMIT marker took offset 7, … second committed result for order 6, at offset 6"
-    holds(&l, 40, entry(out, 7, "commit_marker", None, None));
+    holds(&l, 38, processed(&order(6), eos, 2));
+    holds(&l, 38, label(&order(6), "processed-twice", true));
+    // "added the worker's position, 1, … It is pending"
+    says(&l, 39, "pending offset 1 for orders-0");
+    holds(&l, 39, committed_in(eos, "orders", None));
+    // "PrepareCommit … The markers come next"
+    holds(&l, 40, transaction(tx, Some("PrepareCommit"), None));
+    holds(&l, 40, committed_in(eos, "orders", None));
+    // "COMMIT at offset 7 …, the group's committed offset is now 1 … second committed result for order 6"
+    holds(&l, 41, entry(out, 7, "commit_marker", None, None));
+    holds(&l, 41, committed_in(eos, "orders", Some(1)));
     holds(
         &l,
-        40,
+        41,
         entry(out, 6, "record", Some("committed"), Some(&result(6))),
     );
-    holds(&l, 40, delivered(&result(6), "billing", 2));
-    holds(&l, 40, copies(&result(6), 2));
-    holds(&l, 40, label(&result(6), "duplicate-in-log", true));
+    holds(&l, 41, delivered(&result(6), "billing", 2));
+    holds(&l, 41, copies(&result(6), 2));
+    holds(&l, 41, label(&result(6), "duplicate-in-log", true));
+    // "shipping caught up: … result for order 8 and the second result for order 6"
+    holds(&l, 43, delivered(&result(8), "shipping", 1));
+    holds(&l, 43, delivered(&result(6), "shipping", 2));
+    // "the worker holds it, position 2"
+    holds(&l, 44, delivered(&order(7), eos, 2));
+    holds(&l, 44, position_of("worker", "orders", 2));
+    // "at offset 8, in an open transaction. The high watermark is 9, the last stable offset 8"
+    holds(
+        &l,
+        47,
+        entry(out, 8, "record", Some("open"), Some(&result(7))),
+    );
+    holds(&l, 47, partition(out, Some(9), Some(8), None));
+    // "shipping was handed the open result for order 7 … a second time"
+    holds(&l, 48, delivered(&result(7), "shipping", 2));
+    holds(&l, 48, position_of("shipping", out, 9));
+    // "billing, on the same partition, got nothing: read_committed stops at the LSO, 8"
+    holds(&l, 49, delivered(&result(7), "billing", 0));
+    holds(&l, 49, partition(out, Some(9), Some(8), None));
+    says(&l, 49, "billing is caught up");
+    // "check(order) raised … nothing was written to the database"
+    holds(&l, 50, processed(&order(7), eos, 1));
+    // "PrepareAbort … The worker's position is still 2"
+    holds(&l, 51, transaction(tx, Some("PrepareAbort"), None));
+    holds(&l, 51, position_of("worker", "orders", 2));
+    holds(&l, 51, committed_in(eos, "orders", Some(1)));
+    // "The ABORT marker took offset 9. seek() moved the worker's position back to 1"
+    holds(&l, 52, entry(out, 9, "abort_marker", None, None));
+    holds(
+        &l,
+        52,
+        entry(out, 8, "record", Some("aborted"), Some(&result(7))),
+    );
+    holds(&l, 52, position_of("worker", "orders", 1));
+    // "Order 7 again"
+    holds(&l, 53, delivered(&order(7), eos, 3));
+    // "order 7 was saved — for the second time"
+    holds(&l, 56, processed(&order(7), eos, 2));
+    // "the result for order 7 (offset 10) and the group's offset 2 will commit together"
+    holds(&l, 58, transaction(tx, Some("PrepareCommit"), None));
+    holds(
+        &l,
+        58,
+        entry(out, 10, "record", Some("open"), Some(&result(7))),
+    );
+    holds(&l, 58, committed_in(eos, "orders", Some(1)));
+    // "billing skipped the aborted result at offset 8 and both markers and was handed … order 7, at offset 10.
+    // The group's committed offset is 2."
+    let end = l.timeline().unwrap().len();
+    assert_eq!(end, 59);
+    holds(
+        &l,
+        end,
+        entry(out, 10, "record", Some("committed"), Some(&result(7))),
+    );
+    holds(&l, end, delivered(&result(7), "billing", 1));
+    holds(&l, end, position_of("billing", out, 11));
+    holds(&l, end, committed_in(eos, "orders", Some(2)));
+    holds(&l, end, copies(&result(7), 1));
+    // The seek back after the abort is one the action palette offers, so a learner can take it too.
+    let after_abort = at(&l, 51);
+    let seek = &after_abort.step(51).unwrap().action;
+    assert!(matches!(seek, kafka_model::Action::ConsumerSeek { .. }));
+    assert!(kafka_model::enabled_actions(after_abort.state()).contains(seek));
+    // The code panel shows the loop as written, then the corrected loop from the restart on.
+    let timeline = at(&l, end);
+    let line = |at: usize| {
+        let step = timeline.step(at - 1).unwrap();
+        let actor = kafka_model::output::actor_name(&timeline.names(), &step.action);
+        let number = l.line_of(at, actor.as_deref(), &step.action).unwrap();
+        l.code_at(at).0["kafka-python"][number - 1]
+            .trim()
+            .to_string()
+    };
+    assert_eq!(line(14), "producer.init_transactions()");
+    assert_eq!(
+        line(34),
+        "producer.init_transactions()  # once, before the loop"
+    );
+    assert!(line(39).starts_with("producer.send_offsets_to_transaction("));
+    assert!(line(50).starts_with("check(order)"));
+    assert!(line(52).starts_with("consumer.seek(tp, consumer.committed(tp))"));
 }
 
 #[test]

@@ -109,7 +109,11 @@ impl Driver {
                     self.pc = LoopPc::Poll;
                     return;
                 };
-                self.apply(Action::ConsumerProcess { consumer: C, fail });
+                self.apply(Action::ConsumerProcess {
+                    consumer: C,
+                    fail,
+                    idempotent: false,
+                });
                 if fail && !self.commit_first {
                     // Stop at the first failure: go back to it, commit nothing.
                     self.apply(Action::ConsumerSeek {
@@ -288,6 +292,7 @@ proptest! {
                 Action::ProducerSendNextOrder { .. } => json!({"actor": "producer", "op": "send", "topic": "orders", "value": format!("v{}", steps.len())}),
                 Action::ClockAdvance { ms } => json!({"op": "advance", "ms": ms}),
                 Action::ConsumerProcess { fail, .. } => json!({"actor": "worker", "op": "process", "fail": fail}),
+                Action::ConsumerSeek { tp, offset, .. } => json!({"actor": "worker", "op": "seek", "topic": "orders", "partition": tp.partition, "offset": offset.0}),
                 other => {
                     let actor = match other.actor() {
                         kafka_model::Actor::Producer(_) => "producer",
@@ -389,7 +394,15 @@ fn loop2(
                 pcs[i] = LoopPc::Poll;
                 return;
             };
-            step_checked(c, Action::ConsumerProcess { consumer: w, fail }, out);
+            step_checked(
+                c,
+                Action::ConsumerProcess {
+                    consumer: w,
+                    fail,
+                    idempotent: false,
+                },
+                out,
+            );
             if fail {
                 step_checked(
                     c,

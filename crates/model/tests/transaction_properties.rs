@@ -78,7 +78,7 @@ proptest! {
             let _ = c.apply(&Action::ConsumerPoll { consumer: ClientIdx(0) }, &mut out);
             while let Some(r) = c.consumers()[0].received.front().copied() {
                 seen.push(c.text(r.value).to_owned());
-                let _ = c.apply(&Action::ConsumerProcess { consumer: ClientIdx(0), fail: false }, &mut out);
+                let _ = c.apply(&Action::ConsumerProcess { consumer: ClientIdx(0), fail: false, idempotent: false }, &mut out);
             }
         }
         for i in 0..k {

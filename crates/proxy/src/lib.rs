@@ -1,2 +1,28 @@
-//! Real-cluster mode: runs the model's scenario steps on a real Kafka cluster, so the course can show the real
-//! state beside the model's. Not built yet; this crate only holds its place in the workspace.
+//! Real-cluster mode: runs the model's scenario steps on a real Kafka cluster with real clients and reports the
+//! real state in the shape of the model's `final` section. The HTTP API is in `docs/real-cluster.md`.
+//!
+//! `server::serve` runs the proxy on a bound listener; `server::app` is the router alone, for tests.
+
+pub mod client_config;
+pub mod config;
+pub mod consumer;
+pub mod error;
+pub mod error_name;
+pub mod guard;
+pub mod observe;
+pub mod outcome;
+pub mod producer;
+pub mod routes;
+pub mod run_step;
+pub mod scope;
+pub mod server;
+pub mod service;
+pub mod session;
+pub mod sessions;
+pub mod settle;
+pub mod state;
+pub mod token;
+pub mod topics;
+
+pub use config::Config;
+pub use server::{app, serve};

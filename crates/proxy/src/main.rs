@@ -1,4 +1,85 @@
-fn main() {
-    eprintln!("kafka-proxy: real-cluster mode is not available yet");
-    std::process::exit(1);
+//! `kafka-proxy --bootstrap-servers HOST:PORT`: parse the options, print the address and token, serve.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use kafka_proxy::config::{default_origins, Config};
+use kafka_proxy::token::random_token;
+
+/// Runs the course's scenario steps on a real Kafka cluster (docs/real-cluster.md).
+#[derive(Parser, Debug)]
+#[command(name = "kafka-proxy", version)]
+struct Cli {
+    /// The Kafka cluster to run on.
+    #[arg(long, value_name = "HOST:PORT")]
+    bootstrap_servers: String,
+    /// Where to listen (loopback only by default).
+    #[arg(long, default_value = "127.0.0.1:8787")]
+    listen: String,
+    /// An origin whose pages may call the proxy (repeatable; default: the course at 127.0.0.1:8080 and
+    /// localhost:8080).
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    allow_origin: Vec<String>,
+    /// The token requests must carry (default: random, printed at start).
+    #[arg(long)]
+    token: Option<String>,
+    /// The longest real wait one `advance` step makes.
+    #[arg(long, default_value_t = 10_000)]
+    max_advance_ms: u64,
+    /// Run the scenario's time this many times faster: `advance` and the clients' timeouts are divided by it.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=100))]
+    time_scale: u64,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("kafka_proxy=info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let token = match cli.token {
+        Some(t) if !t.is_empty() => t,
+        _ => match random_token() {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("kafka-proxy: no randomness for a token: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+    let mut config = Config::new(cli.bootstrap_servers, token.clone());
+    config.max_advance_ms = cli.max_advance_ms;
+    config.time_scale = cli.time_scale;
+    config.allow_origins = if cli.allow_origin.is_empty() {
+        default_origins()
+    } else {
+        cli.allow_origin
+    };
+    let listener = match tokio::net::TcpListener::bind(&cli.listen).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("kafka-proxy: cannot listen on {}: {e}", cli.listen);
+            return ExitCode::FAILURE;
+        }
+    };
+    let addr = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or(cli.listen);
+    println!("kafka-proxy listening on http://{addr}");
+    println!("token: {token}");
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    match kafka_proxy::serve(config, listener, shutdown).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kafka-proxy: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -192,6 +192,7 @@ impl<'a> Driver<'a> {
                 Action::ConsumerProcess {
                     consumer: WORKER,
                     fail: false,
+                    idempotent: false,
                 },
                 Action::ProducerSend {
                     producer: PROCESSOR,
@@ -243,6 +244,7 @@ impl<'a> Driver<'a> {
                 self.raw(Action::ConsumerProcess {
                     consumer: DOWNSTREAM,
                     fail: false,
+                    idempotent: false,
                 });
                 idle = 0;
             } else {

@@ -1,0 +1,81 @@
+//! The HTTP handlers of docs/real-cluster.md; each is a thin shell over `service`.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::Json;
+use kafka_model::output::StepOutput;
+
+use crate::error::ApiError;
+use crate::guard::body::JsonBody;
+use crate::server::Shared;
+use crate::service;
+use kafka_model::real_run::{Health, RealRun, RealState, SessionCreated};
+
+pub async fn health(State(app): State<Shared>) -> Json<Health> {
+    let probe = service::probe(&app).await;
+    Json(Health {
+        proxy: format!("kafka-proxy {}", env!("CARGO_PKG_VERSION")),
+        bootstrap: app.config.bootstrap.clone(),
+        broker_reachable: probe.is_ok(),
+        error: probe.err(),
+    })
+}
+
+pub async fn create_session(
+    State(app): State<Shared>,
+    JsonBody(scenario): JsonBody,
+) -> Result<impl IntoResponse, ApiError> {
+    let (session, _) = service::create_session(&app, &scenario).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(SessionCreated {
+            session: session.id.clone(),
+            prefix: session.prefix.clone(),
+        }),
+    ))
+}
+
+fn find(app: &Shared, id: &str) -> Result<std::sync::Arc<crate::sessions::Session>, ApiError> {
+    app.sessions.get(id).ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "no session \"{id}\" (it may have expired after idling)"
+        ))
+    })
+}
+
+pub async fn step(
+    State(app): State<Shared>,
+    Path(id): Path<String>,
+    JsonBody(step): JsonBody,
+) -> Result<Json<StepOutput>, ApiError> {
+    let session = find(&app, &id)?;
+    service::run_step(&app, &session, step).await.map(Json)
+}
+
+pub async fn state(
+    State(app): State<Shared>,
+    Path(id): Path<String>,
+) -> Result<Json<RealState>, ApiError> {
+    let session = find(&app, &id)?;
+    service::session_state(&app, &session).await.map(Json)
+}
+
+pub async fn delete_session(
+    State(app): State<Shared>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let session = app
+        .sessions
+        .remove(&id)
+        .ok_or_else(|| ApiError::NotFound(format!("no session \"{id}\"")))?;
+    service::end_session(&app, &session).await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn run(
+    State(app): State<Shared>,
+    JsonBody(scenario): JsonBody,
+) -> Result<Json<RealRun>, ApiError> {
+    service::run_whole(&app, &scenario).await.map(Json)
+}

@@ -1,0 +1,349 @@
+//! The operations behind the handlers: create a session (topics, clients), run one step, read the state,
+//! end a session, run a whole scenario. Blocking librdkafka calls run in `spawn_blocking`, bounded twice: each
+//! Kafka call has its own timeout, and the request as a whole answers 504 if the task takes longer.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use kafka_model::output::StepOutput;
+use kafka_model::scenario::{scenario_from_value, Scenario};
+use kafka_model::{Action, Actor};
+use serde_json::{Map, Value};
+
+use crate::error::ApiError;
+use crate::observe::{observe, ObserveError};
+use crate::outcome::Stalled;
+use crate::run_step::{run_action, Limits};
+use crate::scope::{check_declared_topics, check_step_topics, PREFIX_ROOT};
+use crate::server::Shared;
+use crate::session::SessionState;
+use crate::sessions::Session;
+use crate::settle::{ending_transaction, markers_written};
+use crate::state::{compose, known};
+use crate::token::hex;
+use crate::topics::{create_topics, delete_session_data, wait_ready};
+use kafka_model::real_run::{RealRun, RealState};
+
+/// Whether the cluster answers a metadata request now; the error says why not.
+pub async fn probe(app: &Shared) -> Result<(), String> {
+    let app2 = app.clone();
+    let wait = app.config.kafka_timeout.min(Duration::from_secs(3));
+    let task = tokio::task::spawn_blocking(move || {
+        app2.admin
+            .inner()
+            .fetch_metadata(None, wait)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    });
+    match tokio::time::timeout(wait + Duration::from_secs(1), task).await {
+        Ok(Ok(r)) => r.map_err(|e| {
+            format!(
+                "the Kafka cluster at {} cannot be reached: {e}",
+                app.config.bootstrap
+            )
+        }),
+        Ok(Err(e)) => Err(format!("the reachability probe failed: {e}")),
+        Err(_) => Err(format!(
+            "the Kafka cluster at {} did not answer in time",
+            app.config.bootstrap
+        )),
+    }
+}
+
+/// A stalled Kafka call is 502 if the cluster is unreachable, else 504.
+async fn stalled(app: &Shared, s: Stalled) -> ApiError {
+    match probe(app).await {
+        Err(why) => ApiError::BadGateway(format!("{why} ({})", s.0)),
+        Ok(()) => ApiError::Timeout(format!("a Kafka call timed out: {}", s.0)),
+    }
+}
+
+fn limits(app: &Shared) -> Limits {
+    Limits {
+        kafka_timeout: app.config.kafka_timeout,
+        poll_wait: app.config.poll_wait,
+        max_advance_ms: app.config.max_advance_ms,
+        time_scale: app.config.time_scale,
+    }
+}
+
+fn new_prefix() -> Result<(String, String), ApiError> {
+    let mut bytes = [0u8; 4];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| ApiError::Internal(format!("no randomness for a session id: {e}")))?;
+    let id = hex(&bytes);
+    Ok((id.clone(), format!("{PREFIX_ROOT}{id}-")))
+}
+
+/// Validates the scenario, creates its topics and clients, and registers the session.
+pub async fn create_session(
+    app: &Shared,
+    value: &Value,
+) -> Result<(Arc<Session>, Scenario), ApiError> {
+    check_declared_topics(value)?;
+    let scenario = scenario_from_value(value)?;
+    let map: Map<String, Value> = value.as_object().cloned().unwrap_or_default();
+    let (id, prefix) = new_prefix()?;
+    create_topics(
+        &app.admin,
+        &prefix,
+        &scenario.setup.topics,
+        app.config.kafka_timeout,
+    )
+    .await
+    .map_err(|e| match e {
+        ApiError::BadGateway(m) => ApiError::BadGateway(m),
+        other => other,
+    })?;
+    let bootstrap = app.config.bootstrap.clone();
+    let (p, sc, app2) = (prefix.clone(), scenario.clone(), app.clone());
+    let scale = app.config.time_scale;
+    let state = tokio::task::spawn_blocking(move || {
+        let topics: Vec<(String, u32)> = sc
+            .setup
+            .topics
+            .iter()
+            .map(|t| (format!("{p}{}", t.name), t.partitions))
+            .collect();
+        wait_ready(&app2.admin, &topics, app2.config.kafka_timeout)?;
+        Ok::<_, ApiError>(SessionState::new(&bootstrap, &p, &sc, &map, scale))
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("creating the session's clients failed: {e}")))?;
+    let state = match state {
+        Ok(s) => s,
+        Err(e) => {
+            let topics: Vec<String> = scenario
+                .setup
+                .topics
+                .iter()
+                .map(|t| format!("{prefix}{}", t.name))
+                .collect();
+            delete_session_data(&app.admin, &topics, &[], app.config.kafka_timeout).await;
+            return Err(e);
+        }
+    };
+    let session = Arc::new(Session::new(id, prefix, state));
+    app.sessions.insert(session.clone());
+    tracing::info!(
+        "session {} created with prefix {}",
+        session.id,
+        session.prefix
+    );
+    Ok((session, scenario))
+}
+
+/// Parses one step against the session's set-up; errors name the session's step index.
+fn parse_step(
+    s: &SessionState,
+    step: &Value,
+    index: usize,
+) -> Result<(Action, Vec<String>), ApiError> {
+    let mut doc = s.scenario.clone();
+    doc.insert("steps".to_owned(), Value::Array(vec![step.clone()]));
+    let scenario =
+        scenario_from_value(&Value::Object(doc)).map_err(|e| match ApiError::from(e) {
+            ApiError::Scenario { path, message } => ApiError::Scenario {
+                path: match path.strip_prefix("step 0") {
+                    Some(rest) => format!("step {index}{rest}"),
+                    None => path,
+                },
+                message,
+            },
+            other => other,
+        })?;
+    let action = scenario
+        .steps
+        .into_iter()
+        .next()
+        .ok_or_else(|| ApiError::BadRequest("the step was not parsed".to_owned()))?;
+    Ok((action, scenario.texts))
+}
+
+fn actor_name(s: &SessionState, action: &Action) -> Option<String> {
+    match action.actor() {
+        Actor::Producer(p) => s.setup.producers.get(p.0 as usize).map(|x| x.id.clone()),
+        Actor::Consumer(c) => s.setup.consumers.get(c.0 as usize).map(|x| x.id.clone()),
+        Actor::Cluster => None,
+    }
+}
+
+/// Runs one step on the session's clients.
+pub async fn run_step(
+    app: &Shared,
+    session: &Session,
+    step: Value,
+) -> Result<StepOutput, ApiError> {
+    let limits = limits(app);
+    let guard = tokio::time::timeout(
+        limits.kafka_timeout + limits.poll_wait,
+        session.state.clone().lock_owned(),
+    )
+    .await
+    .map_err(|_| {
+        ApiError::Timeout(
+            "the session is still busy with an earlier step that waits for Kafka".to_owned(),
+        )
+    })?;
+    let index = guard.steps_run;
+    check_step_topics(&step, &session.declared, index)?;
+    let (action, texts) = parse_step(&guard, &step, index)?;
+    let ending = ending_transaction(&guard, &action);
+    let prefix = guard.prefix.clone();
+    let budget = match action {
+        Action::ClockAdvance { ms } => Duration::from_millis(limits.advance_wait(ms)),
+        _ => Duration::ZERO,
+    } + limits.kafka_timeout * 2
+        + limits.poll_wait
+        + Duration::from_secs(2);
+    let task = tokio::task::spawn_blocking(move || {
+        let mut s = guard;
+        let result = run_action(&mut s, &action, &texts, &limits);
+        s.steps_run += 1;
+        s.last_used = std::time::Instant::now();
+        let notes = if index == 0 {
+            std::mem::take(&mut s.notes)
+        } else {
+            Vec::new()
+        };
+        let actor = actor_name(&s, &action);
+        (result, notes, actor, action.op_name())
+    });
+    let (result, notes, actor, op) = match tokio::time::timeout(budget, task).await {
+        Ok(Ok(x)) => x,
+        Ok(Err(e)) => return Err(ApiError::Internal(format!("the step's task failed: {e}"))),
+        Err(_) => {
+            return Err(stalled(
+                app,
+                Stalled(format!(
+                    "step {index} did not finish within {} ms",
+                    budget.as_millis()
+                )),
+            )
+            .await)
+        }
+    };
+    session.touch();
+    let outcome = match result {
+        Ok(o) => o,
+        Err(s) => return Err(stalled(app, s).await),
+    };
+    if let (Some(id), None) = (ending, &outcome.error) {
+        markers_written(&app.config.bootstrap, &prefix, id, limits.kafka_timeout).await;
+    }
+    let mut events = notes;
+    events.extend(outcome.events);
+    Ok(StepOutput {
+        index,
+        actor,
+        op: op.to_owned(),
+        ok: outcome.error.is_none(),
+        error: outcome.error,
+        events,
+        changes: Vec::new(),
+    })
+}
+
+/// The real state of the session's topics, groups and clients.
+pub async fn session_state(app: &Shared, session: &Session) -> Result<RealState, ApiError> {
+    let timeout = app.config.kafka_timeout;
+    let guard = tokio::time::timeout(
+        timeout + app.config.poll_wait,
+        session.state.clone().lock_owned(),
+    )
+    .await
+    .map_err(|_| {
+        ApiError::Timeout("the session is still busy with a step that waits for Kafka".to_owned())
+    })?;
+    let (known, database, guard) = tokio::task::spawn_blocking(move || {
+        let k = known(&guard);
+        let db = guard.database.clone();
+        (k, db, guard)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("reading the clients failed: {e}")))?;
+    // Observe while still holding the lock, so no step changes the cluster half-way through.
+    let seen = tokio::time::timeout(
+        timeout + Duration::from_secs(1),
+        observe(&app.config.bootstrap, &known.target, timeout),
+    )
+    .await;
+    drop(guard);
+    let seen = match seen {
+        Ok(Ok(seen)) => seen,
+        Ok(Err(e @ ObserveError::Unreachable { .. })) => {
+            return Err(ApiError::BadGateway(format!(
+                "reading the real state failed: {e}"
+            )))
+        }
+        Ok(Err(e @ ObserveError::Timeout { .. })) => {
+            return Err(stalled(app, Stalled(e.to_string())).await)
+        }
+        Ok(Err(e)) => {
+            return Err(ApiError::BadGateway(format!(
+                "reading the real state failed: {e}"
+            )))
+        }
+        Err(_) => {
+            return Err(stalled(
+                app,
+                Stalled("reading the real state took too long".to_owned()),
+            )
+            .await)
+        }
+    };
+    let (final_state, unknown) = compose(known, seen);
+    Ok(RealState {
+        final_state,
+        unknown,
+        database,
+    })
+}
+
+/// Closes the session's clients and deletes its topics and groups.
+pub async fn end_session(app: &Shared, session: &Session) {
+    let state = session.state.clone();
+    let closing = tokio::task::spawn_blocking(move || {
+        let mut s = state.blocking_lock();
+        s.shutdown();
+    });
+    // Closing consumers needs the cluster; do not wait forever for it.
+    let _ = tokio::time::timeout(app.config.kafka_timeout, closing).await;
+    delete_session_data(
+        &app.admin,
+        &session.real_topics,
+        &session.real_groups,
+        app.config.kafka_timeout,
+    )
+    .await;
+    tracing::info!("session {} ended", session.id);
+}
+
+/// A whole scenario in a fresh session, deleted afterwards.
+pub async fn run_whole(app: &Shared, value: &Value) -> Result<RealRun, ApiError> {
+    let (session, _) = create_session(app, value).await?;
+    let result = run_all(app, &session, value).await;
+    if let Some(s) = app.sessions.remove(&session.id) {
+        end_session(app, &s).await;
+    }
+    result
+}
+
+async fn run_all(app: &Shared, session: &Session, value: &Value) -> Result<RealRun, ApiError> {
+    let steps = value
+        .get("steps")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let mut outputs = Vec::with_capacity(steps.len());
+    for step in steps {
+        outputs.push(run_step(app, session, step).await?);
+    }
+    let state = session_state(app, session).await?;
+    Ok(RealRun {
+        steps: outputs,
+        final_state: state.final_state,
+        unknown: state.unknown,
+        database: state.database,
+    })
+}

@@ -1,0 +1,104 @@
+//! One learner's session: the scenario's set-up, its real clients under the session prefix, and the
+//! "database" its `process` steps wrote. A session runs one step at a time (its state sits behind a lock).
+
+use std::time::Instant;
+
+use kafka_model::scenario::{Scenario, Setup};
+use serde_json::{Map, Value};
+
+use crate::client_config::{consumer_config, producer_config};
+use crate::consumer::RealConsumer;
+use crate::producer::RealProducer;
+use kafka_model::real_run::DatabaseRow;
+
+pub struct SessionState {
+    pub prefix: String,
+    pub setup: Setup,
+    /// The scenario as sent, without its steps: each new step is parsed against it.
+    pub scenario: Map<String, Value>,
+    pub producers: Vec<RealProducer>,
+    pub consumers: Vec<RealConsumer>,
+    pub database: Vec<DatabaseRow>,
+    /// Index of the next step.
+    pub steps_run: usize,
+    /// Notes about configuration keys that were not passed to librdkafka, told in the first step's events.
+    pub notes: Vec<String>,
+    pub last_used: Instant,
+}
+
+impl SessionState {
+    /// Creates every client of the set-up (blocking: librdkafka starts its threads here).
+    pub fn new(
+        bootstrap: &str,
+        prefix: &str,
+        scenario: &Scenario,
+        value: &Map<String, Value>,
+        time_scale: u64,
+    ) -> Self {
+        let setup = scenario.setup.clone();
+        let mut notes = Vec::new();
+        let producers = setup
+            .producers
+            .iter()
+            .map(|spec| {
+                let (config, n) = producer_config(bootstrap, prefix, spec, time_scale);
+                notes.extend(n.into_iter().map(|n| format!("{}: {n}", spec.id)));
+                RealProducer::new(
+                    &spec.id,
+                    spec.config.transactional_id.clone(),
+                    config,
+                    prefix,
+                )
+            })
+            .collect();
+        let consumers = setup
+            .consumers
+            .iter()
+            .map(|spec| {
+                let (config, n) = consumer_config(bootstrap, prefix, spec, time_scale);
+                notes.extend(n.into_iter().map(|n| format!("{}: {n}", spec.id)));
+                let topics = spec
+                    .subscribe
+                    .iter()
+                    .map(|t| format!("{prefix}{}", setup.topics[t.0 as usize].name))
+                    .collect();
+                RealConsumer::new(
+                    &spec.id,
+                    &spec.config.group_id,
+                    config,
+                    topics,
+                    prefix,
+                    setup.flavor,
+                    spec.config.max_poll_records,
+                )
+            })
+            .collect();
+        let mut scenario_only = value.clone();
+        scenario_only.remove("steps");
+        SessionState {
+            prefix: prefix.to_owned(),
+            setup,
+            scenario: scenario_only,
+            producers,
+            consumers,
+            database: Vec::new(),
+            steps_run: 0,
+            notes,
+            last_used: Instant::now(),
+        }
+    }
+
+    pub fn topic(&self, idx: kafka_model::ids::TopicIdx) -> String {
+        format!("{}{}", self.prefix, self.setup.topics[idx.0 as usize].name)
+    }
+
+    /// Closes every client (the session ends).
+    pub fn shutdown(&mut self) {
+        for p in &mut self.producers {
+            p.shutdown();
+        }
+        for c in &mut self.consumers {
+            c.shutdown();
+        }
+    }
+}

@@ -1,0 +1,251 @@
+//! The differential test: every lesson scenario and every golden scenario runs on the model and, through the
+//! proxy, on the real broker; the observable outcomes are compared (kafka_model::compare). Every difference must
+//! be explained by a cause written down in docs/real-cluster.md ("Where the real cluster differs"); anything
+//! else fails the test. The summary line says how many scenarios were compared, identical and explained.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use kafka_model::compare::{compare, Difference};
+use kafka_model::lesson::Lesson;
+use kafka_model::real_run::RealRun;
+use kafka_model::{run_scenario, scenario::scenario_from_value};
+use serde_json::Value;
+
+use common::{bootstrap, repo_root, test_config, Proxy};
+
+/// A known cause: the scenarios it covers (file stems; `*` for all), the difference paths it explains (a `*`
+/// matches any run of characters), and the cause's heading id in docs/real-cluster.md.
+struct Cause {
+    id: &'static str,
+    scenarios: &'static [&'static str],
+    paths: &'static [&'static str],
+}
+
+const CAUSES: &[Cause] = &[
+    Cause {
+        id: "one-broker",
+        scenarios: &[
+            "durability",
+            "k-acks-1-leader-crash-loses-an-acknowledged-record",
+        ],
+        paths: &["run"],
+    },
+    Cause {
+        id: "client-side-faults",
+        scenarios: &["producer-retries", "e-lost-ack-duplicate-or-deduplicated"],
+        paths: &[
+            "steps[*",
+            "partitions[orders/0].*",
+            "producers[*].producer_id",
+            "ledger[*",
+        ],
+    },
+    Cause {
+        id: "auto-commit-timer",
+        scenarios: &["auto-commit"],
+        paths: &["groups[order-processor].committed[orders/0]"],
+    },
+    Cause {
+        id: "librdkafka-init-twice",
+        scenarios: &["transactions", "h-course-exactly-once-loop-as-written"],
+        paths: &["steps[*].ok", "steps[*].error"],
+    },
+    Cause {
+        id: "librdkafka-transaction-version-1",
+        scenarios: &["transaction-version-2"],
+        paths: &["*.producer_epoch"],
+    },
+    Cause {
+        id: "abort-drops-unsent",
+        scenarios: &["transaction-version-2"],
+        paths: &[
+            "partitions[results/0].high_watermark",
+            "partitions[results/0].last_stable_offset",
+            "partitions[results/0].log[*]",
+            "*.transaction_state",
+            "transactions[tx].state",
+            "consumers[reader].positions[results/0]",
+        ],
+    },
+    Cause {
+        id: "position-past-trailing-marker",
+        scenarios: &["i-corrected-exactly-once-loop"],
+        paths: &["consumers[downstream].positions[processed-orders/0]"],
+    },
+];
+
+fn scenarios() -> Vec<(String, Value)> {
+    let root = repo_root();
+    let mut all = Vec::new();
+    for (dir, skip) in [
+        (root.join("crates/model/lessons"), ""),
+        (root.join("crates/model/tests/golden"), ".expected.json"),
+    ] {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
+            .map(|e| e.expect("a directory entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .filter(|p| skip.is_empty() || !p.to_string_lossy().ends_with(skip))
+            .collect();
+        files.sort();
+        for file in files {
+            all.push(load(&file));
+        }
+    }
+    all
+}
+
+fn load(file: &Path) -> (String, Value) {
+    let stem = file
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .expect("a file name")
+        .to_owned();
+    let text = std::fs::read_to_string(file).expect("a readable scenario");
+    if file.parent().is_some_and(|d| d.ends_with("lessons")) {
+        let lesson = Lesson::parse(&stem, &text).unwrap_or_else(|e| panic!("{stem}: {e}"));
+        (format!("lesson {stem}"), lesson.scenario.clone())
+    } else {
+        (
+            format!("golden {stem}"),
+            serde_json::from_str(&text).expect("a JSON scenario"),
+        )
+    }
+}
+
+fn matches(pattern: &str, text: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or("");
+    let Some(mut rest) = text.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    for (i, part) in parts.iter().enumerate() {
+        if i == parts.len() - 1 {
+            return rest.ends_with(part);
+        }
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.is_empty()
+}
+
+fn cause_of(scenario: &str, difference: &Difference) -> Option<&'static str> {
+    let stem = scenario.split_once(' ').map_or(scenario, |(_, s)| s);
+    CAUSES
+        .iter()
+        .find(|c| {
+            c.scenarios.iter().any(|s| matches(s, stem))
+                && c.paths.iter().any(|p| matches(p, &difference.path))
+        })
+        .map(|c| c.id)
+}
+
+#[test]
+fn patterns_match_as_documented() {
+    assert!(matches(
+        "partitions[*].log[*].producer_epoch",
+        "partitions[orders/0].log[3].producer_epoch"
+    ));
+    assert!(!matches(
+        "partitions[*].high_watermark",
+        "partitions[orders/0].last_stable_offset"
+    ));
+    assert!(matches("steps[*].error", "steps[12].error"));
+    assert!(matches("*", "anything"));
+    assert!(!matches("ledger[*", "steps[1].ok"));
+}
+
+#[test]
+fn every_cause_is_written_down() {
+    let doc = std::fs::read_to_string(repo_root().join("docs/real-cluster.md")).expect("the doc");
+    for cause in CAUSES {
+        assert!(
+            doc.contains(&format!("<a id=\"{}\"></a>", cause.id)),
+            "docs/real-cluster.md does not explain cause {}",
+            cause.id
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_lesson_and_golden_scenario_runs_the_same_on_the_real_broker() {
+    let mut config = test_config(&bootstrap());
+    config.kafka_timeout = Duration::from_secs(10);
+    // The lessons wait out session and transaction timeouts; a faster clock keeps the run short.
+    config.time_scale = 5;
+    config.max_advance_ms = 20_000;
+    let proxy = Proxy::start(config).await;
+
+    let mut compared = 0;
+    let mut identical = 0;
+    let mut explained = 0;
+    let mut unexplained = Vec::new();
+    let started = Instant::now();
+    for (name, scenario) in scenarios() {
+        let parsed = scenario_from_value(&scenario).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let model = run_scenario(&parsed);
+        let (status, body) = proxy.call("POST", "/v1/run", Some(&scenario)).await;
+        let differences = if status == 200 {
+            let real: RealRun = serde_json::from_value(body).expect("a run answer");
+            compare(&model, &real)
+        } else {
+            // The whole run refused (e.g. more brokers than the cluster has): one difference for the scenario.
+            vec![Difference {
+                path: "run".to_owned(),
+                model: "runs".to_owned(),
+                real: format!("{status} {}", body["error"].as_str().unwrap_or("")),
+            }]
+        };
+        compared += 1;
+        let causes: Vec<Option<&str>> = differences.iter().map(|d| cause_of(&name, d)).collect();
+        if differences.is_empty() {
+            identical += 1;
+        } else if causes.iter().all(Option::is_some) {
+            explained += 1;
+        }
+        let mut listed: Vec<&str> = causes.iter().flatten().copied().collect();
+        listed.dedup();
+        println!(
+            "{name}: {} difference(s){}",
+            differences.len(),
+            if listed.is_empty() {
+                String::new()
+            } else {
+                format!(", explained by {}", listed.join(", "))
+            }
+        );
+        for (d, cause) in differences.iter().zip(&causes) {
+            if cause.is_none() {
+                println!(
+                    "  UNEXPLAINED {}: model {} / real {}",
+                    d.path, d.model, d.real
+                );
+                unexplained.push(format!(
+                    "{name}: {}: model {} / real {}",
+                    d.path, d.model, d.real
+                ));
+            }
+        }
+    }
+    println!(
+        "differential: {compared} scenarios compared, {identical} identical, {explained} explained by documented \
+         causes, {} unexplained; {:.0} s",
+        compared - identical - explained,
+        started.elapsed().as_secs_f64()
+    );
+    assert!(
+        compared >= 21,
+        "every lesson and golden scenario is compared"
+    );
+    assert!(
+        unexplained.is_empty(),
+        "unexplained differences:\n{}",
+        unexplained.join("\n")
+    );
+}

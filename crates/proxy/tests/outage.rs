@@ -1,0 +1,158 @@
+//! A broker that stops and restarts during a session: the proxy answers 502 while it is down, stays up, and
+//! works again when it is back. Runs on a private broker, never on the shared one.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::{bootstrap, events, repo_root, test_config, Proxy};
+use serde_json::{json, Value};
+
+/// A broker of this test's own, stopped when the test ends however it ends.
+struct PrivateBroker {
+    dir: PathBuf,
+}
+
+impl PrivateBroker {
+    fn run(&self, verb: &str) -> String {
+        let out = Command::new(repo_root().join("tools/kafka/broker"))
+            .arg(verb)
+            .arg(&self.dir)
+            .current_dir(repo_root())
+            .output()
+            .unwrap_or_else(|e| panic!("tools/kafka/broker {verb}: {e}"));
+        assert!(
+            out.status.success(),
+            "tools/kafka/broker {verb} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    fn start() -> (PrivateBroker, String) {
+        let dir = std::env::temp_dir().join(format!("kdl-proxy-outage-{}", std::process::id()));
+        let broker = PrivateBroker { dir };
+        let address = broker.run("start");
+        let address = address.lines().last().unwrap_or_default().to_owned();
+        (broker, address)
+    }
+}
+
+impl Drop for PrivateBroker {
+    fn drop(&mut self) {
+        let _ = Command::new(repo_root().join("tools/kafka/broker"))
+            .arg("stop")
+            .arg(&self.dir)
+            .output();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+async fn wait_reachable(proxy: &Proxy, want: bool) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let (_, health) = proxy.call("GET", "/v1/health", None).await;
+        if health["broker_reachable"] == want || Instant::now() > deadline {
+            return health;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_broker_stopping_and_restarting_gives_502_then_the_session_works_again() {
+    // The suite needs the shared broker too; fail the same clear way when it is missing.
+    let _ = bootstrap();
+    let (broker, address) = PrivateBroker::start();
+    let mut config = test_config(&address);
+    config.kafka_timeout = Duration::from_secs(3);
+    config.poll_wait = Duration::from_secs(1);
+    let proxy = Proxy::start(config).await;
+    let id = proxy
+        .session(&json!({
+            "topics": [{ "name": "orders" }],
+            "producers": [{ "id": "producer", "config": { "enable.idempotence": true } }],
+            "steps": []
+        }))
+        .await;
+    proxy
+        .step(
+            &id,
+            json!({"actor": "producer", "op": "send", "topic": "orders", "value": "before"}),
+        )
+        .await;
+    assert!(events(
+        &proxy
+            .step(&id, json!({"actor": "producer", "op": "flush"}))
+            .await
+    )
+    .contains("orders[0]@0"));
+
+    broker.run("stop");
+    let health = wait_reachable(&proxy, false).await;
+    assert_eq!(health["broker_reachable"], false, "{health}");
+    assert!(
+        health["error"]
+            .as_str()
+            .unwrap_or("")
+            .contains("cannot be reached"),
+        "{health}"
+    );
+    proxy
+        .step(
+            &id,
+            json!({"actor": "producer", "op": "send", "topic": "orders", "value": "during"}),
+        )
+        .await;
+    let (status, body) = proxy
+        .call(
+            "POST",
+            &format!("/v1/sessions/{id}/steps"),
+            Some(&json!({"actor": "producer", "op": "flush"})),
+        )
+        .await;
+    assert!(status == 502 || status == 504, "{status} {body}");
+    assert!(
+        body["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("cannot be reached") || e.contains("timed out")),
+        "{body}"
+    );
+    let (status, body) = proxy
+        .call("GET", &format!("/v1/sessions/{id}/state"), None)
+        .await;
+    assert!(status == 502 || status == 504, "{status} {body}");
+
+    broker.run("restart");
+    let health = wait_reachable(&proxy, true).await;
+    assert_eq!(health["broker_reachable"], true, "{health}");
+    // The record held during the outage goes out now, after the one before it.
+    let mut flush = Value::Null;
+    for _ in 0..5 {
+        let (status, body) = proxy
+            .call(
+                "POST",
+                &format!("/v1/sessions/{id}/steps"),
+                Some(&json!({"actor": "producer", "op": "flush"})),
+            )
+            .await;
+        flush = body;
+        if status == 200 {
+            break;
+        }
+    }
+    assert!(
+        events(&flush).contains("delivered orders[0]@1")
+            || events(&flush).contains("nothing to send"),
+        "{flush}"
+    );
+    let state = proxy.state(&id).await;
+    let values: Vec<Value> = state["final"]["partitions"][0]["log"]
+        .as_array()
+        .map(|l| l.iter().map(|e| e["value"].clone()).collect())
+        .unwrap_or_default();
+    assert_eq!(values, [json!("before"), json!("during")], "{state}");
+    proxy.delete(&id).await;
+}

@@ -1,0 +1,15 @@
+//! Real-cluster mode: the same steps the player shows, run on a real Kafka cluster through `kafka-proxy`
+//! (docs/real-cluster.md), and the real state laid out beside the model's with every difference marked.
+//!
+//! - `proxy_client`: the HTTP API and its errors; `real_run_json`: its answer read without serde's derive; `settings`: the remembered address and token.
+//! - `model_run`: the scenario up to the player's cursor, and the model's output for it.
+//! - `comparison`: both states as rows, differences attached; `state`: the view's `Reducible` state.
+//! - The components: `components/real_cluster_panel.rs` and `components/state_comparison.rs`.
+
+pub mod comparison;
+pub mod contract;
+pub mod model_run;
+pub mod proxy_client;
+pub mod real_run_json;
+pub mod settings;
+pub mod state;
