@@ -40,7 +40,8 @@ pub fn Lesson(props: &LessonProps) -> Html {
         _ if entry.id == "compare" => html! { <Compare /> },
         _ if entry.id == "experiments" => html! { <Experiments /> },
         (Some(Ok(timeline)), Some(lesson)) => html! {
-            <Player timeline={timeline.clone()} start_at={props.step as usize} visit={props.visit} {on_cursor}
+            // Keyed by lesson: another lesson is a new player, not this one with its old timeline.
+            <Player key={entry.id.clone()} timeline={timeline.clone()} start_at={props.step as usize} visit={props.visit} {on_cursor}
                     lesson={Some(lesson.clone())} />
         },
         (Some(Err(error)), _) => html! {

@@ -101,12 +101,11 @@ test('the code panel switches to the corrected loop where the lesson changes the
   await page.goto(`${site.url}#/lesson/transactions/step/52`);
   await page.locator('.code-line.current', { hasText: 'consumer.seek(tp, consumer.committed(tp))' }).waitFor();
   await page.locator('.code-line', { hasText: 'init_transactions()  # once, before the loop' }).waitFor();
+  // Another lesson by its address in the same page: its own timeline and code, not the last lesson's.
+  await page.goto(`${site.url}#/lesson/manual-commit/step/80`);
+  await page.locator('.code-line.current', { hasText: 'already_saved' }).waitFor();
   assert.deepEqual(problems, []);
   await context.close();
-  const manual = await open('#/lesson/manual-commit/step/80');
-  await manual.page.locator('.code-line.current', { hasText: 'already_saved' }).waitFor();
-  assert.deepEqual(manual.problems, []);
-  await manual.context.close();
 });
 
 test('compare: one crash schedule, three guarantees, and each run opens in the sandbox', async () => {
