@@ -51,6 +51,10 @@ impl PartialEq for PlayerProps {
     }
 }
 
+/// A flush of hundreds of records is hundreds of sentences: the step's summary (read aloud by the live
+/// region) shows the first few.
+const NOW_SENTENCES: usize = 8;
+
 #[function_component]
 pub fn Player(props: &PlayerProps) -> Html {
     let playback = {
@@ -158,7 +162,11 @@ pub fn Player(props: &PlayerProps) -> Html {
                         {" "}<span class="event-error">{format!("failed: {error}")}</span>
                     }
                 </p>
-                <ul>{ for line.sentences.iter().map(|s| html! { <li>{s}</li> }) }</ul>
+                <ul>{ for line.sentences.iter().take(NOW_SENTENCES).map(|s| html! { <li>{s}</li> }) }</ul>
+                if line.sentences.len() > NOW_SENTENCES {
+                    <p class="muted">{format!("… and {} more: every one is in the event log below.",
+                                              line.sentences.len() - NOW_SENTENCES)}</p>
+                }
             </>
         },
         None => {

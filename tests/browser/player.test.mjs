@@ -166,6 +166,18 @@ test('the transaction coordinator and the replicas are drawn from the model', as
   await context.close();
 });
 
+test('a step with many events sums them up at the top; the event log keeps every one', async () => {
+  const { context, page, problems } = await openPage(browser);
+  // Step 11 flushes ten records: ten sentences.
+  await page.goto(`${site.url}#/sandbox/run/${golden('c-manual-commit-loses-order-5')}/step/11`);
+  await page.locator('.now-step', { hasText: 'Step 11' }).waitFor();
+  assert.equal(await page.locator('.now li').count(), 8);
+  assert.match(await page.locator('.now').innerText(), /… and 2 more: every one is in the event log below\./);
+  assert.equal(await page.locator('.event.current .event-reasons li').count(), 10);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('the sandbox sets up a cluster and clients from a form', async () => {
   const { context, page, problems } = await openPage(browser);
   await page.goto(`${site.url}#/sandbox`);
