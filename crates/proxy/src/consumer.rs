@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use kafka_model::config::Flavor;
+use kafka_model::event::ConsumerState;
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerGroupMetadata};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::Message;
@@ -13,24 +14,6 @@ use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 
 use crate::error_name::{error_code, error_name, is_timeout};
 use crate::outcome::{at, OpResult, Outcome, Stalled};
-
-/// The contract's consumer states.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConsumerState {
-    Running,
-    Crashed,
-    Closed,
-}
-
-impl ConsumerState {
-    pub fn name(self) -> &'static str {
-        match self {
-            ConsumerState::Running => "running",
-            ConsumerState::Crashed => "crashed",
-            ConsumerState::Closed => "closed",
-        }
-    }
-}
 
 /// How long a just-assigned consumer keeps polling for its start offsets to be resolved.
 const START_OFFSETS_SETTLE: Duration = Duration::from_millis(300);

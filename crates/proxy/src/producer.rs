@@ -6,6 +6,7 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
+use kafka_model::event::ProducerState;
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::Message;
 use rdkafka::producer::{
@@ -15,28 +16,6 @@ use rdkafka::{ClientConfig, ClientContext, TopicPartitionList};
 
 use crate::error_name::{code_name, error_code, error_name};
 use crate::outcome::{at, OpResult, Outcome, Stalled};
-
-/// The contract's producer states.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProducerState {
-    Ready,
-    InTransaction,
-    Fenced,
-    Crashed,
-    Error,
-}
-
-impl ProducerState {
-    pub fn name(self) -> &'static str {
-        match self {
-            ProducerState::Ready => "ready",
-            ProducerState::InTransaction => "in_transaction",
-            ProducerState::Fenced => "fenced",
-            ProducerState::Crashed => "crashed",
-            ProducerState::Error => "error",
-        }
-    }
-}
 
 /// One delivery report, as librdkafka gave it.
 #[derive(Debug, Clone)]

@@ -64,7 +64,7 @@ const CAUSES: &[Cause] = &[
         paths: &[
             "partitions[results/0].high_watermark",
             "partitions[results/0].last_stable_offset",
-            "partitions[results/0].log[*]",
+            "partitions[results/0].log[*",
             "*.transaction_state",
             "transactions[tx].state",
             "consumers[reader].positions[results/0]",
@@ -241,7 +241,10 @@ async fn every_lesson_and_golden_scenario_runs_the_same_on_the_real_broker() {
     );
     println!("{summary}");
     // The test runner hides a passing test's output; `./x test` prints this file in its summary.
-    let _ = std::fs::write(repo_root().join("target/differential.txt"), format!("{summary}\n"));
+    let _ = std::fs::write(
+        repo_root().join("target/differential.txt"),
+        format!("{summary}\n"),
+    );
     assert!(
         compared >= 21,
         "every lesson and golden scenario is compared"
