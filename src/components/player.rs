@@ -288,7 +288,8 @@ pub fn Player(props: &PlayerProps) -> Html {
     }
 }
 
-/// Keys belong to a text field or a control that uses them (the scrubber, a select) while it has focus.
+/// Keys belong to the focused control when it uses them: a text field, the scrubber or a select takes every
+/// key; a button, a link or a disclosure takes Space, which presses it.
 fn typing_somewhere(event: &KeyboardEvent) -> bool {
     let Some(target) = event.target() else {
         return false;
@@ -296,6 +297,8 @@ fn typing_somewhere(event: &KeyboardEvent) -> bool {
     let Ok(element) = target.dyn_into::<web_sys::Element>() else {
         return false;
     };
-    matches!(element.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+    let tag = element.tag_name();
+    matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT")
         || element.has_attribute("contenteditable")
+        || (event.key() == " " && matches!(tag.as_str(), "BUTTON" | "A" | "SUMMARY"))
 }

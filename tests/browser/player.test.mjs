@@ -72,6 +72,11 @@ test('the keyboard steps, plays and jumps', async () => {
   const paused = stepInUrl(page);
   await page.waitForTimeout(400);
   assert.equal(stepInUrl(page), paused, 'nothing moves while paused');
+  // Space on a focused button presses that button, not play.
+  await page.getByRole('button', { name: 'Step forward' }).focus();
+  await page.keyboard.press(' ');
+  await atStep(page, paused + 1);
+  assert.equal(await page.getByRole('button', { name: 'Play' }).count(), 1, 'still paused');
   assert.deepEqual(problems, []);
   await context.close();
 });
