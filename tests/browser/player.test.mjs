@@ -183,6 +183,23 @@ test('a step with many events sums them up at the top; the event log keeps every
   await context.close();
 });
 
+test('a long log draws the cells near its visible part, and scrolling draws the rest', async () => {
+  const sends = Array.from({ length: 150 }, (_, i) => ({ actor: 'producer', op: 'send', topic: 'orders', value: `v${i}` }));
+  const scenario = { topics: [{ name: 'orders' }], producers: [{ id: 'producer' }], consumers: [],
+    steps: [...sends, { actor: 'producer', op: 'flush' }] };
+  const code = Buffer.from(JSON.stringify(scenario)).toString('base64url');
+  const { context, page, problems } = await openPage(browser, { viewport: { width: 1440, height: 900 } });
+  await page.goto(`${site.url}#/sandbox/run/${code}/step/151`);
+  await page.locator('.now-step', { hasText: 'Step 151' }).waitFor();
+  await page.locator('.log-cell[aria-label^="Offset 0:"]').waitFor();
+  assert.ok(await page.locator('.log-cell').count() < 100, 'not every one of the 150 cells is drawn');
+  assert.equal(await page.locator('.log-cell[aria-label^="Offset 149:"]').count(), 0);
+  await page.locator('.log-scroll').first().evaluate((el) => { el.scrollLeft = el.scrollWidth; });
+  await page.locator('.log-cell[aria-label^="Offset 149:"]').waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('the sandbox sets up a cluster and clients from a form', async () => {
   const { context, page, problems } = await openPage(browser);
   await page.goto(`${site.url}#/sandbox`);
