@@ -16,6 +16,16 @@ impl Cluster {
             .ok_or(StepError::IllegalState)
     }
 
+    /// A usable transactional producer with a transaction begun: what sending offsets and ending need (T10).
+    fn producer_in_transaction(&self, producer: ClientIdx) -> Result<(), StepError> {
+        self.producer_usable(producer)?;
+        self.txn_index(producer)?;
+        if self.producers[producer.0 as usize].state != ProducerState::InTransaction {
+            return Err(StepError::IllegalState);
+        }
+        Ok(())
+    }
+
     /// Move the coordinator's state (T3) with an event; an illegal move is a step error.
     fn txn_move(
         &mut self,
@@ -232,11 +242,7 @@ impl Cluster {
         consumer: ClientIdx,
         out: &mut Vec<Event>,
     ) -> Result<(), StepError> {
-        self.producer_usable(producer)?;
-        self.txn_index(producer)?;
-        if self.producers[producer.0 as usize].state != ProducerState::InTransaction {
-            return Err(StepError::IllegalState);
-        }
+        self.producer_in_transaction(producer)?;
         self.consumer_running(consumer)?;
         let g = self.group_of(consumer);
         let ti = self.check_epoch(producer, out)?;
@@ -284,11 +290,7 @@ impl Cluster {
         commit: bool,
         out: &mut Vec<Event>,
     ) -> Result<(), StepError> {
-        self.producer_usable(producer)?;
-        self.txn_index(producer)?;
-        if self.producers[producer.0 as usize].state != ProducerState::InTransaction {
-            return Err(StepError::IllegalState);
-        }
+        self.producer_in_transaction(producer)?;
         if !self.producers[producer.0 as usize].in_flight.is_empty() {
             if let Err(e) = self.producer_flush(producer, out) {
                 // A failed send makes the commit fail (the application must abort); an abort goes on.
