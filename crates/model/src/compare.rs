@@ -209,25 +209,33 @@ impl Comparison {
     }
 
     fn groups(&mut self, model: &FinalState, real: &FinalState) {
-        let offsets = |list: &[TopicPartitionOffset]| -> BTreeMap<String, u64> {
+        for m in &model.groups {
+            let r = real.groups.iter().find(|g| g.group_id == m.group_id);
+            let real_committed = r.map_or(&[][..], |g| &g.committed);
+            self.offsets(
+                &format!("groups[{}].committed", m.group_id),
+                &m.committed,
+                real_committed,
+            );
+        }
+    }
+
+    /// Offsets per partition (committed, positions): `<path>[topic/partition]` for each that differs.
+    fn offsets(
+        &mut self,
+        path: &str,
+        model: &[TopicPartitionOffset],
+        real: &[TopicPartitionOffset],
+    ) {
+        let by_partition = |list: &[TopicPartitionOffset]| -> BTreeMap<String, u64> {
             list.iter()
                 .map(|o| (tp(&o.topic, o.partition), o.offset))
                 .collect()
         };
-        for m in &model.groups {
-            let r = real.groups.iter().find(|g| g.group_id == m.group_id);
-            let (mc, rc) = (
-                offsets(&m.committed),
-                r.map(|g| offsets(&g.committed)).unwrap_or_default(),
-            );
-            let keys: BTreeSet<&String> = mc.keys().chain(rc.keys()).collect();
-            for key in keys {
-                self.differ(
-                    format!("groups[{}].committed[{key}]", m.group_id),
-                    show(mc.get(key)),
-                    show(rc.get(key)),
-                );
-            }
+        let (m, r) = (by_partition(model), by_partition(real));
+        let keys: BTreeSet<&String> = m.keys().chain(r.keys()).collect();
+        for key in keys {
+            self.differ(format!("{path}[{key}]"), show(m.get(key)), show(r.get(key)));
         }
     }
 
@@ -286,20 +294,7 @@ impl Comparison {
                 continue;
             };
             self.differ(format!("{path}.state"), m.state.clone(), r.state.clone());
-            let positions = |list: &[TopicPartitionOffset]| -> BTreeMap<String, u64> {
-                list.iter()
-                    .map(|o| (tp(&o.topic, o.partition), o.offset))
-                    .collect()
-            };
-            let (mp, rp) = (positions(&m.positions), positions(&r.positions));
-            let keys: BTreeSet<&String> = mp.keys().chain(rp.keys()).collect();
-            for key in keys {
-                self.differ(
-                    format!("{path}.positions[{key}]"),
-                    show(mp.get(key)),
-                    show(rp.get(key)),
-                );
-            }
+            self.offsets(&format!("{path}.positions"), &m.positions, &r.positions);
         }
     }
 
