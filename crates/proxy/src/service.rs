@@ -9,6 +9,7 @@ use kafka_model::output::StepOutput;
 use kafka_model::scenario::{scenario_from_value, Scenario};
 use kafka_model::{Action, Actor};
 use serde_json::{Map, Value};
+use tokio::sync::OwnedMutexGuard;
 
 use crate::error::ApiError;
 use crate::observe::{observe, ObserveError};
@@ -168,15 +169,10 @@ fn actor_name(s: &SessionState, action: &Action) -> Option<String> {
     }
 }
 
-/// Runs one step on the session's clients.
-pub async fn run_step(
-    app: &Shared,
-    session: &Session,
-    step: Value,
-) -> Result<StepOutput, ApiError> {
-    let limits = limits(app);
-    let guard = tokio::time::timeout(
-        limits.kafka_timeout + limits.poll_wait,
+/// The session's clients, once no earlier step holds them; a step still waiting for Kafka answers 504.
+async fn claim(app: &Shared, session: &Session) -> Result<OwnedMutexGuard<SessionState>, ApiError> {
+    tokio::time::timeout(
+        app.config.kafka_timeout + app.config.poll_wait,
         session.state.clone().lock_owned(),
     )
     .await
@@ -184,7 +180,17 @@ pub async fn run_step(
         ApiError::Timeout(
             "the session is still busy with an earlier step that waits for Kafka".to_owned(),
         )
-    })?;
+    })
+}
+
+/// Runs one step on the session's clients.
+pub async fn run_step(
+    app: &Shared,
+    session: &Session,
+    step: Value,
+) -> Result<StepOutput, ApiError> {
+    let limits = limits(app);
+    let guard = claim(app, session).await?;
     let index = guard.steps_run;
     check_step_topics(&step, &session.declared, index)?;
     let (action, texts) = parse_step(&guard, &step, index)?;
@@ -247,14 +253,7 @@ pub async fn run_step(
 /// The real state of the session's topics, groups and clients.
 pub async fn session_state(app: &Shared, session: &Session) -> Result<RealState, ApiError> {
     let timeout = app.config.kafka_timeout;
-    let guard = tokio::time::timeout(
-        timeout + app.config.poll_wait,
-        session.state.clone().lock_owned(),
-    )
-    .await
-    .map_err(|_| {
-        ApiError::Timeout("the session is still busy with a step that waits for Kafka".to_owned())
-    })?;
+    let guard = claim(app, session).await?;
     let (known, database, guard) = tokio::task::spawn_blocking(move || {
         let k = known(&guard);
         let db = guard.database.clone();
