@@ -4,6 +4,7 @@
 use kafka_model::output::LedgerOut;
 use yew::prelude::*;
 
+use crate::components::scroll_window::{spacer_row, use_row_window};
 use crate::stage::short_value;
 
 #[derive(Properties, PartialEq)]
@@ -14,10 +15,12 @@ pub struct DatabaseTableProps {
 
 #[function_component]
 pub fn DatabaseTable(props: &DatabaseTableProps) -> Html {
+    let (window, row_height) = use_row_window();
     if props.groups.is_empty() {
         return html! { <p class="muted">{"No consumer group processes anything in this scenario."}</p> };
     }
-    let rows = props.ledger.iter().map(|row| {
+    let shown = window.within(props.ledger.len());
+    let rows = props.ledger[shown.clone()].iter().zip(shown.clone()).map(|(row, index)| {
         let counts: Vec<u32> = props
             .groups
             .iter()
@@ -28,18 +31,23 @@ pub fn DatabaseTable(props: &DatabaseTableProps) -> Html {
                     .map_or(0, |g| g.processed)
             })
             .collect();
-        html! { <DatabaseRow key={row.value.clone()} value={row.value.clone()} {counts} /> }
+        html! { <DatabaseRow key={row.value.clone()} value={row.value.clone()} {index} {counts} /> }
     });
     html! {
-        <div class="table-scroll" tabindex="0" role="region" aria-label="Side effects">
-        <table class="database">
+        <div class="table-scroll windowed" tabindex="0" role="region" aria-label="Side effects"
+             ref={window.node} onscroll={window.onscroll}>
+        <table class="database" aria-rowcount={(props.ledger.len() + 1).to_string()}>
             <caption>{"Side effects applied by the processing step"}</caption>
             <thead>
-                <tr><th scope="col">{"message"}</th>
+                <tr aria-rowindex="1"><th scope="col">{"message"}</th>
                 { for props.groups.iter().map(|g| html! { <th scope="col">{format!("times processed by {g}")}</th> }) }
                 </tr>
             </thead>
-            <tbody>{ for rows }</tbody>
+            <tbody>
+                {spacer_row(shown.start, row_height)}
+                { for rows }
+                {spacer_row(props.ledger.len() - shown.end, row_height)}
+            </tbody>
         </table>
         </div>
     }
@@ -48,6 +56,8 @@ pub fn DatabaseTable(props: &DatabaseTableProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct DatabaseRowProps {
     value: String,
+    /// The row's place among all the table's rows, for assistive technology.
+    index: usize,
     /// Times processed, one per group.
     counts: Vec<u32>,
 }
@@ -63,7 +73,7 @@ fn DatabaseRow(props: &DatabaseRowProps) -> Html {
         html! { <td class={class}>{text}</td> }
     });
     html! {
-        <tr>
+        <tr aria-rowindex={(props.index + 2).to_string()}>
             <th scope="row" title={props.value.clone()}>{short_value(&props.value)}</th>
             { for cells }
         </tr>

@@ -4,6 +4,7 @@
 use kafka_model::output::LedgerOut;
 use yew::prelude::*;
 
+use crate::components::scroll_window::{spacer_row, use_row_window};
 use crate::playback::Problem;
 use crate::stage::short_value;
 
@@ -27,22 +28,25 @@ pub fn label_text(label: &str) -> &str {
 
 #[function_component]
 pub fn LedgerTable(props: &LedgerTableProps) -> Html {
+    let (window, row_height) = use_row_window();
     if props.ledger.is_empty() {
         return html! { <p class="muted">{"No message has been sent yet."}</p> };
     }
+    let shown = window.within(props.ledger.len());
     // One component per row: a step re-renders only the rows whose message changed.
-    let rows = props.ledger.iter().map(|row| {
+    let rows = props.ledger[shown.clone()].iter().zip(shown.clone()).map(|(row, index)| {
         html! {
-            <LedgerRow key={row.value.clone()} row={row.clone()} problems={props.problems.clone()}
+            <LedgerRow key={row.value.clone()} row={row.clone()} {index} problems={props.problems.clone()}
                        on_jump={props.on_jump.clone()} />
         }
     });
     html! {
-        <div class="table-scroll" tabindex="0" role="region" aria-label="Ledger">
-        <table class="ledger">
+        <div class="table-scroll windowed" tabindex="0" role="region" aria-label="Ledger"
+             ref={window.node} onscroll={window.onscroll}>
+        <table class="ledger" aria-rowcount={(props.ledger.len() + 1).to_string()}>
             <caption>{"Ledger: what happened to each message"}</caption>
             <thead>
-                <tr>
+                <tr aria-rowindex="1">
                     <th scope="col">{"message"}</th>
                     <th scope="col">{"sent"}</th>
                     <th scope="col">{"committed copies in log"}</th>
@@ -51,7 +55,11 @@ pub fn LedgerTable(props: &LedgerTableProps) -> Html {
                     <th scope="col">{"labels"}</th>
                 </tr>
             </thead>
-            <tbody>{ for rows }</tbody>
+            <tbody>
+                {spacer_row(shown.start, row_height)}
+                { for rows }
+                {spacer_row(props.ledger.len() - shown.end, row_height)}
+            </tbody>
         </table>
         </div>
     }
@@ -60,6 +68,8 @@ pub fn LedgerTable(props: &LedgerTableProps) -> Html {
 #[derive(Properties)]
 struct LedgerRowProps {
     row: LedgerOut,
+    /// The row's place among all the ledger's rows, for assistive technology.
+    index: usize,
     problems: std::rc::Rc<Vec<Problem>>,
     on_jump: Callback<usize>,
 }
@@ -67,6 +77,7 @@ struct LedgerRowProps {
 impl PartialEq for LedgerRowProps {
     fn eq(&self, other: &Self) -> bool {
         self.row == other.row
+            && self.index == other.index
             && std::rc::Rc::ptr_eq(&self.problems, &other.problems)
             && self.on_jump == other.on_jump
     }
@@ -96,7 +107,7 @@ fn LedgerRow(props: &LedgerRowProps) -> Html {
         }
     });
     html! {
-        <tr>
+        <tr aria-rowindex={(props.index + 2).to_string()}>
             <th scope="row" title={row.value.clone()}>{short_value(&row.value)}</th>
             <td>{row.sent}</td>
             <td>{row.committed_copies}{(row.appended != row.committed_copies).then(|| format!(" of {}", row.appended))}</td>

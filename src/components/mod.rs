@@ -12,6 +12,7 @@ mod player;
 mod producer_card;
 mod progress_panel;
 pub mod real_cluster_panel;
+mod scroll_window;
 mod setup_form;
 mod site_header;
 mod state_comparison;

@@ -3,13 +3,12 @@
 
 use yew::prelude::*;
 
+use crate::components::scroll_window::{use_scroll_window, Axis};
 use crate::stage::{CellKind, CellView, Marker, MarkerKind, PartitionView, ReplicaView};
 
 const CELL: f64 = 46.0;
 const PAD: f64 = 12.0;
 const LANE: f64 = 20.0;
-/// Cells drawn beyond each edge of the visible part of the row, and the scroll distance (in cells) that redraws.
-const MARGIN: u64 = 12;
 
 #[derive(Properties, PartialEq)]
 pub struct PartitionLogProps {
@@ -19,30 +18,14 @@ pub struct PartitionLogProps {
 #[function_component]
 pub fn PartitionLog(props: &PartitionLogProps) -> Html {
     let partition = &props.partition;
-    // A long log scrolls sideways; only the cells near the visible part are drawn, so a step or a scrub that
-    // fills the log with hundreds of records lays out tens of cells, not hundreds.
-    let scroller = use_node_ref();
-    // (first cell of the visible part, rounded down to a multiple of MARGIN; cells that fit in the view). Read
-    // at mount and on scroll only: reading sizes while rendering could force a layout of its own.
-    let view = use_state_eq(|| {
-        let width = gloo::utils::window()
+    // A long log scrolls sideways; only the cells near its visible part are drawn.
+    let window = use_scroll_window(Axis::Horizontal, CELL, || {
+        gloo::utils::window()
             .inner_width()
             .ok()
-            .and_then(|w| w.as_f64());
-        (0_u64, width.map_or(40, |w| (w / CELL).ceil() as u64))
+            .and_then(|w| w.as_f64())
+            .unwrap_or(CELL * 40.0)
     });
-    let onscroll = {
-        let (scroller, view) = (scroller.clone(), view.clone());
-        Callback::from(move |_: Event| {
-            if let Some(element) = scroller.cast::<web_sys::Element>() {
-                let first = (f64::from(element.scroll_left()) / CELL) as u64;
-                let fits = (f64::from(element.client_width()) / CELL).ceil() as u64;
-                view.set((first / MARGIN * MARGIN, fits));
-            }
-        })
-    };
-    let (first_shown, visible_cells) = *view;
-    let shown = first_shown.saturating_sub(MARGIN)..=first_shown + visible_cells + 2 * MARGIN;
     let above: Vec<&Marker> = partition
         .markers
         .iter()
@@ -70,7 +53,7 @@ pub fn PartitionLog(props: &PartitionLogProps) -> Html {
     let cells = partition
         .cells
         .iter()
-        .filter(|c| shown.contains(&c.offset))
+        .filter(|c| window.shown.contains(&(c.offset as usize)))
         .map(|c| {
             html! { <LogCell key={c.offset} cell={c.clone()} x={x_of(c.offset)} y={row_top} /> }
         });
@@ -117,7 +100,7 @@ pub fn PartitionLog(props: &PartitionLogProps) -> Html {
                 <span class="partition-name">{&partition.name}</span>
                 <span class="visually-hidden">{format!(" — {} entries. {summary}.", partition.cells.len())}</span>
             </figcaption>
-            <div class="log-scroll" ref={scroller} {onscroll}>
+            <div class="log-scroll" ref={window.node} onscroll={window.onscroll}>
                 <svg viewBox={format!("0 0 {width} {height}")} width={width.to_string()} height={height.to_string()}
                      role="group" aria-label={format!("Log of {}", partition.name)}>
                     { for cells }
