@@ -14,20 +14,56 @@ pub struct EventLogProps {
     pub on_jump: Callback<usize>,
 }
 
+/// Entries per block: a step re-renders the one or two blocks the cursor moved in or out of, not every entry.
+const BLOCK: usize = 50;
+
 #[function_component]
 pub fn EventLog(props: &EventLogProps) -> Html {
-    // Entries share the index, so a step re-renders only the two entries whose status changed.
-    let entries = (0..props.index.lines.len()).map(|i| {
+    let lines = props.index.lines.len();
+    let blocks = (0..lines).step_by(BLOCK).map(|start| {
+        let end = (start + BLOCK).min(lines);
         html! {
-            <EventLogEntry key={i} index={props.index.clone()} line={i} current={i + 1 == props.cursor}
-                           future={i + 1 > props.cursor} on_jump={props.on_jump.clone()} />
+            <EventLogBlock key={start} index={props.index.clone()} lines={start..end}
+                           cursor={props.cursor.clamp(start, end + 1)} on_jump={props.on_jump.clone()} />
         }
     });
     html! {
         <ol class="event-log" aria-label="Steps and what they changed">
-            { for entries }
+            { for blocks }
         </ol>
     }
+}
+
+#[derive(Properties)]
+struct EventLogBlockProps {
+    index: Rc<TimelineIndex>,
+    lines: std::ops::Range<usize>,
+    /// The cursor clamped to the block: every cursor before it, or every one after it, renders the same.
+    cursor: usize,
+    on_jump: Callback<usize>,
+}
+
+impl PartialEq for EventLogBlockProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.index, &other.index)
+            && self.lines == other.lines
+            && self.cursor == other.cursor
+            && self.on_jump == other.on_jump
+    }
+}
+
+#[function_component]
+fn EventLogBlock(props: &EventLogBlockProps) -> Html {
+    props
+        .lines
+        .clone()
+        .map(|i| {
+            html! {
+                <EventLogEntry key={i} index={props.index.clone()} line={i} current={i + 1 == props.cursor}
+                               future={i + 1 > props.cursor} on_jump={props.on_jump.clone()} />
+            }
+        })
+        .collect()
 }
 
 #[derive(Properties)]
