@@ -183,7 +183,7 @@ test('a step with many events sums them up at the top; the event log keeps every
   await context.close();
 });
 
-test('a long log draws the cells near its visible part, and scrolling draws the rest', async () => {
+test('a long log draws the cells near its visible part, and scrolling draws the rest; the event log marks the step', async () => {
   const sends = Array.from({ length: 150 }, (_, i) => ({ actor: 'producer', op: 'send', topic: 'orders', value: `v${i}` }));
   const scenario = { topics: [{ name: 'orders' }], producers: [{ id: 'producer' }], consumers: [],
     steps: [...sends, { actor: 'producer', op: 'flush' }] };
@@ -196,6 +196,64 @@ test('a long log draws the cells near its visible part, and scrolling draws the 
   assert.equal(await page.locator('.log-cell[aria-label^="Offset 149:"]').count(), 0);
   await page.locator('.log-scroll').first().evaluate((el) => { el.scrollLeft = el.scrollWidth; });
   await page.locator('.log-cell[aria-label^="Offset 149:"]').waitFor();
+  // The event log marks one current step and the later ones as future, wherever the cursor is.
+  for (const step of [151, 100, 50, 1]) {
+    await scrubber(page).fill(String(step));
+    await page.locator('.now-step', { hasText: `Step ${step}` }).waitFor();
+    const current = page.locator('.event-log [aria-current="step"]');
+    assert.equal(await current.count(), 1);
+    assert.equal(await current.locator('.event-number').textContent(), String(step));
+    assert.equal(await page.locator('.event-log .event.future').count(), 151 - step);
+  }
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the ledger and database tables draw the rows in view, at any font size, and scrolling draws the rest', async () => {
+  const sends = Array.from({ length: 150 }, (_, i) => ({ actor: 'producer', op: 'send', topic: 'orders', value: `v${i}` }));
+  const scenario = { topics: [{ name: 'orders' }], producers: [{ id: 'producer' }],
+    consumers: [{ id: 'worker', subscribe: ['orders'], config: { 'group.id': 'g', 'auto.offset.reset': 'earliest' } }],
+    steps: [...sends, { actor: 'producer', op: 'flush' }] };
+  const code = Buffer.from(JSON.stringify(scenario)).toString('base64url');
+  const { context, page, problems } = await openPage(browser, { viewport: { width: 1440, height: 900 } });
+  // A reader's larger root font: rows are sized in rem, and the tables must measure them in pixels right.
+  await page.goto(`${site.url}#/sandbox`);
+  await page.evaluate(() => { document.documentElement.style.fontSize = '21.5px'; });
+  await page.goto(`${site.url}#/sandbox/run/${code}/step/151`);
+  await page.locator('.now-step', { hasText: 'Step 151' }).waitFor();
+  for (const table of ['ledger', 'database']) {
+    const rows = page.locator(`table.${table} tbody tr:not(.spacer)`);
+    const row = (value) => page.locator(`table.${table} tbody tr`, { has: page.locator('th', { hasText: new RegExp(`^${value}$`) }) });
+    await row('v0').waitFor();
+    assert.equal(await page.locator(`table.${table}`).getAttribute('aria-rowcount'), '151');
+    assert.ok(await rows.count() < 60, `${table}: not every one of the 150 rows is drawn`);
+    assert.equal(await row('v149').count(), 0);
+    const scroller = page.locator('.table-scroll', { has: page.locator(`table.${table}`) });
+    // Scrolled down bit by bit, the view moves smoothly through drawn rows: never a gap, never a jump of
+    // several rows when the drawn part moves (as there would be if rows were measured at the wrong size).
+    const seen = await scroller.evaluate(async (el) => {
+      el.scrollIntoView({ block: 'center' }); // clear of the sticky timeline bar
+      const frame = () => new Promise((done) => requestAnimationFrame(done));
+      const seen = [];
+      for (let top = 0; top < el.scrollHeight / 2; top += 30) {
+        el.scrollTop = top;
+        await frame();
+        await frame();
+        const box = el.getBoundingClientRect();
+        const row = document.elementFromPoint(box.left + 20, box.top + box.height / 2)?.closest('tr');
+        seen.push(Number(row?.getAttribute('aria-rowindex') ?? -1));
+      }
+      return seen;
+    });
+    const moves = seen.slice(1).map((row, k) => row - seen[k]);
+    assert.ok(seen.every((row) => row > 0) && moves.every((move) => move === 0 || move === 1),
+      `${table}: rows at the middle of the view while scrolling: ${seen}`);
+    await scroller.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    await row('v149').waitFor();
+    assert.equal(await row('v149').getAttribute('aria-rowindex'), '151');
+    const [rowBox, viewBox] = [await row('v149').boundingBox(), await scroller.boundingBox()];
+    assert.ok(rowBox.y + rowBox.height <= viewBox.y + viewBox.height + 1, `${table}: the last row is in view at the bottom`);
+  }
   assert.deepEqual(problems, []);
   await context.close();
 });
