@@ -14,7 +14,9 @@ pub struct EventLogProps {
     pub on_jump: Callback<usize>,
 }
 
-/// Entries per block: a step re-renders the one or two blocks the cursor moved in or out of, not every entry.
+/// Entries per block. A step re-renders the one or two blocks the cursor moved in or out of; a block wholly
+/// before or after the cursor is marked as one, so a jump across the timeline changes a class per block, not per
+/// entry; and the browser skips the blocks out of view.
 const BLOCK: usize = 50;
 
 #[function_component]
@@ -28,9 +30,9 @@ pub fn EventLog(props: &EventLogProps) -> Html {
         }
     });
     html! {
-        <ol class="event-log" aria-label="Steps and what they changed">
+        <div class="event-log" role="list" aria-label="Steps and what they changed">
             { for blocks }
-        </ol>
+        </div>
     }
 }
 
@@ -54,16 +56,16 @@ impl PartialEq for EventLogBlockProps {
 
 #[function_component]
 fn EventLogBlock(props: &EventLogBlockProps) -> Html {
-    props
-        .lines
-        .clone()
-        .map(|i| {
-            html! {
-                <EventLogEntry key={i} index={props.index.clone()} line={i} current={i + 1 == props.cursor}
-                               future={i + 1 > props.cursor} on_jump={props.on_jump.clone()} />
-            }
-        })
-        .collect()
+    let all_future = props.cursor <= props.lines.start;
+    let entries = props.lines.clone().map(|i| {
+        html! {
+            <EventLogEntry key={i} index={props.index.clone()} line={i} current={i + 1 == props.cursor}
+                           future={!all_future && i + 1 > props.cursor} on_jump={props.on_jump.clone()} />
+        }
+    });
+    html! {
+        <div class={classes!("event-block", all_future.then_some("future"))}>{ for entries }</div>
+    }
 }
 
 #[derive(Properties)]
@@ -71,6 +73,7 @@ struct EventLogEntryProps {
     index: Rc<TimelineIndex>,
     line: usize,
     current: bool,
+    /// Still to come, in a block the cursor is in.
     future: bool,
     on_jump: Callback<usize>,
 }
@@ -90,8 +93,10 @@ fn EventLogEntry(props: &EventLogEntryProps) -> Html {
     let line = &props.index.lines[props.line];
     let number = props.line + 1;
     let onclick = props.on_jump.reform(move |_| number);
+    // A step still to come hides its reasons (they have not happened) by a class, so moving the cursor does
+    // not add or remove them.
     html! {
-        <li class={classes!("event", props.current.then_some("current"), props.future.then_some("future"))}
+        <div role="listitem" class={classes!("event", props.current.then_some("current"), props.future.then_some("future"))}
             aria-current={props.current.then_some("step")}>
             <button class="event-jump" {onclick} title={format!("Go to step {number}")}>
                 <span class="event-number">{number}</span>
@@ -100,11 +105,28 @@ fn EventLogEntry(props: &EventLogEntryProps) -> Html {
                     <span class="event-error">{format!("failed: {error}")}</span>
                 }
             </button>
-            if !props.future {
-                <ul class="event-reasons">
-                    { for line.sentences.iter().map(|s| html! { <li>{s}</li> }) }
-                </ul>
-            }
-        </li>
+            <EventReasons index={props.index.clone()} line={props.line} />
+        </div>
+    }
+}
+
+#[derive(Properties)]
+struct EventReasonsProps {
+    index: Rc<TimelineIndex>,
+    line: usize,
+}
+
+impl PartialEq for EventReasonsProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.index, &other.index) && self.line == other.line
+    }
+}
+
+#[function_component]
+fn EventReasons(props: &EventReasonsProps) -> Html {
+    html! {
+        <ul class="event-reasons">
+            { for props.index.lines[props.line].sentences.iter().map(|s| html! { <li>{s}</li> }) }
+        </ul>
     }
 }
