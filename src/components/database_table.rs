@@ -4,7 +4,7 @@
 use kafka_model::output::LedgerOut;
 use yew::prelude::*;
 
-use crate::components::scroll_window::{spacer_row, use_row_window};
+use crate::components::scroll_window::use_row_window;
 use crate::stage::short_value;
 
 #[derive(Properties, PartialEq)]
@@ -15,11 +15,13 @@ pub struct DatabaseTableProps {
 
 #[function_component]
 pub fn DatabaseTable(props: &DatabaseTableProps) -> Html {
-    let (window, row_height) = use_row_window();
+    let window = use_row_window();
     if props.groups.is_empty() {
         return html! { <p class="muted">{"No consumer group processes anything in this scenario."}</p> };
     }
-    let shown = window.within(props.ledger.len());
+    let len = props.ledger.len();
+    let shown = window.rows(len);
+    let (above, below) = window.spacers(len);
     let rows = props.ledger[shown.clone()].iter().zip(shown.clone()).map(|(row, index)| {
         let counts: Vec<u32> = props
             .groups
@@ -33,10 +35,8 @@ pub fn DatabaseTable(props: &DatabaseTableProps) -> Html {
             .collect();
         html! { <DatabaseRow key={row.value.clone()} value={row.value.clone()} {index} {counts} /> }
     });
-    html! {
-        <div class="table-scroll windowed" tabindex="0" role="region" aria-label="Side effects"
-             ref={window.node} onscroll={window.onscroll}>
-        <table class="database" aria-rowcount={(props.ledger.len() + 1).to_string()}>
+    let table = html! {
+        <table class="database" aria-rowcount={(len + 1).to_string()}>
             <caption>{"Side effects applied by the processing step"}</caption>
             <thead>
                 <tr aria-rowindex="1"><th scope="col">{"message"}</th>
@@ -44,13 +44,13 @@ pub fn DatabaseTable(props: &DatabaseTableProps) -> Html {
                 </tr>
             </thead>
             <tbody>
-                {spacer_row(shown.start, row_height)}
+                {above}
                 { for rows }
-                {spacer_row(props.ledger.len() - shown.end, row_height)}
+                {below}
             </tbody>
         </table>
-        </div>
-    }
+    };
+    window.scroller("Side effects", len, table)
 }
 
 #[derive(Properties, PartialEq)]

@@ -4,7 +4,7 @@
 use kafka_model::output::LedgerOut;
 use yew::prelude::*;
 
-use crate::components::scroll_window::{spacer_row, use_row_window};
+use crate::components::scroll_window::use_row_window;
 use crate::playback::Problem;
 use crate::stage::short_value;
 
@@ -28,11 +28,13 @@ pub fn label_text(label: &str) -> &str {
 
 #[function_component]
 pub fn LedgerTable(props: &LedgerTableProps) -> Html {
-    let (window, row_height) = use_row_window();
+    let window = use_row_window();
     if props.ledger.is_empty() {
         return html! { <p class="muted">{"No message has been sent yet."}</p> };
     }
-    let shown = window.within(props.ledger.len());
+    let len = props.ledger.len();
+    let shown = window.rows(len);
+    let (above, below) = window.spacers(len);
     // One component per row: a step re-renders only the rows whose message changed.
     let rows = props.ledger[shown.clone()].iter().zip(shown.clone()).map(|(row, index)| {
         html! {
@@ -40,10 +42,8 @@ pub fn LedgerTable(props: &LedgerTableProps) -> Html {
                        on_jump={props.on_jump.clone()} />
         }
     });
-    html! {
-        <div class="table-scroll windowed" tabindex="0" role="region" aria-label="Ledger"
-             ref={window.node} onscroll={window.onscroll}>
-        <table class="ledger" aria-rowcount={(props.ledger.len() + 1).to_string()}>
+    let table = html! {
+        <table class="ledger" aria-rowcount={(len + 1).to_string()}>
             <caption>{"Ledger: what happened to each message"}</caption>
             <thead>
                 <tr aria-rowindex="1">
@@ -56,13 +56,13 @@ pub fn LedgerTable(props: &LedgerTableProps) -> Html {
                 </tr>
             </thead>
             <tbody>
-                {spacer_row(shown.start, row_height)}
+                {above}
                 { for rows }
-                {spacer_row(props.ledger.len() - shown.end, row_height)}
+                {below}
             </tbody>
         </table>
-        </div>
-    }
+    };
+    window.scroller("Ledger", len, table)
 }
 
 #[derive(Properties)]

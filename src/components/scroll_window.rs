@@ -61,22 +61,61 @@ pub fn use_scroll_window(axis: Axis, item: f64, extent: impl FnOnce() -> f64) ->
 /// A table's body row height and its scroller's height, in `rem`: `.windowed` in style.css sets the same.
 const ROW_REM: f64 = 2.25;
 const TABLE_VIEW_REM: f64 = 24.0;
+/// Tables up to this many rows (every lesson's) are drawn whole, without a scroll box of their own.
+const WINDOWED_OVER: usize = 40;
 
-/// The window of a `.windowed` table's rows, and the height in pixels of one row.
+/// Which of a long table's body rows to draw.
+pub struct RowWindow {
+    window: ScrollWindow,
+    /// One row's height in pixels.
+    row_height: f64,
+}
+
 #[hook]
-pub fn use_row_window() -> (ScrollWindow, f64) {
+pub fn use_row_window() -> RowWindow {
     // Measured in rem, so a reader who set a larger font gets rows measured right.
     let rem = *use_memo((), |_| rem_in_pixels());
     let window = use_scroll_window(Axis::Vertical, ROW_REM * rem, || TABLE_VIEW_REM * rem);
-    (window, ROW_REM * rem)
+    RowWindow {
+        window,
+        row_height: ROW_REM * rem,
+    }
 }
 
-/// An empty table row standing for `rows` rows that are not drawn, so the scroll bar keeps its length.
-pub fn spacer_row(rows: usize, row_height: f64) -> Html {
-    if rows == 0 {
-        return Html::default();
+impl RowWindow {
+    /// The rows to draw of a table of `len`.
+    pub fn rows(&self, len: usize) -> Range<usize> {
+        if len > WINDOWED_OVER {
+            self.window.within(len)
+        } else {
+            0..len
+        }
     }
-    html! { <tr class="spacer" aria-hidden="true" style={format!("height: {}px", rows as f64 * row_height)}></tr> }
+
+    /// The table's scroll box around `table`, and empty rows standing for those not drawn, so the scroll bar
+    /// keeps its length.
+    pub fn scroller(&self, label: &'static str, len: usize, table: Html) -> Html {
+        html! {
+            <div class={classes!("table-scroll", (len > WINDOWED_OVER).then_some("windowed"))} tabindex="0"
+                 role="region" aria-label={label} ref={self.window.node.clone()}
+                 onscroll={self.window.onscroll.clone()}>
+                {table}
+            </div>
+        }
+    }
+
+    pub fn spacers(&self, len: usize) -> (Html, Html) {
+        let rows = self.rows(len);
+        (self.spacer(rows.start), self.spacer(len - rows.end))
+    }
+
+    fn spacer(&self, rows: usize) -> Html {
+        if rows == 0 {
+            return Html::default();
+        }
+        let height = rows as f64 * self.row_height;
+        html! { <tr class="spacer" aria-hidden="true" style={format!("height: {height}px")}></tr> }
+    }
 }
 
 fn rem_in_pixels() -> f64 {

@@ -96,6 +96,7 @@ test('scrubbing, the ledger and "jump to the first problem" show order 5 lost', 
   const database = page.locator('table.database tr', { has: page.locator('th', { hasText: '#5' }) });
   // The first column is the group order-processor-v2, the worker's.
   assert.equal(await database.locator('td').first().innerText(), '—', 'order 5 was never processed');
+  assert.equal(await page.locator('.table-scroll.windowed').count(), 0, "a lesson's tables are drawn whole");
   await atStep(page, step);
   await screenshot(page, 'player-first-problem');
 
