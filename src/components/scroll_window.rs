@@ -92,8 +92,7 @@ impl RowWindow {
         }
     }
 
-    /// The table's scroll box around `table`, and empty rows standing for those not drawn, so the scroll bar
-    /// keeps its length.
+    /// The table's scroll box around `table`; a long table's scrolling moves the rows drawn.
     pub fn scroller(&self, label: &'static str, len: usize, table: Html) -> Html {
         html! {
             <div class={classes!("table-scroll", (len > WINDOWED_OVER).then_some("windowed"))} tabindex="0"
@@ -104,6 +103,7 @@ impl RowWindow {
         }
     }
 
+    /// Empty rows standing for those not drawn above and below, so the scroll bar keeps its length.
     pub fn spacers(&self, len: usize) -> (Html, Html) {
         let rows = self.rows(len);
         (self.spacer(rows.start), self.spacer(len - rows.end))
