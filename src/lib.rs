@@ -7,6 +7,7 @@ pub mod components;
 pub mod error_panel;
 pub mod file_io;
 pub mod glossary;
+pub mod highlights;
 pub mod hooks;
 pub mod live;
 pub mod pages;

@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use kafka_model::ledger::Label;
 use kafka_model::output::ledger_output;
 use kafka_model::{Action, Timeline};
 use yew::Reducible;
@@ -44,7 +45,7 @@ pub struct StepLine {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
     pub value: String,
-    pub label: String,
+    pub label: Label,
     pub step: usize,
 }
 
@@ -162,7 +163,7 @@ impl TimelineIndex {
             replay.jump(step);
             for row in ledger_output(replay.state()) {
                 for label in row.labels {
-                    let known = label == "exactly-once"
+                    let known = label == Label::ExactlyOnce
                         || problems
                             .iter()
                             .any(|problem| problem.value == row.value && problem.label == label);

@@ -11,12 +11,12 @@ pub struct ConsumerCardProps {
 pub fn ConsumerCard(props: &ConsumerCardProps) -> Html {
     let c = &props.consumer;
     html! {
-        <article class={classes!("client-card", "consumer", format!("state-{}", c.state), c.changed.then_some("changed"))}
+        <article class={classes!("client-card", "consumer", format!("state-{}", c.state.name()), c.changed.then_some("changed"))}
                  aria-label={format!("Consumer {}", c.id)}>
             <h4><span class="client-kind">{"consumer "}</span>{&c.id}</h4>
             <dl>
                 <dt>{"group"}</dt><dd>{&c.group}</dd>
-                <dt>{"state"}</dt><dd class="client-state">{&c.state}</dd>
+                <dt>{"state"}</dt><dd class="client-state">{c.state.name()}</dd>
                 <dt>{"doing"}</dt><dd class="client-activity">{&c.activity}</dd>
                 <dt>{"position"}</dt>
                 <dd>{ if c.positions.is_empty() { "no partitions assigned".to_string() } else {

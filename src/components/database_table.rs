@@ -5,7 +5,7 @@ use kafka_model::output::LedgerOut;
 use yew::prelude::*;
 
 use crate::components::scroll_window::use_row_window;
-use crate::stage::short_value;
+use kafka_model::output::short_value;
 
 #[derive(Properties, PartialEq)]
 pub struct DatabaseTableProps {

@@ -1,12 +1,12 @@
 //! The ledger (rules L1, L2): per message, copies in the log, deliveries, side effects and the labels, each
 //! label linking to the step where it first appeared.
 
-use kafka_model::output::LedgerOut;
+use kafka_model::ledger::Label;
+use kafka_model::output::{short_value, LedgerOut};
 use yew::prelude::*;
 
 use crate::components::scroll_window::use_row_window;
 use crate::playback::Problem;
-use crate::stage::short_value;
 
 #[derive(Properties, PartialEq)]
 pub struct LedgerTableProps {
@@ -15,14 +15,13 @@ pub struct LedgerTableProps {
     pub on_jump: Callback<usize>,
 }
 
-pub fn label_text(label: &str) -> &str {
+pub fn label_text(label: Label) -> &'static str {
     match label {
-        "exactly-once" => "exactly once",
-        "lost" => "lost",
-        "processed-twice" => "processed twice",
-        "duplicate-in-log" => "duplicate in log",
-        "aborted-read" => "aborted read",
-        other => other,
+        Label::ExactlyOnce => "exactly once",
+        Label::Lost => "lost",
+        Label::ProcessedTwice => "processed twice",
+        Label::DuplicateInLog => "duplicate in log",
+        Label::AbortedRead => "aborted read",
     }
 }
 
@@ -90,20 +89,20 @@ fn LedgerRow(props: &LedgerRowProps) -> Html {
         let step = props
             .problems
             .iter()
-            .find(|p| p.value == row.value && &p.label == label)
+            .find(|p| p.value == row.value && p.label == *label)
             .map(|p| p.step);
-        let chip = classes!("label-chip", format!("label-{label}"));
+        let chip = classes!("label-chip", format!("label-{}", label.name()));
         match step {
             Some(step) => {
                 let on_jump = props.on_jump.clone();
                 html! {
                     <button class={chip} onclick={Callback::from(move |_| on_jump.emit(step))}
                             title={format!("Jump to step {step}, where this happened")}>
-                        {label_text(label)}{format!(" · step {step}")}
+                        {label_text(*label)}{format!(" · step {step}")}
                     </button>
                 }
             }
-            None => html! { <span class={chip}>{label_text(label)}</span> },
+            None => html! { <span class={chip}>{label_text(*label)}</span> },
         }
     });
     html! {

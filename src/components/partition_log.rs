@@ -1,10 +1,11 @@
 //! One partition's log as a row of offset cells, with consumer positions above it and the group's committed
 //! offset, the high watermark and the LSO below it — so "where I read" and "what is saved" are visibly apart.
 
+use kafka_model::partition_log::{EntryKind, TxnStatus};
 use yew::prelude::*;
 
 use crate::components::scroll_window::{use_scroll_window, Axis};
-use crate::stage::{CellKind, CellView, Marker, MarkerKind, PartitionView, ReplicaView};
+use crate::stage::{CellView, Marker, MarkerKind, PartitionView, ReplicaView};
 
 const CELL: f64 = 46.0;
 const PAD: f64 = 12.0;
@@ -126,20 +127,20 @@ struct LogCellProps {
 fn LogCell(props: &LogCellProps) -> Html {
     let (c, x, y) = (&props.cell, props.x, props.y);
     let kind = match c.kind {
-        CellKind::Record => "record",
-        CellKind::CommitMarker => "commit-marker",
-        CellKind::AbortMarker => "abort-marker",
+        EntryKind::Record => "record",
+        EntryKind::CommitMarker => "commit-marker",
+        EntryKind::AbortMarker => "abort-marker",
     };
     let class = classes!(
         "log-cell",
         kind,
-        format!("txn-{}", c.transaction),
+        format!("txn-{}", c.transaction.name()),
         c.changed.then_some("changed")
     );
     let size = CELL - 4.0;
     let centre = x + size / 2.0;
     let body = match c.kind {
-        CellKind::Record => {
+        EntryKind::Record => {
             html! { <rect x={x.to_string()} y={y.to_string()} width={size.to_string()}
             height={size.to_string()} rx="6" /> }
         }
@@ -149,7 +150,7 @@ fn LogCell(props: &LogCellProps) -> Html {
             html! { <polygon points={format!("{cx},{} {},{cy} {cx},{} {},{cy}", cy - r, cx + r, cy + r, cx - r)} /> }
         }
     };
-    let strike = (c.transaction == "aborted" && c.kind == CellKind::Record).then(|| {
+    let strike = (c.transaction == TxnStatus::Aborted && c.kind == EntryKind::Record).then(|| {
         html! { <line class="strike" x1={(x + 4.0).to_string()} y1={(y + size - 6.0).to_string()}
         x2={(x + size - 4.0).to_string()} y2={(y + 6.0).to_string()} /> }
     });

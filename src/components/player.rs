@@ -20,7 +20,7 @@ use crate::components::{
 use crate::live::model_run::Snapshot;
 use crate::playback::{Playback, PlaybackAction};
 use crate::progress::{ProgressAction, ProgressContext};
-use crate::stage::StageView;
+use crate::stage::stage_at;
 
 #[derive(Properties)]
 pub struct PlayerProps {
@@ -140,12 +140,7 @@ pub fn Player(props: &PlayerProps) -> Html {
 
     let progress = use_context::<ProgressContext>();
     let state = timeline.state();
-    let before = (cursor > 0).then(|| {
-        let mut earlier = timeline.clone();
-        earlier.back();
-        earlier
-    });
-    let stage = StageView::new(state, before.as_ref().map(|t| t.state()));
+    let stage = stage_at(timeline);
     let ledger = ledger_output(state);
     let groups = state.setup().groups.clone();
     let index = playback.index.clone();
@@ -174,15 +169,18 @@ pub fn Player(props: &PlayerProps) -> Html {
         }
     };
 
-    let lesson_area = props.lesson.as_ref().map(|lesson| {
+    // Graded on the learner's own timeline, so worked out again only when a fork or an undo changes it.
+    let graded = {
+        let (playback, lesson) = (playback.clone(), props.lesson.clone());
+        use_memo(playback.revision, move |_| {
+            lesson.map(|lesson| Grades::of(&lesson, &playback.timeline))
+        })
+    };
+    let lesson_area = props.lesson.as_ref().zip(graded.as_ref().as_ref()).map(|(lesson, grades)| {
         let right_choices: std::collections::BTreeMap<usize, usize> = shown_questions(lesson, cursor)
             .into_iter()
             .filter(|(_, question)| cursor >= question.reveal_at)
-            .filter_map(|(at, question)| {
-                let mut at_reveal = timeline.clone();
-                at_reveal.jump(question.reveal_at);
-                question.right_choices(at_reveal.state()).first().map(|right| (at, *right))
-            })
+            .filter_map(|(at, _)| grades.right_choice.get(&at).map(|right| (at, *right)))
             .collect();
         let answers = Rc::new(
             progress
@@ -212,11 +210,7 @@ pub fn Player(props: &PlayerProps) -> Html {
             </div>
         }
     });
-    let goal_reached = props.lesson.as_ref().map(|lesson| {
-        let mut at_end = timeline.clone();
-        at_end.jump(at_end.len());
-        lesson.goal.reached(at_end.state())
-    });
+    let goal_reached = graded.as_ref().as_ref().map(|grades| grades.goal_reached);
     {
         // The learner's progress: how far they stepped, and a goal once reached stays reached.
         let progress = progress.clone();
@@ -285,6 +279,35 @@ pub fn Player(props: &PlayerProps) -> Html {
             <h3>{"Event log"}</h3>
             <EventLog index={index} cursor={cursor} on_jump={on_jump} />
         </section>
+    }
+}
+
+/// A lesson's grading on a timeline: the right choice of each question, as the timeline stands at the
+/// question's reveal (by the question's step), and whether the goal holds at the timeline's end.
+#[derive(PartialEq)]
+struct Grades {
+    right_choice: std::collections::BTreeMap<usize, usize>,
+    goal_reached: bool,
+}
+
+impl Grades {
+    fn of(lesson: &Lesson, timeline: &Timeline) -> Self {
+        let mut at = timeline.clone();
+        let right_choice = lesson
+            .script
+            .iter()
+            .filter_map(|entry| Some((entry.at, entry.question.as_ref()?)))
+            .filter(|(_, question)| question.reveal_at <= timeline.len())
+            .filter_map(|(step, question)| {
+                at.jump(question.reveal_at);
+                Some((step, *question.right_choices(at.state()).first()?))
+            })
+            .collect();
+        at.jump(timeline.len());
+        Self {
+            right_choice,
+            goal_reached: lesson.goal.reached(at.state()),
+        }
     }
 }
 

@@ -15,17 +15,17 @@ pub fn ProducerCard(props: &ProducerCardProps) -> Html {
         _ => "no PID (not idempotent)".to_string(),
     };
     html! {
-        <article class={classes!("client-card", "producer", format!("state-{}", p.state), p.changed.then_some("changed"))}
+        <article class={classes!("client-card", "producer", format!("state-{}", p.state.name()), p.changed.then_some("changed"))}
                  aria-label={format!("Producer {}", p.id)}>
             <h4><span class="client-kind">{"producer "}</span>{&p.id}</h4>
             <dl>
-                <dt>{"state"}</dt><dd class="client-state">{&p.state}</dd>
+                <dt>{"state"}</dt><dd class="client-state">{p.state.name()}</dd>
                 <dt>{"id"}</dt><dd>{pid}</dd>
                 if let Some(tid) = &p.transactional_id {
                     <dt>{"transactional.id"}</dt><dd>{tid}</dd>
                 }
                 if let Some(ts) = &p.transaction_state {
-                    <dt>{"transaction"}</dt><dd>{ts}</dd>
+                    <dt>{"transaction"}</dt><dd>{ts.name()}</dd>
                 }
                 if !p.next_sequence.is_empty() {
                     <dt>{"next sequence"}</dt>

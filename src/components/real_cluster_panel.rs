@@ -4,11 +4,10 @@
 
 use std::rc::Rc;
 
+use kafka_model::compare::compare;
 use yew::prelude::*;
 
 use crate::components::StateComparison;
-use crate::live::comparison::comparison;
-use crate::live::contract::compare;
 use crate::live::model_run::Snapshot;
 use crate::live::proxy_client::{self, ProxyError};
 use crate::live::settings;
@@ -59,11 +58,10 @@ fn run(live: &Live, request: u32, address: String, token: String, snapshot: Snap
     wasm_bindgen_futures::spawn_local(async move {
         match proxy_client::run(&address, &token, snapshot.scenario).await {
             Ok(real) => {
-                let differences = compare(&snapshot.model, &real);
                 let result = LiveResult {
                     steps: snapshot.steps,
                     revision: snapshot.revision,
-                    comparison: comparison(&snapshot.model, &real, &differences),
+                    comparison: compare(&snapshot.model, &real),
                     model: snapshot.model,
                     real,
                 };
@@ -166,7 +164,7 @@ pub fn RealClusterPanel(props: &RealClusterPanelProps) -> Html {
         (_, RunStatus::Done(result)) => format!(
             "Ran {} on the real cluster: {} from the model.",
             steps_text(result.steps),
-            plural(result.comparison.differences, "difference")
+            plural(result.comparison.differences().count(), "difference")
         ),
         (_, RunStatus::Failed { steps, .. }) => {
             format!("Running {} on the real cluster failed.", steps_text(*steps))

@@ -1,73 +1,88 @@
 //! The sandbox's set-up without JSON: a topic, a producer and consumers with the settings the lessons are
 //! about. It produces a scenario in the contract's format with no steps; the action palette does the rest.
 
-use serde_json::json;
+use kafka_model::config::{key, Acks, Flavor, IsolationLevel, OffsetReset};
+use kafka_model::scenario::{
+    properties, Scenario, ScenarioError, Setup as ScenarioSetup, TopicSpec,
+};
 use yew::prelude::*;
 
 #[derive(Clone, PartialEq)]
 struct Setup {
-    flavor: String,
+    flavor: Flavor,
     partitions: u32,
     replication: u32,
     min_insync: u32,
-    acks: String,
+    acks: Acks,
     idempotence: bool,
     transactional: bool,
     consumers: u32,
     auto_commit: bool,
-    reset: String,
+    reset: OffsetReset,
     read_committed: bool,
 }
 
 impl Default for Setup {
     fn default() -> Self {
         Self {
-            flavor: "kafka-python".into(),
+            flavor: Flavor::KafkaPython,
             partitions: 1,
             replication: 1,
             min_insync: 1,
-            acks: "all".into(),
+            acks: Acks::All,
             idempotence: true,
             transactional: false,
             consumers: 1,
             auto_commit: false,
-            reset: "earliest".into(),
+            reset: OffsetReset::Earliest,
             read_committed: false,
         }
     }
 }
 
 impl Setup {
-    fn scenario(&self) -> String {
-        let mut producer = json!({ "acks": self.acks, "enable.idempotence": self.idempotence });
+    fn build(&self) -> Result<ScenarioSetup, ScenarioError> {
+        let mut setup = ScenarioSetup::new(self.flavor, 1);
+        setup.title = Some("Sandbox set-up".to_string());
+        let orders = setup.add_topic(TopicSpec {
+            partitions: self.partitions,
+            replication_factor: self.replication,
+            min_insync_replicas: self.min_insync,
+            ..TopicSpec::new("orders")
+        })?;
+        let mut producer = properties([
+            (key::ACKS, self.acks.name().into()),
+            (key::ENABLE_IDEMPOTENCE, self.idempotence.into()),
+        ]);
         if self.transactional {
-            producer["transactional.id"] = json!("sandbox-tx");
+            producer.insert(key::TRANSACTIONAL_ID.into(), "sandbox-tx".into());
         }
-        let consumers: Vec<_> = (1..=self.consumers)
-            .map(|n| {
-                json!({
-                    "id": format!("worker-{n}"),
-                    "subscribe": ["orders"],
-                    "config": {
-                        "group.id": "sandbox-group",
-                        "enable.auto.commit": self.auto_commit,
-                        "auto.offset.reset": self.reset,
-                        "isolation.level": if self.read_committed { "read_committed" } else { "read_uncommitted" },
-                    }
-                })
-            })
-            .collect();
-        let scenario = json!({
-            "title": "Sandbox set-up",
-            "flavor": self.flavor,
-            "seed": 1,
-            "topics": [{ "name": "orders", "partitions": self.partitions, "replication.factor": self.replication,
-                         "min.insync.replicas": self.min_insync }],
-            "producers": [{ "id": "producer", "config": producer }],
-            "consumers": consumers,
-            "steps": [],
-        });
-        serde_json::to_string_pretty(&scenario).unwrap_or_default()
+        setup.add_producer("producer", producer)?;
+        let isolation = if self.read_committed {
+            IsolationLevel::ReadCommitted
+        } else {
+            IsolationLevel::ReadUncommitted
+        };
+        for n in 1..=self.consumers {
+            let config = properties([
+                (key::GROUP_ID, "sandbox-group".into()),
+                (key::ENABLE_AUTO_COMMIT, self.auto_commit.into()),
+                (key::AUTO_OFFSET_RESET, self.reset.name().into()),
+                (key::ISOLATION_LEVEL, isolation.name().into()),
+            ]);
+            setup.add_consumer(&format!("worker-{n}"), vec![orders], config)?;
+        }
+        Ok(setup)
+    }
+
+    /// The set-up as a scenario file with no steps.
+    fn scenario(&self) -> Result<String, ScenarioError> {
+        let scenario = Scenario {
+            setup: self.build()?,
+            texts: Vec::new(),
+            steps: Vec::new(),
+        };
+        Ok(serde_json::to_string_pretty(&scenario.to_json()).unwrap_or_default())
     }
 }
 
@@ -111,8 +126,8 @@ fn set_consumers(s: &mut Setup, v: String) {
 
 #[derive(Properties, PartialEq)]
 pub struct SetupFormProps {
-    /// Told the scenario (JSON) to start from.
-    pub on_start: Callback<String>,
+    /// Told the scenario (JSON) to start from, or why the set-up was refused.
+    pub on_start: Callback<Result<String, String>>,
 }
 
 #[function_component]
@@ -121,11 +136,13 @@ pub fn SetupForm(props: &SetupFormProps) -> Html {
     let update = |change: fn(&mut Setup, String)| updater(&setup, change);
     let on_start = {
         let (setup, on_start) = (setup.clone(), props.on_start.clone());
-        Callback::from(move |_: MouseEvent| on_start.emit(setup.scenario()))
+        Callback::from(move |_: MouseEvent| {
+            on_start.emit(setup.scenario().map_err(|e| e.to_string()))
+        })
     };
     let select = |label: &'static str,
                   value: &str,
-                  options: &[&'static str],
+                  options: Vec<&'static str>,
                   onchange: Callback<Event>| {
         html! {
             <label>{label}{" "}
@@ -150,8 +167,10 @@ pub fn SetupForm(props: &SetupFormProps) -> Html {
                 </fieldset>
                 <fieldset>
                     <legend>{"Producer"}</legend>
-                    { select("client", &setup.flavor, &["kafka-python", "java"], update(|s, v| s.flavor = v)) }
-                    { select("acks", &setup.acks, &["0", "1", "all"], update(|s, v| s.acks = v)) }
+                    { select("client", setup.flavor.name(), Flavor::ALL.iter().map(|f| f.name()).collect(),
+                             update(|s, v| s.flavor = Flavor::from_name(&v).unwrap_or(s.flavor))) }
+                    { select("acks", setup.acks.name(), Acks::ALL.iter().map(|a| a.name()).collect(),
+                             update(|s, v| s.acks = Acks::from_name(&v).unwrap_or(s.acks))) }
                     <label><input type="checkbox" checked={setup.idempotence}
                         onchange={update(|s, v| s.idempotence = v == "true")} />{" enable.idempotence"}</label>
                     <label><input type="checkbox" checked={setup.transactional}
@@ -163,7 +182,8 @@ pub fn SetupForm(props: &SetupFormProps) -> Html {
                         onchange={update(set_consumers)} /></label>
                     <label><input type="checkbox" checked={setup.auto_commit}
                         onchange={update(|s, v| s.auto_commit = v == "true")} />{" enable.auto.commit"}</label>
-                    { select("auto.offset.reset", &setup.reset, &["earliest", "latest", "none"], update(|s, v| s.reset = v)) }
+                    { select("auto.offset.reset", setup.reset.name(), OffsetReset::ALL.iter().map(|r| r.name()).collect(),
+                             update(|s, v| s.reset = OffsetReset::from_name(&v).unwrap_or(s.reset))) }
                     <label><input type="checkbox" checked={setup.read_committed}
                         onchange={update(|s, v| s.read_committed = v == "true")} />{" isolation.level=read_committed"}</label>
                 </fieldset>
@@ -180,19 +200,20 @@ mod tests {
     #[test]
     fn every_set_up_is_a_valid_scenario() {
         for (replication, consumers, transactional, flavor) in [
-            (1, 1, false, "kafka-python"),
-            (3, 3, true, "java"),
-            (2, 2, false, "java"),
+            (1, 1, false, Flavor::KafkaPython),
+            (3, 3, true, Flavor::Java),
+            (2, 2, false, Flavor::Java),
         ] {
             let setup = Setup {
                 replication,
                 min_insync: replication,
                 consumers,
                 transactional,
-                flavor: flavor.into(),
+                flavor,
                 ..Setup::default()
             };
-            let scenario = kafka_model::parse_scenario(&setup.scenario()).expect("valid scenario");
+            let json = setup.scenario().expect("a valid set-up");
+            let scenario = kafka_model::parse_scenario(&json).expect("valid scenario");
             assert_eq!(scenario.setup.consumers.len(), consumers as usize);
             assert_eq!(scenario.setup.brokers, replication as u16);
         }

@@ -1,15 +1,15 @@
 //! The real cluster's state beside the model's for the same steps: a summary ("identical" or how many
-//! differences), then steps, partitions, committed offsets, producers and the database as tables of
-//! model | real cluster. A difference is marked by a "≠ differs" label as well as colour; what the proxy could
-//! not observe reads "unknown".
+//! differences), then the rows `kafka_model::compare` laid out, a table per section of model | real cluster.
+//! A difference is marked by a "≠ differs" label as well as colour; what the proxy could not observe reads
+//! "unknown".
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
+use kafka_model::compare::{Row, Section};
+
 use crate::components::real_cluster_panel::plural;
-use crate::live::comparison::{Row, Section};
-use crate::live::contract::Difference;
 use crate::live::state::LiveResult;
 
 #[derive(Properties, PartialEq)]
@@ -20,10 +20,10 @@ pub struct StateComparisonProps {
 #[function_component]
 pub fn StateComparison(props: &StateComparisonProps) -> Html {
     let comparison = &props.result.comparison;
-    let unknown = (!comparison.unknown.is_empty()).then(|| {
+    let unknown = (comparison.unknown > 0).then(|| {
         format!(
             " {} could not be observed on the real cluster and read \"unknown\".",
-            plural(comparison.unknown.len(), "value")
+            plural(comparison.unknown, "value")
         )
     });
     let summary = if comparison.identical() {
@@ -36,15 +36,15 @@ pub fn StateComparison(props: &StateComparisonProps) -> Html {
     } else {
         html! {
             <p class="comparison-summary different">
-                <span class="diff-marker">{format!("≠ {}", plural(comparison.differences, "difference"))}</span>
+                <span class="diff-marker">{format!("≠ {}", plural(comparison.differences().count(), "difference"))}</span>
                 {" from the model, each marked \"≠ differs\" below."}{for unknown}
             </p>
         }
     };
     let events = props.result.real.steps.iter().map(|step| {
         let what = match &step.actor {
-            Some(actor) => format!("{actor}: {}", step.op),
-            None => step.op.clone(),
+            Some(actor) => format!("{actor}: {}", step.op.name()),
+            None => step.op.name().to_string(),
         };
         html! {
             <li>
@@ -62,9 +62,6 @@ pub fn StateComparison(props: &StateComparisonProps) -> Html {
             {summary}
             <div class="comparison-tables">
                 { for comparison.sections.iter().map(section_table) }
-                if !comparison.other.is_empty() {
-                    {other_differences(&comparison.other)}
-                }
             </div>
             <details class="real-events">
                 <summary>{"What the real clients did"}</summary>
@@ -114,27 +111,5 @@ fn comparison_row(row: &Row) -> Html {
                 }
             </td>
         </tr>
-    }
-}
-
-fn other_differences(differences: &[Difference]) -> Html {
-    html! {
-        <div class="table-scroll other-differences" tabindex="0" role="region" aria-label="Other differences">
-            <table class="comparison">
-                <caption>{"Other differences"}</caption>
-                <thead>
-                    <tr><th scope="col">{"value"}</th><th scope="col">{"model"}</th><th scope="col">{"real cluster"}</th></tr>
-                </thead>
-                <tbody>
-                    { for differences.iter().map(|d| html! {
-                        <tr class="differs">
-                            <th scope="row"><code>{&d.path}</code></th>
-                            <td>{&d.model}</td>
-                            <td>{&d.real}{" "}<span class="diff-marker">{"≠ differs"}</span></td>
-                        </tr>
-                    }) }
-                </tbody>
-            </table>
-        </div>
     }
 }

@@ -11,7 +11,7 @@ use thiserror::Error;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use super::contract::RealRun;
+use kafka_model::real_run::RealRun;
 
 /// Where `kafka-proxy` listens unless told otherwise.
 pub const DEFAULT_ADDRESS: &str = "http://127.0.0.1:8787";

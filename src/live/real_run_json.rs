@@ -6,13 +6,16 @@
 //! both read the same thing. Fields the contract marks `#[serde(default)]` may be missing; the others are
 //! required, and a missing or mistyped one is named in the error.
 
+use kafka_model::event::{ConsumerState, ProducerState};
+use kafka_model::op::Op;
 use kafka_model::output::{
     BrokerOut, ConsumerOut, FinalState, GroupOut, LogEntryOut, PartitionOut, PendingOffsetOut,
     ProducerOut, ReplicaOut, StepOutput, TopicPartitionOffset, TopicPartitionOut, TransactionOut,
 };
+use kafka_model::partition_log::{EntryKind, TxnStatus};
+use kafka_model::real_run::{DatabaseRow, RealRun};
+use kafka_model::transaction_coordinator::TxnState;
 use serde_json::{Map, Value};
-
-use super::contract::{DatabaseRow, RealRun};
 
 type Object = Map<String, Value>;
 type Read<T> = Result<T, String>;
@@ -56,6 +59,23 @@ fn text(o: &Object, name: &str) -> Read<String> {
 
 fn optional_text(o: &Object, name: &str) -> Read<Option<String>> {
     field(o, name).map(|v| text_value(v, name)).transpose()
+}
+
+/// One of the contract's names (a state, a kind), read into its enum.
+fn named_value<T>(value: &Value, name: &str, from_name: fn(&str) -> Option<T>) -> Read<T> {
+    let text = text_value(value, name)?;
+    from_name(&text).ok_or_else(|| format!("`{name}` is not a known name: \"{text}\""))
+}
+
+fn named<T>(o: &Object, name: &str, from_name: fn(&str) -> Option<T>) -> Read<T> {
+    let value = field(o, name).ok_or_else(|| format!("`{name}` is missing"))?;
+    named_value(value, name, from_name)
+}
+
+fn optional_named<T>(o: &Object, name: &str, from_name: fn(&str) -> Option<T>) -> Read<Option<T>> {
+    field(o, name)
+        .map(|v| named_value(v, name, from_name))
+        .transpose()
 }
 
 fn number_value<T: TryFrom<u64>>(value: &Value, name: &str) -> Read<T> {
@@ -111,7 +131,7 @@ fn step(value: &Value) -> Read<StepOutput> {
     Ok(StepOutput {
         index: number(o, "index")?,
         actor: optional_text(o, "actor")?,
-        op: text(o, "op")?,
+        op: named(o, "op", Op::from_name)?,
         ok: boolean(o, "ok")?,
         error: optional_text(o, "error")?,
         events: list(o, "events", |v| text_value(v, "events"))?,
@@ -161,12 +181,12 @@ fn log_entry(value: &Value) -> Read<LogEntryOut> {
     let o = object(value, "a log entry")?;
     Ok(LogEntryOut {
         offset: number(o, "offset")?,
-        kind: text(o, "kind")?,
+        kind: named(o, "kind", EntryKind::from_name)?,
         value: optional_text(o, "value")?,
         producer_id: optional_number(o, "producer_id")?,
         producer_epoch: optional_number(o, "producer_epoch")?,
         sequence: optional_number(o, "sequence")?,
-        transaction: text(o, "transaction")?,
+        transaction: named(o, "transaction", TxnStatus::from_name)?,
     })
 }
 
@@ -205,8 +225,8 @@ fn producer(value: &Value) -> Read<ProducerOut> {
         producer_id: optional_number(o, "producer_id")?,
         producer_epoch: optional_number(o, "producer_epoch")?,
         transactional_id: optional_text(o, "transactional_id")?,
-        state: text(o, "state")?,
-        transaction_state: optional_text(o, "transaction_state")?,
+        state: named(o, "state", ProducerState::from_name)?,
+        transaction_state: optional_named(o, "transaction_state", TxnState::from_name)?,
     })
 }
 
@@ -214,7 +234,7 @@ fn consumer(value: &Value) -> Read<ConsumerOut> {
     let o = object(value, "a consumer")?;
     Ok(ConsumerOut {
         id: text(o, "id")?,
-        state: text(o, "state")?,
+        state: named(o, "state", ConsumerState::from_name)?,
         positions: list(o, "positions", offset)?,
     })
 }
@@ -225,7 +245,7 @@ fn transaction(value: &Value) -> Read<TransactionOut> {
         transactional_id: text(o, "transactional_id")?,
         producer_id: number(o, "producer_id")?,
         producer_epoch: number(o, "producer_epoch")?,
-        state: text(o, "state")?,
+        state: named(o, "state", TxnState::from_name)?,
         partitions: list(o, "partitions", |v| {
             let o = object(v, "a transaction's partition")?;
             Ok(TopicPartitionOut {

@@ -5,11 +5,11 @@
 
 use std::rc::Rc;
 
+use kafka_model::compare::Comparison;
+use kafka_model::real_run::RealRun;
 use kafka_model::Output;
 use yew::Reducible;
 
-use super::comparison::Comparison;
-use super::contract::RealRun;
 use super::proxy_client::{Health, ProxyError};
 
 #[derive(Debug, Clone, PartialEq)]

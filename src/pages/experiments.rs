@@ -2,7 +2,7 @@
 //! really delivered. Runs go in small batches between frames, so the page stays responsive and shows progress.
 
 use gloo::timers::callback::Timeout;
-use kafka_model::experiment::{run_many, Guarantee, Outcome};
+use kafka_model::experiment::{run_many, Guarantee, Tally};
 use yew::prelude::*;
 
 const MESSAGES: u32 = 20;
@@ -13,7 +13,7 @@ const BATCH: u32 = 250;
 struct Job {
     runs: u32,
     done: u32,
-    totals: [Outcome; 3],
+    totals: [Tally; 3],
     started_ms: f64,
     took_ms: Option<f64>,
 }
@@ -61,7 +61,7 @@ pub fn Experiments() -> Html {
             job.set(Some(Job {
                 runs: *runs,
                 done: 0,
-                totals: [Outcome::default(); 3],
+                totals: [Tally::default(); 3],
                 started_ms: now_ms(),
                 took_ms: None,
             }))
@@ -95,27 +95,27 @@ pub fn Experiments() -> Html {
                     {format!(" {} of {} runs", job.done, job.runs)}
                     { job.took_ms.map(|ms| format!(" — done in {ms:.0} ms")).unwrap_or_default() }
                 </p>
-                <OutcomeChart totals={job.totals} />
+                <TallyChart totals={job.totals} />
             }
         </section>
     }
 }
 
 #[derive(Properties, PartialEq)]
-struct OutcomeChartProps {
-    totals: [Outcome; 3],
+struct TallyChartProps {
+    totals: [Tally; 3],
 }
 
 /// Share of messages lost, processed twice and duplicated in the log, per guarantee, as grouped bars.
 #[function_component]
-fn OutcomeChart(props: &OutcomeChartProps) -> Html {
+fn TallyChart(props: &TallyChartProps) -> Html {
     const KINDS: [(&str, &str); 4] = [
         ("exactly once", "bar-once"),
         ("lost", "bar-lost"),
         ("processed twice", "bar-twice"),
         ("duplicated in log", "bar-duplicated"),
     ];
-    let share = |o: &Outcome, kind: usize| {
+    let share = |o: &Tally, kind: usize| {
         let count = [o.exactly_once, o.lost, o.processed_twice, o.duplicated][kind];
         if o.messages == 0 {
             0.0

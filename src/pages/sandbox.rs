@@ -181,7 +181,13 @@ pub fn Sandbox(props: &SandboxProps) -> Html {
             },
         )
     };
-    let on_setup = start.reform(|json| (json, None));
+    let on_setup = {
+        let (start, error) = (start.clone(), error.clone());
+        Callback::from(move |built: Result<String, String>| match built {
+            Ok(json) => start.emit((json, None)),
+            Err(problem) => error.set(Some(problem)),
+        })
+    };
     let on_run = {
         let (draft, start) = (draft.clone(), start.clone());
         Callback::from(move |_: MouseEvent| start.emit(((*draft).clone(), None)))

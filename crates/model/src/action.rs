@@ -1,6 +1,7 @@
 //! Everything that can happen to the cluster: one flat enum, named actor + verb.
 
 use crate::ids::{ClientIdx, MessageId, Offset, TopicIdx, TopicPartition};
+use crate::op::Op;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
@@ -146,31 +147,36 @@ impl Action {
         }
     }
 
-    /// The scenario-format name of the op.
-    pub fn op_name(&self) -> &'static str {
+    /// The op of the scenario format this action is written as.
+    pub fn op(&self) -> Op {
         use Action::*;
         match self {
-            ProducerSend { .. } | ProducerSendNextOrder { .. } => "send",
-            ProducerFlush { .. } => "flush",
-            ProducerLoseNextAck { .. } => "lose_next_ack",
-            ProducerLoseNextRequest { .. } => "lose_next_request",
-            ProducerCrash { .. } | ConsumerCrash { .. } => "crash",
-            ProducerRestart { .. } | ConsumerRestart { .. } => "restart",
-            ProducerInitTransactions { .. } => "init_transactions",
-            ProducerBeginTransaction { .. } => "begin_transaction",
-            ProducerCommitTransaction { .. } => "commit_transaction",
-            ProducerAbortTransaction { .. } => "abort_transaction",
-            ProducerSendOffsetsToTransaction { .. } => "send_offsets_to_transaction",
-            ConsumerPoll { .. } => "poll",
-            ConsumerProcess { .. } => "process",
-            ConsumerCommit { .. } => "commit",
-            ConsumerSeek { .. } => "seek",
-            ConsumerClose { .. } => "close",
-            ClockAdvance { .. } => "advance",
-            BrokerCrash { .. } => "crash_broker",
-            BrokerRestart { .. } => "restart_broker",
-            ReplicationPause | BrokerPauseReplication { .. } => "pause_replication",
-            ReplicationResume | BrokerResumeReplication { .. } => "resume_replication",
+            ProducerSend { .. } | ProducerSendNextOrder { .. } => Op::Send,
+            ProducerFlush { .. } => Op::Flush,
+            ProducerLoseNextAck { .. } => Op::LoseNextAck,
+            ProducerLoseNextRequest { .. } => Op::LoseNextRequest,
+            ProducerCrash { .. } | ConsumerCrash { .. } => Op::Crash,
+            ProducerRestart { .. } | ConsumerRestart { .. } => Op::Restart,
+            ProducerInitTransactions { .. } => Op::InitTransactions,
+            ProducerBeginTransaction { .. } => Op::BeginTransaction,
+            ProducerCommitTransaction { .. } => Op::CommitTransaction,
+            ProducerAbortTransaction { .. } => Op::AbortTransaction,
+            ProducerSendOffsetsToTransaction { .. } => Op::SendOffsetsToTransaction,
+            ConsumerPoll { .. } => Op::Poll,
+            ConsumerProcess { .. } => Op::Process,
+            ConsumerCommit { .. } => Op::Commit,
+            ConsumerSeek { .. } => Op::Seek,
+            ConsumerClose { .. } => Op::Close,
+            ClockAdvance { .. } => Op::Advance,
+            BrokerCrash { .. } => Op::CrashBroker,
+            BrokerRestart { .. } => Op::RestartBroker,
+            ReplicationPause | BrokerPauseReplication { .. } => Op::PauseReplication,
+            ReplicationResume | BrokerResumeReplication { .. } => Op::ResumeReplication,
         }
+    }
+
+    /// The scenario-format name of the op.
+    pub fn op_name(&self) -> &'static str {
+        self.op().name()
     }
 }

@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::scenario::ScenarioError;
+use crate::contract_names::contract_names;
 
 /// Which client library the scenario imitates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -16,14 +16,10 @@ pub enum Flavor {
     Java,
 }
 
-impl Flavor {
-    pub fn name(self) -> &'static str {
-        match self {
-            Flavor::KafkaPython => "kafka-python",
-            Flavor::Java => "java",
-        }
-    }
-}
+contract_names!(Flavor {
+    KafkaPython = "kafka-python",
+    Java = "java",
+});
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Acks {
@@ -32,6 +28,12 @@ pub enum Acks {
     All,
 }
 
+contract_names!(Acks {
+    Zero = "0",
+    One = "1",
+    All = "all" | "-1",
+});
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OffsetReset {
     Earliest,
@@ -39,11 +41,23 @@ pub enum OffsetReset {
     None,
 }
 
+// librdkafka's older spellings are accepted too.
+contract_names!(OffsetReset {
+    Earliest = "earliest" | "smallest",
+    Latest = "latest" | "largest",
+    None = "none",
+});
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IsolationLevel {
     ReadUncommitted,
     ReadCommitted,
 }
+
+contract_names!(IsolationLevel {
+    ReadUncommitted = "read_uncommitted",
+    ReadCommitted = "read_committed",
+});
 
 /// `retries` without limit (kafka-python's `float('inf')`, Java's `Integer.MAX_VALUE`).
 pub const RETRIES_UNLIMITED: u32 = u32::MAX;
@@ -109,66 +123,59 @@ const IGNORED_CONSUMER: &[&str] = &[
     "max.partition.fetch.bytes",
     "consumer.timeout.ms",
 ];
+/// The property names the model reads, spelled once.
+pub mod key {
+    pub const ACKS: &str = "acks";
+    pub const RETRIES: &str = "retries";
+    pub const ENABLE_IDEMPOTENCE: &str = "enable.idempotence";
+    pub const MAX_IN_FLIGHT: &str = "max.in.flight.requests.per.connection";
+    pub const TRANSACTIONAL_ID: &str = "transactional.id";
+    pub const TRANSACTION_TIMEOUT_MS: &str = "transaction.timeout.ms";
+    pub const TRANSACTION_VERSION: &str = "transaction.version";
+    pub const DELIVERY_TIMEOUT_MS: &str = "delivery.timeout.ms";
+    pub const GROUP_ID: &str = "group.id";
+    pub const ENABLE_AUTO_COMMIT: &str = "enable.auto.commit";
+    pub const AUTO_COMMIT_INTERVAL_MS: &str = "auto.commit.interval.ms";
+    pub const AUTO_OFFSET_RESET: &str = "auto.offset.reset";
+    pub const SESSION_TIMEOUT_MS: &str = "session.timeout.ms";
+    pub const MAX_POLL_RECORDS: &str = "max.poll.records";
+    pub const ISOLATION_LEVEL: &str = "isolation.level";
+}
+
+use key::*;
+
 const PRODUCER_KEYS: &[&str] = &[
-    "acks",
-    "retries",
-    "enable.idempotence",
-    "max.in.flight.requests.per.connection",
-    "transactional.id",
-    "transaction.timeout.ms",
-    "transaction.version",
-    "delivery.timeout.ms",
+    ACKS,
+    RETRIES,
+    ENABLE_IDEMPOTENCE,
+    MAX_IN_FLIGHT,
+    TRANSACTIONAL_ID,
+    TRANSACTION_TIMEOUT_MS,
+    TRANSACTION_VERSION,
+    DELIVERY_TIMEOUT_MS,
 ];
 const CONSUMER_KEYS: &[&str] = &[
-    "group.id",
-    "enable.auto.commit",
-    "auto.commit.interval.ms",
-    "auto.offset.reset",
-    "session.timeout.ms",
-    "max.poll.records",
-    "isolation.level",
+    GROUP_ID,
+    ENABLE_AUTO_COMMIT,
+    AUTO_COMMIT_INTERVAL_MS,
+    AUTO_OFFSET_RESET,
+    SESSION_TIMEOUT_MS,
+    MAX_POLL_RECORDS,
+    ISOLATION_LEVEL,
 ];
 
-fn invalid(path: &str, key: &str, message: impl Into<String>) -> ScenarioError {
-    ScenarioError::Invalid {
-        path: format!("{path}.\"{key}\""),
+/// A configuration the clients would refuse: which property, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub key: String,
+    pub message: String,
+}
+
+fn invalid(key: &str, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        key: key.to_owned(),
         message: message.into(),
     }
-}
-
-/// A boolean written as JSON `true`/`false` or as the string `"true"`/`"false"`.
-fn as_bool(v: &Value, path: &str, key: &str) -> Result<bool, ScenarioError> {
-    match v {
-        Value::Bool(b) => Ok(*b),
-        Value::String(s) if s.eq_ignore_ascii_case("true") => Ok(true),
-        Value::String(s) if s.eq_ignore_ascii_case("false") => Ok(false),
-        _ => Err(invalid(
-            path,
-            key,
-            format!("expected a boolean, got {}", short(v)),
-        )),
-    }
-}
-
-/// A non-negative integer written as a JSON number or a string of digits.
-fn as_u64(v: &Value, path: &str, key: &str) -> Result<u64, ScenarioError> {
-    let parsed = match v {
-        Value::Number(n) => n.as_u64(),
-        Value::String(s) => s.trim().parse::<u64>().ok(),
-        _ => None,
-    };
-    parsed.ok_or_else(|| {
-        invalid(
-            path,
-            key,
-            format!("expected a non-negative integer, got {}", short(v)),
-        )
-    })
-}
-
-fn as_str<'a>(v: &'a Value, path: &str, key: &str) -> Result<&'a str, ScenarioError> {
-    v.as_str()
-        .ok_or_else(|| invalid(path, key, format!("expected a string, got {}", short(v))))
 }
 
 /// A short rendering of a JSON value for error messages.
@@ -185,105 +192,131 @@ pub(crate) fn short(v: &Value) -> String {
     }
 }
 
-fn check_keys(
-    map: &Map<String, Value>,
-    path: &str,
-    known: &[&str],
-    ignored: &[&str],
-) -> Result<(), ScenarioError> {
-    for key in map.keys() {
-        let k = key.as_str();
-        if !known.contains(&k) && !ignored.contains(&k) && !IGNORED_COMMON.contains(&k) {
-            return Err(invalid(
-                path,
+/// The properties as written, read with the clients' leniency: values may be JSON strings, as in a
+/// `.properties` file, or JSON numbers and booleans.
+struct Props<'a>(&'a Map<String, Value>);
+
+impl Props<'_> {
+    fn check_keys(&self, known: &[&str], ignored: &[&str]) -> Result<(), ConfigError> {
+        let unknown =
+            self.0.keys().map(String::as_str).find(|k| {
+                !known.contains(k) && !ignored.contains(k) && !IGNORED_COMMON.contains(k)
+            });
+        match unknown {
+            Some(k) => Err(invalid(
                 k,
                 format!(
                     "unknown configuration key (supported: {})",
                     known.join(", ")
                 ),
-            ));
+            )),
+            None => Ok(()),
         }
     }
-    Ok(())
+
+    fn bool(&self, key: &str) -> Result<Option<bool>, ConfigError> {
+        match self.0.get(key) {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(Value::String(s)) if s.eq_ignore_ascii_case("true") => Ok(Some(true)),
+            Some(Value::String(s)) if s.eq_ignore_ascii_case("false") => Ok(Some(false)),
+            Some(v) => Err(invalid(
+                key,
+                format!("expected a boolean, got {}", short(v)),
+            )),
+        }
+    }
+
+    fn u64(&self, key: &str) -> Result<Option<u64>, ConfigError> {
+        let Some(v) = self.0.get(key) else {
+            return Ok(None);
+        };
+        let parsed = match v {
+            Value::Number(n) => n.as_u64(),
+            Value::String(s) => s.trim().parse::<u64>().ok(),
+            _ => None,
+        };
+        parsed.map(Some).ok_or_else(|| {
+            invalid(
+                key,
+                format!("expected a non-negative integer, got {}", short(v)),
+            )
+        })
+    }
+
+    fn positive(&self, key: &str) -> Result<Option<u32>, ConfigError> {
+        match self.u64(key)? {
+            Some(0) => Err(invalid(key, "expected a positive integer")),
+            n => Ok(n.map(|n| u32::try_from(n).unwrap_or(u32::MAX))),
+        }
+    }
+
+    fn str(&self, key: &str) -> Result<Option<&str>, ConfigError> {
+        match self.0.get(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(v) => Err(invalid(key, format!("expected a string, got {}", short(v)))),
+        }
+    }
+
+    /// One of a closed set of names (`expected` lists them for the learner).
+    fn name<T>(
+        &self,
+        key: &str,
+        from_name: fn(&str) -> Option<T>,
+        expected: &str,
+    ) -> Result<Option<T>, ConfigError> {
+        match self.str(key)? {
+            None => Ok(None),
+            Some(s) => from_name(s)
+                .map(Some)
+                .ok_or_else(|| invalid(key, format!("expected {expected}, got \"{s}\""))),
+        }
+    }
 }
 
 impl ProducerConfig {
-    pub fn parse(
-        flavor: Flavor,
-        map: &Map<String, Value>,
-        path: &str,
-    ) -> Result<Self, ScenarioError> {
-        check_keys(map, path, PRODUCER_KEYS, IGNORED_PRODUCER)?;
-        let explicit_idem = match map.get("enable.idempotence") {
-            Some(v) => Some(as_bool(v, path, "enable.idempotence")?),
+    pub fn parse(flavor: Flavor, map: &Map<String, Value>) -> Result<Self, ConfigError> {
+        let props = Props(map);
+        props.check_keys(PRODUCER_KEYS, IGNORED_PRODUCER)?;
+        let explicit_idem = props.bool(ENABLE_IDEMPOTENCE)?;
+        let explicit_acks = match map.get(ACKS) {
             None => None,
-        };
-        let explicit_acks = match map.get("acks") {
-            Some(v) => Some(match v {
-                Value::String(s) if s == "all" || s == "-1" => Acks::All,
-                Value::String(s) if s == "1" => Acks::One,
-                Value::String(s) if s == "0" => Acks::Zero,
-                Value::Number(n) if n.as_i64() == Some(-1) => Acks::All,
-                Value::Number(n) if n.as_i64() == Some(1) => Acks::One,
-                Value::Number(n) if n.as_i64() == Some(0) => Acks::Zero,
-                _ => {
-                    return Err(invalid(
-                        path,
-                        "acks",
+            Some(v) => {
+                let acks = match v {
+                    Value::String(s) => Acks::from_name(s),
+                    Value::Number(n) => n.as_i64().and_then(|n| Acks::from_name(&n.to_string())),
+                    _ => None,
+                };
+                Some(acks.ok_or_else(|| {
+                    invalid(
+                        ACKS,
                         format!("expected \"0\", \"1\" or \"all\", got {}", short(v)),
-                    ))
-                }
-            }),
-            None => None,
-        };
-        let retries = match map.get("retries") {
-            Some(v) => {
-                let n = as_u64(v, path, "retries")?;
-                u32::try_from(n).unwrap_or(RETRIES_UNLIMITED)
+                    )
+                })?)
             }
-            None => RETRIES_UNLIMITED,
         };
-        let max_in_flight = match map.get("max.in.flight.requests.per.connection") {
-            Some(v) => {
-                let n = as_u64(v, path, "max.in.flight.requests.per.connection")?;
-                if n == 0 {
-                    return Err(invalid(
-                        path,
-                        "max.in.flight.requests.per.connection",
-                        "expected a positive integer",
-                    ));
-                }
-                u32::try_from(n).unwrap_or(u32::MAX)
-            }
-            None => 5,
-        };
-        let transactional_id = match map.get("transactional.id") {
+        let retries = props.u64(RETRIES)?.map_or(RETRIES_UNLIMITED, |n| {
+            u32::try_from(n).unwrap_or(RETRIES_UNLIMITED)
+        });
+        let max_in_flight = props.positive(MAX_IN_FLIGHT)?.unwrap_or(5);
+        // `null` is how a file says "not transactional" explicitly.
+        let transactional_id = match map.get(TRANSACTIONAL_ID) {
             Some(Value::Null) => None,
-            Some(v) => Some(as_str(v, path, "transactional.id")?.to_owned()),
+            _ => props.str(TRANSACTIONAL_ID)?.map(str::to_owned),
+        };
+        let transaction_timeout_ms = props.u64(TRANSACTION_TIMEOUT_MS)?.unwrap_or(60_000);
+        let transaction_version = match props.u64(TRANSACTION_VERSION)? {
             None => None,
+            Some(v @ (1 | 2)) => Some(v as u8),
+            Some(other) => {
+                return Err(invalid(
+                    TRANSACTION_VERSION,
+                    format!("expected 1 or 2, got {other}"),
+                ))
+            }
         };
-        let transaction_timeout_ms = match map.get("transaction.timeout.ms") {
-            Some(v) => as_u64(v, path, "transaction.timeout.ms")?,
-            None => 60_000,
-        };
-        let transaction_version = match map.get("transaction.version") {
-            Some(v) => match as_u64(v, path, "transaction.version")? {
-                1 => Some(1),
-                2 => Some(2),
-                other => {
-                    return Err(invalid(
-                        path,
-                        "transaction.version",
-                        format!("expected 1 or 2, got {other}"),
-                    ))
-                }
-            },
-            None => None,
-        };
-        let delivery_timeout_ms = match map.get("delivery.timeout.ms") {
-            Some(v) => as_u64(v, path, "delivery.timeout.ms")?,
-            None => 120_000,
-        };
+        let delivery_timeout_ms = props.u64(DELIVERY_TIMEOUT_MS)?.unwrap_or(120_000);
         // A transactional.id implies idempotence in both clients.
         let explicit_idem = if transactional_id.is_some() && explicit_idem.is_none() {
             Some(true)
@@ -332,93 +365,41 @@ impl ProducerConfig {
 }
 
 impl ConsumerConfig {
-    pub fn parse(
-        flavor: Flavor,
-        map: &Map<String, Value>,
-        path: &str,
-    ) -> Result<Self, ScenarioError> {
-        check_keys(map, path, CONSUMER_KEYS, IGNORED_CONSUMER)?;
-        let group_id = match map.get("group.id") {
-            Some(v) => as_str(v, path, "group.id")?.to_owned(),
-            None => {
-                return Err(invalid(
-                    path,
-                    "group.id",
-                    "required: the model's consumers always belong to a group",
-                ))
-            }
-        };
+    pub fn parse(flavor: Flavor, map: &Map<String, Value>) -> Result<Self, ConfigError> {
+        let props = Props(map);
+        props.check_keys(CONSUMER_KEYS, IGNORED_CONSUMER)?;
+        let group_id = props.str(GROUP_ID)?.ok_or_else(|| {
+            invalid(
+                GROUP_ID,
+                "required: the model's consumers always belong to a group",
+            )
+        })?;
         if group_id.is_empty() {
-            return Err(invalid(path, "group.id", "must not be empty"));
+            return Err(invalid(GROUP_ID, "must not be empty"));
         }
-        let enable_auto_commit = match map.get("enable.auto.commit") {
-            Some(v) => as_bool(v, path, "enable.auto.commit")?,
-            None => true,
-        };
-        let auto_commit_interval_ms = match map.get("auto.commit.interval.ms") {
-            Some(v) => as_u64(v, path, "auto.commit.interval.ms")?,
-            None => 5_000,
-        };
-        let auto_offset_reset = match map.get("auto.offset.reset") {
-            Some(v) => match as_str(v, path, "auto.offset.reset")? {
-                "earliest" | "smallest" => OffsetReset::Earliest,
-                "latest" | "largest" => OffsetReset::Latest,
-                "none" => OffsetReset::None,
-                other => {
-                    return Err(invalid(
-                        path,
-                        "auto.offset.reset",
-                        format!("expected \"earliest\", \"latest\" or \"none\", got \"{other}\""),
-                    ))
-                }
-            },
-            None => OffsetReset::Latest,
-        };
-        let session_timeout_ms = match map.get("session.timeout.ms") {
-            Some(v) => as_u64(v, path, "session.timeout.ms")?,
-            None => match flavor {
+        Ok(Self {
+            group_id: group_id.to_owned(),
+            enable_auto_commit: props.bool(ENABLE_AUTO_COMMIT)?.unwrap_or(true),
+            auto_commit_interval_ms: props.u64(AUTO_COMMIT_INTERVAL_MS)?.unwrap_or(5_000),
+            auto_offset_reset: props
+                .name(
+                    AUTO_OFFSET_RESET,
+                    OffsetReset::from_name,
+                    "\"earliest\", \"latest\" or \"none\"",
+                )?
+                .unwrap_or(OffsetReset::Latest),
+            session_timeout_ms: props.u64(SESSION_TIMEOUT_MS)?.unwrap_or(match flavor {
                 Flavor::KafkaPython => 10_000,
                 Flavor::Java => 45_000,
-            },
-        };
-        let max_poll_records = match map.get("max.poll.records") {
-            Some(v) => {
-                let n = as_u64(v, path, "max.poll.records")?;
-                if n == 0 {
-                    return Err(invalid(
-                        path,
-                        "max.poll.records",
-                        "expected a positive integer",
-                    ));
-                }
-                u32::try_from(n).unwrap_or(u32::MAX)
-            }
-            None => 500,
-        };
-        let isolation_level = match map.get("isolation.level") {
-            Some(v) => match as_str(v, path, "isolation.level")? {
-                "read_uncommitted" => IsolationLevel::ReadUncommitted,
-                "read_committed" => IsolationLevel::ReadCommitted,
-                other => {
-                    return Err(invalid(
-                        path,
-                        "isolation.level",
-                        format!(
-                            "expected \"read_uncommitted\" or \"read_committed\", got \"{other}\""
-                        ),
-                    ))
-                }
-            },
-            None => IsolationLevel::ReadUncommitted,
-        };
-        Ok(Self {
-            group_id,
-            enable_auto_commit,
-            auto_commit_interval_ms,
-            auto_offset_reset,
-            session_timeout_ms,
-            max_poll_records,
-            isolation_level,
+            }),
+            max_poll_records: props.positive(MAX_POLL_RECORDS)?.unwrap_or(500),
+            isolation_level: props
+                .name(
+                    ISOLATION_LEVEL,
+                    IsolationLevel::from_name,
+                    "\"read_uncommitted\" or \"read_committed\"",
+                )?
+                .unwrap_or(IsolationLevel::ReadUncommitted),
         })
     }
 }

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::contract_names::contract_names;
 use crate::error::StepError;
 use crate::ids::{ClientIdx, Epoch, GroupIdx, MessageId, Offset, ProducerId, TopicPartition};
 use crate::names::Names;
@@ -17,17 +18,13 @@ pub enum ProducerState {
     Error,
 }
 
-impl ProducerState {
-    pub fn name(self) -> &'static str {
-        match self {
-            ProducerState::Ready => "ready",
-            ProducerState::InTransaction => "in_transaction",
-            ProducerState::Fenced => "fenced",
-            ProducerState::Crashed => "crashed",
-            ProducerState::Error => "error",
-        }
-    }
-}
+contract_names!(ProducerState {
+    Ready = "ready",
+    InTransaction = "in_transaction",
+    Fenced = "fenced",
+    Crashed = "crashed",
+    Error = "error",
+});
 
 /// State of a consumer instance, as the output names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,15 +34,11 @@ pub enum ConsumerState {
     Closed,
 }
 
-impl ConsumerState {
-    pub fn name(self) -> &'static str {
-        match self {
-            ConsumerState::Running => "running",
-            ConsumerState::Crashed => "crashed",
-            ConsumerState::Closed => "closed",
-        }
-    }
-}
+contract_names!(ConsumerState {
+    Running = "running",
+    Crashed = "crashed",
+    Closed = "closed",
+});
 
 /// Where a consumer's position came from when it was (re)initialised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

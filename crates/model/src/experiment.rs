@@ -3,13 +3,16 @@
 //! each call the application makes, whether the application dies there; the same seed gives the same
 //! decisions to every guarantee, so their runs can be compared side by side.
 
+use std::sync::Arc;
+
 use crate::action::Action;
 use crate::cluster::Cluster;
+use crate::config::{key, Flavor, IsolationLevel, OffsetReset};
 use crate::event::{Event, ProducerState};
 use crate::ids::{ClientIdx, GroupIdx, MessageId, Offset, TopicIdx, TopicPartition};
 use crate::ledger::{ledger_rows, Label};
 use crate::rng::SplitMix64;
-use crate::scenario::parse_scenario;
+use crate::scenario::{properties, Properties, ScenarioError, Setup, TopicSpec};
 use crate::timeline::Timeline;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -42,7 +45,7 @@ impl Guarantee {
 /// reader downstream received (the loop's own database writes may still repeat: an abort does not undo
 /// them).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Outcome {
+pub struct Tally {
     pub messages: u32,
     pub exactly_once: u32,
     pub lost: u32,
@@ -51,8 +54,8 @@ pub struct Outcome {
     pub crashes: u32,
 }
 
-impl Outcome {
-    pub fn add(&mut self, other: &Outcome) {
+impl Tally {
+    pub fn add(&mut self, other: &Tally) {
         self.messages += other.messages;
         self.exactly_once += other.exactly_once;
         self.lost += other.lost;
@@ -137,26 +140,44 @@ struct Prototype {
     results: Vec<MessageId>,
 }
 
-fn prototype(guarantee: Guarantee, messages: u32) -> Prototype {
-    let isolation = match guarantee {
-        Guarantee::ExactlyOnce => "read_committed",
-        _ => "read_uncommitted",
+/// The orders and results topics, the producer that writes the orders, the processor's transactional
+/// producer, the worker and the read_committed reader downstream.
+fn experiment_setup(guarantee: Guarantee, messages: u32) -> Result<Setup, ScenarioError> {
+    let consumer = |group: &str, isolation: IsolationLevel| {
+        properties([
+            (key::GROUP_ID, group.into()),
+            (key::ENABLE_AUTO_COMMIT, false.into()),
+            (key::AUTO_OFFSET_RESET, OffsetReset::Earliest.name().into()),
+            (key::ISOLATION_LEVEL, isolation.name().into()),
+        ])
     };
-    let text = format!(
-        r#"{{"title": "{name}: {messages} orders and a random crash schedule",
-            "topics": [{{"name": "orders"}}, {{"name": "processed-orders"}}],
-            "producers": [{{"id": "producer"}},
-                          {{"id": "processor", "config": {{"transactional.id": "order-processor-tx"}}}}],
-            "consumers": [
-              {{"id": "worker", "subscribe": ["orders"], "config": {{"group.id": "order-processor",
-                "enable.auto.commit": false, "auto.offset.reset": "earliest", "isolation.level": "{isolation}"}}}},
-              {{"id": "downstream", "subscribe": ["processed-orders"], "config": {{"group.id": "shipping",
-                "enable.auto.commit": false, "auto.offset.reset": "earliest", "isolation.level": "read_committed"}}}}],
-            "steps": []}}"#,
-        name = guarantee.name()
-    );
-    let scenario = parse_scenario(&text).expect("the experiment's set-up is valid");
-    let mut cluster = Cluster::from_scenario(&scenario);
+    let isolation = match guarantee {
+        Guarantee::ExactlyOnce => IsolationLevel::ReadCommitted,
+        _ => IsolationLevel::ReadUncommitted,
+    };
+    let mut setup = Setup::new(Flavor::KafkaPython, 0);
+    setup.title = Some(format!(
+        "{}: {messages} orders and a random crash schedule",
+        guarantee.name()
+    ));
+    let orders = setup.add_topic(TopicSpec::new("orders"))?;
+    let results = setup.add_topic(TopicSpec::new("processed-orders"))?;
+    setup.add_producer("producer", Properties::new())?;
+    let transactional = properties([(key::TRANSACTIONAL_ID, "order-processor-tx".into())]);
+    setup.add_producer("processor", transactional)?;
+    setup.add_consumer(
+        "worker",
+        vec![orders],
+        consumer("order-processor", isolation),
+    )?;
+    let downstream = consumer("shipping", IsolationLevel::ReadCommitted);
+    setup.add_consumer("downstream", vec![results], downstream)?;
+    Ok(setup)
+}
+
+fn prototype(guarantee: Guarantee, messages: u32) -> Prototype {
+    let setup = experiment_setup(guarantee, messages).expect("the experiment's set-up is valid");
+    let mut cluster = Cluster::new(Arc::new(setup), Arc::default());
     let orders = (0..messages)
         .map(|i| cluster.intern(&format!("{{\"order_id\": {i}, \"item\": \"widget\"}}")))
         .collect();
@@ -187,19 +208,19 @@ fn preload<T: Target>(t: &mut T, orders: &[MessageId]) {
 }
 
 /// One run of `guarantee` over `messages` orders with the crash schedule of `seed`.
-pub fn run(guarantee: Guarantee, messages: u32, seed: u64) -> Outcome {
+pub fn run(guarantee: Guarantee, messages: u32, seed: u64) -> Tally {
     run_many(guarantee, messages, seed..seed + 1)
 }
 
 /// The runs of every seed in `seeds`, added up; the set-up is built once and copied for each run.
-pub fn run_many(guarantee: Guarantee, messages: u32, seeds: std::ops::Range<u64>) -> Outcome {
+pub fn run_many(guarantee: Guarantee, messages: u32, seeds: std::ops::Range<u64>) -> Tally {
     let p = prototype(guarantee, messages);
     let mut start = Bare {
         cluster: p.cluster,
         out: Vec::with_capacity(32),
     };
     preload(&mut start, &p.orders);
-    let mut total = Outcome::default();
+    let mut total = Tally::default();
     for seed in seeds {
         let mut bare = Bare {
             cluster: start.cluster.clone(),
@@ -212,7 +233,7 @@ pub fn run_many(guarantee: Guarantee, messages: u32, seeds: std::ops::Range<u64>
 }
 
 /// The same run recorded step by step, to play in the app.
-pub fn recorded(guarantee: Guarantee, messages: u32, seed: u64) -> (Timeline, Outcome) {
+pub fn recorded(guarantee: Guarantee, messages: u32, seed: u64) -> (Timeline, Tally) {
     let p = prototype(guarantee, messages);
     let mut timeline = Timeline::new(p.cluster);
     preload(&mut timeline, &p.orders);
@@ -373,12 +394,7 @@ fn abort_and_seek_back<T: Target>(t: &mut T) {
 
 /// Counts per input: for at-most-once and at-least-once, the worker's group and the orders; for
 /// exactly-once, the downstream reader and each order's result.
-fn outcome(
-    cluster: &Cluster,
-    guarantee: Guarantee,
-    results: &[MessageId],
-    crashes: u32,
-) -> Outcome {
+fn outcome(cluster: &Cluster, guarantee: Guarantee, results: &[MessageId], crashes: u32) -> Tally {
     let rows = ledger_rows(cluster);
     let (group, watched): (GroupIdx, Vec<Option<&crate::ledger::LedgerRow>>) = match guarantee {
         Guarantee::ExactlyOnce => (
@@ -396,10 +412,10 @@ fn outcome(
                 .collect(),
         ),
     };
-    let mut out = Outcome {
+    let mut out = Tally {
         messages: results.len() as u32,
         crashes,
-        ..Outcome::default()
+        ..Tally::default()
     };
     for row in watched {
         let Some(row) = row else {
@@ -452,9 +468,9 @@ mod tests {
         }
     }
 
-    fn over_seeds(guarantee: Guarantee) -> Outcome {
+    fn over_seeds(guarantee: Guarantee) -> Tally {
         let total = run_many(guarantee, 10, 0..300);
-        let mut one_by_one = Outcome::default();
+        let mut one_by_one = Tally::default();
         for seed in 0..300 {
             one_by_one.add(&run(guarantee, 10, seed));
         }

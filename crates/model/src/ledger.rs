@@ -1,6 +1,7 @@
 //! The ledger (L1, L2): what happened to every message the application sent, and the outcome labels.
 
 use crate::cluster::Cluster;
+use crate::contract_names::contract_names;
 use crate::event::ConsumerState;
 use crate::ids::{GroupIdx, MessageId, Offset, TopicPartition};
 use crate::partition_log::EntryKind;
@@ -40,17 +41,13 @@ pub enum Label {
     ExactlyOnce,
 }
 
-impl Label {
-    pub fn name(self) -> &'static str {
-        match self {
-            Label::Lost => "lost",
-            Label::DuplicateInLog => "duplicate-in-log",
-            Label::ProcessedTwice => "processed-twice",
-            Label::AbortedRead => "aborted-read",
-            Label::ExactlyOnce => "exactly-once",
-        }
-    }
-}
+contract_names!(Label {
+    Lost = "lost",
+    DuplicateInLog = "duplicate-in-log",
+    ProcessedTwice = "processed-twice",
+    AbortedRead = "aborted-read",
+    ExactlyOnce = "exactly-once",
+});
 
 /// One message's line in the report.
 #[derive(Debug, Clone, PartialEq, Eq)]

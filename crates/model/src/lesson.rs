@@ -9,9 +9,13 @@ use serde::{Deserialize, Serialize};
 use crate::action::Action;
 use crate::cluster::Cluster;
 use crate::course_page::PAGES;
-use crate::output::{final_state, ledger_output};
+use crate::event::{ConsumerState, ProducerState};
+use crate::ledger::Label;
+use crate::output::{final_state, ledger_output, LedgerOut};
+use crate::partition_log::{EntryKind, TxnStatus};
 use crate::scenario::{scenario_from_value, Scenario, ScenarioError};
 use crate::timeline::Timeline;
+use crate::transaction_coordinator::TxnState;
 
 /// The lesson files, in course order.
 const SOURCES: &[(&str, &str)] = &[
@@ -157,7 +161,7 @@ pub enum Check {
     /// Whether the ledger gives the message this label.
     Label {
         value: String,
-        label: String,
+        label: Label,
         present: bool,
     },
     /// Records (not markers) in the partition's log.
@@ -168,12 +172,10 @@ pub enum Check {
     },
     ConsumerState {
         consumer: String,
-        state: String,
+        state: ConsumerState,
     },
     /// Every ledger row carries exactly these labels.
-    AllLabelled {
-        labels: Vec<String>,
-    },
+    AllLabelled { labels: Vec<Label> },
     /// How many times the group was handed the message.
     Delivered {
         value: String,
@@ -181,24 +183,18 @@ pub enum Check {
         times: u32,
     },
     /// How many times the application handed the message to a producer (L1).
-    Sent {
-        value: String,
-        times: u32,
-    },
+    Sent { value: String, times: u32 },
     /// Committed copies of the message in the log (records outside transactions count as committed).
-    Copies {
-        value: String,
-        committed: u32,
-    },
-    /// The log entry at `offset` is of this `entry` kind (`record`, `commit_marker`, `abort_marker`) and, if given,
-    /// has this transaction status (`none`, `open`, `committed`, `aborted`) and this value.
+    Copies { value: String, committed: u32 },
+    /// The log entry at `offset` is of this `entry` kind and, if given, has this transaction status and
+    /// this value.
     Entry {
         topic: String,
         partition: u32,
         offset: u64,
-        entry: String,
+        entry: EntryKind,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        transaction: Option<String>,
+        transaction: Option<TxnStatus>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         value: Option<String>,
     },
@@ -219,126 +215,86 @@ pub enum Check {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         isr: Option<Vec<u16>>,
     },
-    /// A producer's state (`ready`, `in_transaction`, `fenced`, `crashed`, …), PID and epoch; only the
-    /// fields given are checked.
+    /// A producer's state, PID and epoch; only the fields given are checked.
     Producer {
         producer: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        state: Option<String>,
+        state: Option<ProducerState>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         producer_id: Option<u64>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         epoch: Option<u16>,
     },
-    /// The coordinator's record of a transactional.id (T3 state name, epoch); only the fields given are
-    /// checked.
+    /// The coordinator's record of a transactional.id (T3 state, epoch); only the fields given are checked.
     Transaction {
         transactional_id: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        state: Option<String>,
+        state: Option<TxnState>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         epoch: Option<u16>,
     },
 }
 
+/// `None` (not given) holds of anything.
+fn given<T: PartialEq>(wanted: &Option<T>, actual: T) -> bool {
+    wanted.as_ref().is_none_or(|w| *w == actual)
+}
+
 impl Check {
     pub fn holds(&self, cluster: &Cluster) -> bool {
         let state = final_state(cluster);
-        let ledger = || ledger_output(cluster);
+        let ledger = ledger_output(cluster);
+        let row = |value: &str| LedgerOut::find(&ledger, value);
+        let in_group = |value: &str, group: &str| row(value).and_then(|r| r.group(group));
         match self {
             Check::Committed {
                 group,
                 topic,
                 partition,
                 offset,
-            } => {
-                let found = state
-                    .groups
-                    .iter()
-                    .find(|g| &g.group_id == group)
-                    .and_then(|g| {
-                        g.committed
-                            .iter()
-                            .find(|c| &c.topic == topic && c.partition == *partition)
-                    })
-                    .map(|c| c.offset);
-                found == *offset
-            }
+            } => state.committed(group, topic, *partition) == *offset,
             Check::Position {
                 consumer,
                 topic,
                 partition,
                 offset,
-            } => state.consumers.iter().any(|c| {
-                &c.id == consumer
-                    && c.positions.iter().any(|p| {
-                        &p.topic == topic && p.partition == *partition && p.offset == *offset
-                    })
-            }),
+            } => {
+                state
+                    .consumer(consumer)
+                    .and_then(|c| c.position(topic, *partition))
+                    == Some(*offset)
+            }
             Check::Processed {
                 value,
                 group,
                 times,
-            } => {
-                let done = ledger()
-                    .iter()
-                    .find(|row| &row.value == value)
-                    .and_then(|row| row.by_group.iter().find(|g| &g.group_id == group))
-                    .map_or(0, |g| g.processed);
-                done == *times
-            }
+            } => in_group(value, group).map_or(0, |g| g.processed) == *times,
             Check::Label {
                 value,
                 label,
                 present,
-            } => {
-                let has = ledger()
-                    .iter()
-                    .any(|row| &row.value == value && row.labels.contains(label));
-                has == *present
-            }
+            } => row(value).is_some_and(|r| r.labels.contains(label)) == *present,
             Check::Records {
                 topic,
                 partition,
                 count,
             } => state
-                .partitions
-                .iter()
-                .find(|p| &p.topic == topic && p.partition == *partition)
-                .is_some_and(|p| p.log.iter().filter(|e| e.kind == "record").count() == *count),
-            Check::ConsumerState { consumer, state: s } => state
-                .consumers
-                .iter()
-                .any(|c| &c.id == consumer && &c.state == s),
+                .partition(topic, *partition)
+                .is_some_and(|p| p.records() == *count),
+            Check::ConsumerState { consumer, state: s } => {
+                state.consumer(consumer).is_some_and(|c| c.state == *s)
+            }
             Check::AllLabelled { labels } => {
-                let rows = ledger();
-                !rows.is_empty() && rows.iter().all(|row| &row.labels == labels)
+                !ledger.is_empty() && ledger.iter().all(|r| &r.labels == labels)
             }
             Check::Delivered {
                 value,
                 group,
                 times,
-            } => {
-                let got = ledger()
-                    .iter()
-                    .find(|row| &row.value == value)
-                    .and_then(|row| row.by_group.iter().find(|g| &g.group_id == group))
-                    .map_or(0, |g| g.delivered);
-                got == *times
-            }
-            Check::Sent { value, times } => {
-                let got = ledger()
-                    .iter()
-                    .find(|row| &row.value == value)
-                    .map_or(0, |row| row.sent);
-                got == *times
-            }
+            } => in_group(value, group).map_or(0, |g| g.delivered) == *times,
+            Check::Sent { value, times } => row(value).map_or(0, |r| r.sent) == *times,
             Check::Copies { value, committed } => {
-                let got = ledger()
-                    .iter()
-                    .find(|row| &row.value == value)
-                    .map_or(0, |row| row.committed_copies);
-                got == *committed
+                row(value).map_or(0, |r| r.committed_copies) == *committed
             }
             Check::Entry {
                 topic,
@@ -348,13 +304,11 @@ impl Check {
                 transaction,
                 value,
             } => state
-                .partitions
-                .iter()
-                .find(|p| &p.topic == topic && p.partition == *partition)
-                .and_then(|p| p.log.iter().find(|e| e.offset == *offset))
+                .partition(topic, *partition)
+                .and_then(|p| p.entry(*offset))
                 .is_some_and(|e| {
-                    &e.kind == entry
-                        && transaction.as_ref().is_none_or(|t| &e.transaction == t)
+                    e.kind == *entry
+                        && given(transaction, e.transaction)
                         && value.as_ref().is_none_or(|v| e.value.as_ref() == Some(v))
                 }),
             Check::Partition {
@@ -365,25 +319,20 @@ impl Check {
                 leader,
                 offline,
                 isr,
-            } => state
-                .partitions
-                .iter()
-                .find(|p| &p.topic == topic && p.partition == *partition)
-                .is_some_and(|p| {
-                    high_watermark.is_none_or(|hw| p.high_watermark == hw)
-                        && last_stable_offset.is_none_or(|lso| p.last_stable_offset == lso)
-                        && leader.is_none_or(|l| p.leader == Some(l))
-                        && offline.is_none_or(|o| p.leader.is_none() == o)
-                        && isr.as_ref().is_none_or(|isr| &p.isr == isr)
-                }),
+            } => state.partition(topic, *partition).is_some_and(|p| {
+                given(high_watermark, p.high_watermark)
+                    && given(last_stable_offset, p.last_stable_offset)
+                    && leader.is_none_or(|l| p.leader == Some(l))
+                    && given(offline, p.leader.is_none())
+                    && isr.as_ref().is_none_or(|isr| &p.isr == isr)
+            }),
             Check::Producer {
                 producer,
                 state: s,
                 producer_id,
                 epoch,
-            } => state.producers.iter().any(|p| {
-                &p.id == producer
-                    && s.as_ref().is_none_or(|s| &p.state == s)
+            } => state.producer(producer).is_some_and(|p| {
+                given(s, p.state)
                     && producer_id.is_none_or(|id| p.producer_id == Some(id))
                     && epoch.is_none_or(|e| p.producer_epoch == Some(e))
             }),
@@ -391,11 +340,9 @@ impl Check {
                 transactional_id,
                 state: s,
                 epoch,
-            } => state.transactions.iter().any(|t| {
-                &t.transactional_id == transactional_id
-                    && s.as_ref().is_none_or(|s| &t.state == s)
-                    && epoch.is_none_or(|e| t.producer_epoch == e)
-            }),
+            } => state
+                .transaction(transactional_id)
+                .is_some_and(|t| given(s, t.state) && given(epoch, t.producer_epoch)),
         }
     }
 }

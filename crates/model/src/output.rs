@@ -6,11 +6,13 @@ use serde_json::{json, Value};
 use crate::action::{Action, Actor};
 use crate::cluster::Cluster;
 use crate::error::StepError;
-use crate::event::{Change, CommitCause, Event, PositionSource};
+use crate::event::{Change, CommitCause, ConsumerState, Event, PositionSource, ProducerState};
 use crate::ids::{ClientIdx, Offset, TopicPartition};
-use crate::ledger::ledger_rows;
+use crate::ledger::{ledger_rows, Label};
 use crate::names::Names;
-use crate::partition_log::EntryKind;
+use crate::op::Op;
+use crate::partition_log::{EntryKind, TxnStatus};
+use crate::transaction_coordinator::TxnState;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Output {
@@ -24,7 +26,7 @@ pub struct Output {
 pub struct StepOutput {
     pub index: usize,
     pub actor: Option<String>,
-    pub op: String,
+    pub op: Op,
     pub ok: bool,
     pub error: Option<String>,
     /// One sentence per event, for the learner.
@@ -52,8 +54,7 @@ pub struct TransactionOut {
     pub transactional_id: String,
     pub producer_id: u64,
     pub producer_epoch: u16,
-    /// T3 name.
-    pub state: String,
+    pub state: TxnState,
     /// Partitions in the current transaction.
     pub partitions: Vec<TopicPartitionOut>,
     /// Groups whose offsets partition is in the current transaction.
@@ -114,12 +115,12 @@ pub struct PartitionOut {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogEntryOut {
     pub offset: u64,
-    pub kind: String,
+    pub kind: EntryKind,
     pub value: Option<String>,
     pub producer_id: Option<u64>,
     pub producer_epoch: Option<u16>,
     pub sequence: Option<u32>,
-    pub transaction: String,
+    pub transaction: TxnStatus,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -142,14 +143,14 @@ pub struct ProducerOut {
     pub producer_id: Option<u64>,
     pub producer_epoch: Option<u16>,
     pub transactional_id: Option<String>,
-    pub state: String,
-    pub transaction_state: Option<String>,
+    pub state: ProducerState,
+    pub transaction_state: Option<TxnState>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConsumerOut {
     pub id: String,
-    pub state: String,
+    pub state: ConsumerState,
     pub positions: Vec<TopicPartitionOffset>,
 }
 
@@ -162,7 +163,7 @@ pub struct LedgerOut {
     pub delivered: u32,
     pub processed: u32,
     pub by_group: Vec<GroupCountsOut>,
-    pub labels: Vec<String>,
+    pub labels: Vec<Label>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -170,6 +171,105 @@ pub struct GroupCountsOut {
     pub group_id: String,
     pub delivered: u32,
     pub processed: u32,
+}
+
+/// How the views name a record value: `#3` for an order `{"order_id": 3, …}`, else its first characters.
+pub fn short_value(value: &str) -> String {
+    if let Ok(Value::Object(fields)) = serde_json::from_str::<Value>(value) {
+        for (key, field) in &fields {
+            if key.ends_with("_id") {
+                if let Some(id) = field.as_i64() {
+                    return format!("#{id}");
+                }
+            }
+        }
+    }
+    let mut short: String = value.chars().take(5).collect();
+    if value.chars().count() > 5 {
+        short.push('…');
+    }
+    short
+}
+
+/// The offset listed for a partition.
+fn offset_in(list: &[TopicPartitionOffset], topic: &str, partition: u32) -> Option<u64> {
+    list.iter()
+        .find(|o| o.topic == topic && o.partition == partition)
+        .map(|o| o.offset)
+}
+
+/// Lookups by the names the output carries, so readers need not search its lists.
+impl FinalState {
+    pub fn partition(&self, topic: &str, partition: u32) -> Option<&PartitionOut> {
+        self.partitions
+            .iter()
+            .find(|p| p.topic == topic && p.partition == partition)
+    }
+
+    pub fn group(&self, group_id: &str) -> Option<&GroupOut> {
+        self.groups.iter().find(|g| g.group_id == group_id)
+    }
+
+    /// The group's committed offset for the partition.
+    pub fn committed(&self, group_id: &str, topic: &str, partition: u32) -> Option<u64> {
+        self.group(group_id)
+            .and_then(|g| offset_in(&g.committed, topic, partition))
+    }
+
+    pub fn producer(&self, id: &str) -> Option<&ProducerOut> {
+        self.producers.iter().find(|p| p.id == id)
+    }
+
+    pub fn consumer(&self, id: &str) -> Option<&ConsumerOut> {
+        self.consumers.iter().find(|c| c.id == id)
+    }
+
+    pub fn transaction(&self, transactional_id: &str) -> Option<&TransactionOut> {
+        self.transactions
+            .iter()
+            .find(|t| t.transactional_id == transactional_id)
+    }
+}
+
+impl PartitionOut {
+    pub fn entry(&self, offset: u64) -> Option<&LogEntryOut> {
+        self.log.iter().find(|e| e.offset == offset)
+    }
+
+    /// Records, not markers.
+    pub fn records(&self) -> usize {
+        self.log
+            .iter()
+            .filter(|e| e.kind == EntryKind::Record)
+            .count()
+    }
+}
+
+impl GroupOut {
+    pub fn committed(&self, topic: &str, partition: u32) -> Option<u64> {
+        offset_in(&self.committed, topic, partition)
+    }
+
+    pub fn pending(&self, topic: &str, partition: u32) -> Option<u64> {
+        offset_in(&self.pending, topic, partition)
+    }
+}
+
+impl ConsumerOut {
+    pub fn position(&self, topic: &str, partition: u32) -> Option<u64> {
+        offset_in(&self.positions, topic, partition)
+    }
+}
+
+impl LedgerOut {
+    /// The row of the message with this value.
+    pub fn find<'a>(ledger: &'a [LedgerOut], value: &str) -> Option<&'a LedgerOut> {
+        ledger.iter().find(|row| row.value == value)
+    }
+
+    pub fn group(&self, group_id: &str) -> Option<&GroupCountsOut> {
+        self.by_group.iter().find(|g| g.group_id == group_id)
+    }
 }
 
 fn tpo(names: &Names<'_>, tp: TopicPartition, offset: Offset) -> TopicPartitionOffset {
@@ -200,7 +300,7 @@ pub fn step_output(
     StepOutput {
         index,
         actor: actor_name(names, action),
-        op: action.op_name().to_owned(),
+        op: action.op(),
         ok: result.is_ok(),
         error: result.err().map(|e| e.name().to_owned()),
         events: events
@@ -232,12 +332,12 @@ pub fn final_state(cluster: &Cluster) -> FinalState {
                     let record = e.kind == EntryKind::Record;
                     LogEntryOut {
                         offset: e.offset.0,
-                        kind: e.kind.name().to_owned(),
+                        kind: e.kind,
                         value: record.then(|| names.text(e.value).to_owned()),
                         producer_id: e.batch.map(|b| b.producer_id.0),
                         producer_epoch: e.batch.map(|b| b.epoch.0),
                         sequence: e.batch.filter(|_| record).map(|b| b.sequence),
-                        transaction: e.txn.name().to_owned(),
+                        transaction: e.txn,
                     }
                 })
                 .collect(),
@@ -283,10 +383,8 @@ pub fn final_state(cluster: &Cluster) -> FinalState {
             producer_id: p.producer_id.map(|(pid, _)| pid.0),
             producer_epoch: p.producer_id.map(|(_, e)| e.0),
             transactional_id: setup.producers[i].config.transactional_id.clone(),
-            state: p.state.name().to_owned(),
-            transaction_state: cluster
-                .transaction_of(ClientIdx(i as u16))
-                .map(|m| m.state.name().to_owned()),
+            state: p.state,
+            transaction_state: cluster.transaction_of(ClientIdx(i as u16)).map(|m| m.state),
         })
         .collect();
     let transactions = cluster
@@ -297,7 +395,7 @@ pub fn final_state(cluster: &Cluster) -> FinalState {
             transactional_id: m.transactional_id.clone(),
             producer_id: m.producer_id.0,
             producer_epoch: m.epoch.0,
-            state: m.state.name().to_owned(),
+            state: m.state,
             partitions: m
                 .partitions
                 .iter()
@@ -336,7 +434,7 @@ pub fn final_state(cluster: &Cluster) -> FinalState {
         .enumerate()
         .map(|(i, c)| ConsumerOut {
             id: setup.consumers[i].id.clone(),
-            state: c.state.name().to_owned(),
+            state: c.state,
             positions: c
                 .positions
                 .iter()
@@ -375,9 +473,17 @@ pub fn ledger_output(cluster: &Cluster) -> Vec<LedgerOut> {
                     processed: c.processed,
                 })
                 .collect(),
-            labels: r.labels.iter().map(|l| l.name().to_owned()).collect(),
+            labels: r.labels.clone(),
         })
         .collect()
+}
+
+fn marker_kind(commit: bool) -> EntryKind {
+    if commit {
+        EntryKind::CommitMarker
+    } else {
+        EntryKind::AbortMarker
+    }
 }
 
 fn opt(o: Option<Offset>) -> Value {
@@ -590,11 +696,11 @@ pub fn change_json(n: &Names<'_>, change: &Change) -> Value {
             commit,
         } => json!({
             "type": "marker_written", "transactional_id": n.txn(*txn), "partition": tp(*t),
-            "offset": offset.0, "kind": if *commit { "commit_marker" } else { "abort_marker" } }),
+            "offset": offset.0, "kind": marker_kind(*commit) }),
         Change::OffsetsMarkerWritten { txn, group, commit } => json!({
             "type": "offsets_marker_written", "transactional_id": n.txn(*txn),
             "group_id": n.group(*group),
-            "kind": if *commit { "commit_marker" } else { "abort_marker" } }),
+            "kind": marker_kind(*commit) }),
         Change::PendingOffsetResolved {
             group,
             tp: t,

@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
+use crate::contract_names::contract_names;
 use crate::error::StepError;
 use crate::ids::{Epoch, MessageId, Offset, ProducerId};
 
@@ -13,15 +14,11 @@ pub enum EntryKind {
     AbortMarker,
 }
 
-impl EntryKind {
-    pub fn name(self) -> &'static str {
-        match self {
-            EntryKind::Record => "record",
-            EntryKind::CommitMarker => "commit_marker",
-            EntryKind::AbortMarker => "abort_marker",
-        }
-    }
-}
+contract_names!(EntryKind {
+    Record = "record",
+    CommitMarker = "commit_marker",
+    AbortMarker = "abort_marker",
+});
 
 /// Transaction status of an entry (output `transaction`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,16 +29,14 @@ pub enum TxnStatus {
     Aborted,
 }
 
-impl TxnStatus {
-    pub fn name(self) -> &'static str {
-        match self {
-            TxnStatus::None => "none",
-            TxnStatus::Open => "open",
-            TxnStatus::Committed => "committed",
-            TxnStatus::Aborted => "aborted",
-        }
-    }
+contract_names!(TxnStatus {
+    None = "none",
+    Open = "open",
+    Committed = "committed",
+    Aborted = "aborted",
+});
 
+impl TxnStatus {
     /// A copy that counts as written: neither aborted nor still open.
     pub fn is_committed(self) -> bool {
         matches!(self, TxnStatus::None | TxnStatus::Committed)

@@ -13,7 +13,7 @@ use crate::event::Change;
 use crate::event::Event;
 use crate::names::Names;
 use crate::output::{step_output, StepOutput};
-use crate::scenario::{scenario_to_json, Scenario};
+use crate::scenario::{write_scenario, Scenario};
 
 /// The result of one recorded step.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,7 +133,7 @@ impl Timeline {
                 _ => s.action.clone(),
             })
             .collect();
-        scenario_to_json(self.state.setup(), &self.texts, &actions)
+        write_scenario(self.state.setup(), &self.texts, &actions)
     }
 
     /// Apply an action at the cursor. If the cursor is not at the end, the later steps are discarded

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::contract_names::contract_names;
 use crate::error::StepError;
 use crate::ids::{Epoch, GroupIdx, Offset, ProducerId, TopicPartition};
 
@@ -19,31 +20,18 @@ pub enum TxnState {
     Dead,
 }
 
+contract_names!(TxnState {
+    Empty = "Empty",
+    Ongoing = "Ongoing",
+    PrepareCommit = "PrepareCommit",
+    PrepareAbort = "PrepareAbort",
+    CompleteCommit = "CompleteCommit",
+    CompleteAbort = "CompleteAbort",
+    PrepareEpochFence = "PrepareEpochFence",
+    Dead = "Dead",
+});
+
 impl TxnState {
-    pub const ALL: [TxnState; 8] = [
-        TxnState::Empty,
-        TxnState::Ongoing,
-        TxnState::PrepareCommit,
-        TxnState::PrepareAbort,
-        TxnState::CompleteCommit,
-        TxnState::CompleteAbort,
-        TxnState::PrepareEpochFence,
-        TxnState::Dead,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            TxnState::Empty => "Empty",
-            TxnState::Ongoing => "Ongoing",
-            TxnState::PrepareCommit => "PrepareCommit",
-            TxnState::PrepareAbort => "PrepareAbort",
-            TxnState::CompleteCommit => "CompleteCommit",
-            TxnState::CompleteAbort => "CompleteAbort",
-            TxnState::PrepareEpochFence => "PrepareEpochFence",
-            TxnState::Dead => "Dead",
-        }
-    }
-
     /// The allowed moves of T3 (the edges of the state diagram).
     pub fn can_move_to(self, to: TxnState) -> bool {
         use TxnState::*;
@@ -139,8 +127,8 @@ mod tests {
             (CompleteCommit, Empty),
             (CompleteAbort, Empty),
         ];
-        for from in TxnState::ALL {
-            for to in TxnState::ALL {
+        for &from in TxnState::ALL {
+            for &to in TxnState::ALL {
                 assert_eq!(
                     from.can_move_to(to),
                     allowed.contains(&(from, to)),

@@ -3,6 +3,8 @@
 mod common;
 
 use common::*;
+use kafka_model::event::ConsumerState;
+use kafka_model::ledger::Label;
 use pretty_assertions::assert_eq;
 use serde_json::json;
 
@@ -126,7 +128,7 @@ fn c3_later_commit_covers_an_earlier_failed_record() {
     assert_eq!(committed(&o, "g"), vec![(0, 2)]);
     // After the restart there is nothing to re-read: order 0 is never retried.
     assert_eq!(positions(&o, "worker"), vec![(0, 2)]);
-    assert_eq!(labels_of(&o, 0), vec!["lost"]);
+    assert_eq!(labels_of(&o, 0), vec![Label::Lost]);
 }
 
 fn auto(id: &str, max_poll: u32) -> serde_json::Value {
@@ -220,10 +222,10 @@ fn c4_auto_commit_is_at_least_once_on_crash() {
     assert_eq!(
         labels(&o).into_iter().map(|(_, l)| l).collect::<Vec<_>>(),
         vec![
-            vec!["exactly-once".to_string()],
-            vec!["processed-twice".to_string()],
-            vec!["processed-twice".to_string()],
-            vec!["exactly-once".to_string()],
+            vec![Label::ExactlyOnce],
+            vec![Label::ProcessedTwice],
+            vec![Label::ProcessedTwice],
+            vec![Label::ExactlyOnce],
         ]
     );
 }
@@ -247,8 +249,8 @@ fn c4_auto_commit_loses_only_a_record_the_loop_moved_past() {
         steps,
     ));
     assert_eq!(committed(&o, "g"), vec![(0, 2)]);
-    assert_eq!(labels_of(&o, 0), vec!["lost"]);
-    assert_eq!(labels_of(&o, 1), vec!["exactly-once"]);
+    assert_eq!(labels_of(&o, 0), vec![Label::Lost]);
+    assert_eq!(labels_of(&o, 1), vec![Label::ExactlyOnce]);
 }
 
 fn reset(policy: &str) -> serde_json::Value {
@@ -423,7 +425,7 @@ fn c6_close_leaves_the_group_at_once() {
     ]);
     let o = run(&scenario("kafka-python", 2, two_workers(), steps));
     assert_eq!(positions(&o, "b"), vec![(0, 1), (1, 0)]);
-    assert_eq!(o.final_state.consumers[0].state, "closed");
+    assert_eq!(o.final_state.consumers[0].state, ConsumerState::Closed);
 }
 
 #[test]
@@ -507,8 +509,8 @@ fn c3_java_commit_after_the_first_record_covers_the_whole_batch() {
     let o = run(&scenario("java", 1, json!([manual("worker")]), steps));
     // poll() moved the position to 3 at once; commit() stored 3; orders 1 and 2 are never processed.
     assert_eq!(committed(&o, "g"), vec![(0, 3)]);
-    assert_eq!(labels_of(&o, 1), vec!["lost"]);
-    assert_eq!(labels_of(&o, 2), vec!["lost"]);
+    assert_eq!(labels_of(&o, 1), vec![Label::Lost]);
+    assert_eq!(labels_of(&o, 2), vec![Label::Lost]);
 }
 
 #[test]
@@ -552,6 +554,6 @@ fn c4_auto_commit_before_a_rebalance_runs_in_the_members_own_poll() {
     ]);
     let o = run(&scenario("java", 2, consumers, steps));
     assert_eq!(committed(&o, "g"), vec![(0, 2), (1, 0)]);
-    assert_eq!(labels_of(&o, 0), vec!["exactly-once"]);
-    assert_eq!(labels_of(&o, 1), vec!["exactly-once"]);
+    assert_eq!(labels_of(&o, 0), vec![Label::ExactlyOnce]);
+    assert_eq!(labels_of(&o, 1), vec![Label::ExactlyOnce]);
 }

@@ -3,6 +3,7 @@
 mod common;
 
 use common::{op, order, run};
+use kafka_model::ledger::Label;
 use kafka_model::output::{Output, PartitionOut};
 use pretty_assertions::assert_eq;
 use serde_json::{json, Value};
@@ -35,7 +36,7 @@ fn types(o: &Output, step: usize) -> Vec<String> {
 }
 
 fn lost(o: &Output, i: u32) -> bool {
-    common::labels_of(o, i).contains(&"lost".to_owned())
+    common::labels_of(o, i).contains(&Label::Lost)
 }
 
 fn log_ends(o: &Output) -> Vec<u64> {
@@ -102,7 +103,7 @@ fn d1_acks_0_1_all_answer_at_different_moments() {
         ],
     ));
     assert_eq!(o.steps[2].error.as_deref(), Some("RequestTimedOut"));
-    assert!(!o.ledger[0].labels.contains(&"lost".to_owned()));
+    assert!(!o.ledger[0].labels.contains(&Label::Lost));
     // Healthy followers copy at once: HW = log end on every replica.
     let o = run(&scenario(
         json!({ "name": "orders", "replication.factor": 3 }),

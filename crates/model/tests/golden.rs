@@ -4,6 +4,7 @@
 use std::fs;
 use std::path::PathBuf;
 
+use kafka_model::ledger::Label;
 use pretty_assertions::assert_eq;
 use serde_json::Value;
 
@@ -48,7 +49,7 @@ fn golden_scenarios_match_their_expected_output() {
     }
 }
 
-fn labels(name: &str) -> Vec<(String, Vec<String>)> {
+fn labels(name: &str) -> Vec<(String, Vec<Label>)> {
     let text = fs::read_to_string(golden_dir().join(name)).expect("read");
     kafka_model::run_json(&text)
         .expect("valid")
@@ -67,31 +68,32 @@ fn order(i: u32) -> String {
 fn golden_scenarios_show_the_lessons() {
     let a = labels("a-producer-sends-orders.json");
     assert_eq!(a.len(), 10);
-    assert!(a
-        .iter()
-        .all(|(_, l)| l == &vec!["exactly-once".to_string()]));
+    assert!(a.iter().all(|(_, l)| l == &vec![Label::ExactlyOnce]));
 
     let b = labels("b-auto-commit-crash-replays.json");
     for (i, (v, l)) in b.iter().enumerate() {
         assert_eq!(v, &order(i as u32));
         let want = if (5..=7).contains(&i) {
-            "processed-twice"
+            Label::ProcessedTwice
         } else {
-            "exactly-once"
+            Label::ExactlyOnce
         };
-        assert_eq!(l, &vec![want.to_string()], "order {i}");
+        assert_eq!(l, &vec![want], "order {i}");
     }
 
     let c = labels("c-manual-commit-loses-order-5.json");
     for (i, (_, l)) in c.iter().enumerate() {
-        let want = if i == 5 { "lost" } else { "exactly-once" };
-        assert_eq!(l, &vec![want.to_string()], "order {i}");
+        let want = if i == 5 {
+            Label::Lost
+        } else {
+            Label::ExactlyOnce
+        };
+        assert_eq!(l, &vec![want], "order {i}");
     }
 
     let d = labels("d-fixed-loop-no-loss.json");
     assert!(
-        d.iter()
-            .all(|(_, l)| l == &vec!["exactly-once".to_string()]),
+        d.iter().all(|(_, l)| l == &vec![Label::ExactlyOnce]),
         "{d:?}"
     );
 
@@ -99,38 +101,33 @@ fn golden_scenarios_show_the_lessons() {
     // its result committed twice.
     let h = labels("h-course-exactly-once-loop-as-written.json");
     let result = |i: u32| format!("{{\"order_id\": {i}, \"status\": \"processed\"}}");
-    let of = |list: &[(String, Vec<String>)], v: &str| {
+    let of = |list: &[(String, Vec<Label>)], v: &str| {
         list.iter()
             .find(|(x, _)| x == v)
             .map(|(_, l)| l.clone())
             .unwrap()
     };
-    assert_eq!(of(&h, &result(7)), vec!["aborted-read".to_string()]);
-    assert_eq!(of(&h, &result(0)), vec!["duplicate-in-log".to_string()]);
-    assert_eq!(of(&h, &order(0)), vec!["processed-twice".to_string()]);
+    assert_eq!(of(&h, &result(7)), vec![Label::AbortedRead]);
+    assert_eq!(of(&h, &result(0)), vec![Label::DuplicateInLog]);
+    assert_eq!(of(&h, &order(0)), vec![Label::ProcessedTwice]);
 
     // The corrected loop: every result exactly once for the read_committed reader.
     let i = labels("i-corrected-exactly-once-loop.json");
     for n in 0..10 {
-        assert_eq!(
-            of(&i, &result(n)),
-            vec!["exactly-once".to_string()],
-            "result {n}"
-        );
+        assert_eq!(of(&i, &result(n)), vec![Label::ExactlyOnce], "result {n}");
     }
     // Only the database write of order 4 (outside Kafka) ran twice.
-    assert_eq!(of(&i, &order(4)), vec!["processed-twice".to_string()]);
+    assert_eq!(of(&i, &order(4)), vec![Label::ProcessedTwice]);
 
     // Zombie fencing: only instance B's results are committed, once each.
     let j = labels("j-zombie-fencing.json");
     assert!(
-        j.iter()
-            .all(|(_, l)| l == &vec!["exactly-once".to_string()]),
+        j.iter().all(|(_, l)| l == &vec![Label::ExactlyOnce]),
         "{j:?}"
     );
 
     // D3: order 1 was acknowledged with acks=1 and is gone after the leader crash.
     let k = labels("k-acks-1-leader-crash-loses-an-acknowledged-record.json");
-    assert_eq!(of(&k, &order(1)), vec!["lost".to_string()]);
-    assert_eq!(of(&k, &order(2)), vec!["exactly-once".to_string()]);
+    assert_eq!(of(&k, &order(1)), vec![Label::Lost]);
+    assert_eq!(of(&k, &order(2)), vec![Label::ExactlyOnce]);
 }

@@ -3,6 +3,7 @@
 mod common;
 
 use common::*;
+use kafka_model::ledger::Label;
 use pretty_assertions::assert_eq;
 use serde_json::json;
 
@@ -150,8 +151,8 @@ fn l2_lost_when_the_group_commits_past_a_record_it_never_applied() {
         op("worker", "commit"),
     ]);
     let o = run(&scenario("kafka-python", 1, manual(), steps));
-    assert_eq!(labels_of(&o, 0), vec!["lost"]);
-    assert_eq!(labels_of(&o, 1), vec!["exactly-once"]);
+    assert_eq!(labels_of(&o, 0), vec![Label::Lost]);
+    assert_eq!(labels_of(&o, 1), vec![Label::ExactlyOnce]);
 }
 
 #[test]
@@ -162,7 +163,7 @@ fn l2_duplicate_in_log() {
         op("producer", "flush"),
     ];
     let o = run(&scenario("kafka-python", 1, manual(), steps));
-    assert_eq!(labels_of(&o, 0), vec!["duplicate-in-log"]);
+    assert_eq!(labels_of(&o, 0), vec![Label::DuplicateInLog]);
 }
 
 #[test]
@@ -176,7 +177,7 @@ fn l2_processed_twice() {
         process("worker", false),
     ]);
     let o = run(&scenario("kafka-python", 1, manual(), steps));
-    assert_eq!(labels_of(&o, 0), vec!["processed-twice"]);
+    assert_eq!(labels_of(&o, 0), vec![Label::ProcessedTwice]);
 }
 
 #[test]
@@ -189,9 +190,9 @@ fn l2_exactly_once_and_no_label_for_an_unreached_or_pending_message() {
     ]);
     let o = run(&scenario("kafka-python", 1, manual(), steps));
     // 0: processed once. 1: received, not yet processed. 2: not reached by the group.
-    assert_eq!(labels_of(&o, 0), vec!["exactly-once"]);
-    assert_eq!(labels_of(&o, 1), Vec::<String>::new());
-    assert_eq!(labels_of(&o, 2), vec!["exactly-once"]);
+    assert_eq!(labels_of(&o, 0), vec![Label::ExactlyOnce]);
+    assert_eq!(labels_of(&o, 1), Vec::<Label>::new());
+    assert_eq!(labels_of(&o, 2), vec![Label::ExactlyOnce]);
 }
 
 /// Idempotent processing (the model's addition, docs/scenario-format.md): the application looks the order
@@ -214,7 +215,7 @@ fn l2_idempotent_processing_applies_a_redelivered_message_once() {
     let o = run(&scenario("kafka-python", 1, manual(), steps.clone()));
     let row = &o.ledger[0];
     assert_eq!((row.delivered, row.processed), (2, 1));
-    assert_eq!(labels_of(&o, 0), vec!["exactly-once"]);
+    assert_eq!(labels_of(&o, 0), vec![Label::ExactlyOnce]);
     assert_eq!(
         o.steps[8].events,
         vec!["worker looked {\"order_id\": 0, \"item\": \"widget\"} (offset 0) up in its database and found it already applied by its group, so it skipped the side effect: processing is idempotent."]
@@ -231,5 +232,5 @@ fn l2_idempotent_processing_applies_a_redelivered_message_once() {
         })
         .collect();
     let o = run(&scenario("kafka-python", 1, manual(), plain));
-    assert_eq!(labels_of(&o, 0), vec!["processed-twice"]);
+    assert_eq!(labels_of(&o, 0), vec![Label::ProcessedTwice]);
 }

@@ -2,7 +2,11 @@
 //! model then does; its goal is not met by the lesson as written and is met by its solution; and the claims
 //! its narration makes hold at the moment it makes them.
 
+use kafka_model::event::{ConsumerState, ProducerState};
+use kafka_model::ledger::Label;
 use kafka_model::lesson::{lessons, Check, Lesson};
+use kafka_model::partition_log::{EntryKind, TxnStatus};
+use kafka_model::transaction_coordinator::TxnState;
 use kafka_model::Timeline;
 
 const RULE_IDS: &[&str] = &[
@@ -389,7 +393,7 @@ fn manual_commit_lesson_claims_hold() {
         31,
         Check::Label {
             value: order(5),
-            label: "lost".into(),
+            label: Label::Lost,
             present: true,
         },
     );
@@ -399,7 +403,7 @@ fn manual_commit_lesson_claims_hold() {
         41,
         Check::ConsumerState {
             consumer: "worker".into(),
-            state: "crashed".into(),
+            state: ConsumerState::Crashed,
         },
     );
     holds(&l, 41, committed(Some(10)));
@@ -419,7 +423,7 @@ fn manual_commit_lesson_claims_hold() {
         44,
         Check::Label {
             value: order(5),
-            label: "lost".into(),
+            label: Label::Lost,
             present: true,
         },
     );
@@ -543,7 +547,7 @@ fn auto_commit_lesson_claims_hold() {
         31,
         Check::ConsumerState {
             consumer: "worker".into(),
-            state: "crashed".into(),
+            state: ConsumerState::Crashed,
         },
     );
     // "Order 5 again."
@@ -564,7 +568,7 @@ fn auto_commit_lesson_claims_hold() {
             43,
             Check::Label {
                 value: order(i),
-                label: "processed-twice".into(),
+                label: Label::ProcessedTwice,
                 present: true,
             },
         );
@@ -575,7 +579,7 @@ fn auto_commit_lesson_claims_hold() {
             43,
             Check::Label {
                 value: order(i),
-                label: "lost".into(),
+                label: Label::Lost,
                 present: false,
             },
         );
@@ -662,7 +666,7 @@ fn delivered(value: &str, group: &str, times: u32) -> Check {
 fn label(value: &str, label: &str, present: bool) -> Check {
     Check::Label {
         value: value.into(),
-        label: label.into(),
+        label: Label::from_name(label).expect("a label"),
         present,
     }
 }
@@ -678,7 +682,7 @@ fn records(topic: &str, count: usize) -> Check {
 fn consumer_state(consumer: &str, state: &str) -> Check {
     Check::ConsumerState {
         consumer: consumer.into(),
-        state: state.into(),
+        state: ConsumerState::from_name(state).expect("a consumer state"),
     }
 }
 
@@ -698,7 +702,7 @@ fn offsets_lesson_claims_hold() {
                 topic: "orders".into(),
                 partition: 0,
                 offset: i,
-                entry: "record".into(),
+                entry: EntryKind::Record,
                 transaction: None,
                 value: Some(order(i as u32)),
             },
@@ -752,8 +756,8 @@ fn entry(
         topic: topic.into(),
         partition: 0,
         offset,
-        entry: kind.into(),
-        transaction: transaction.map(Into::into),
+        entry: EntryKind::from_name(kind).expect("an entry kind"),
+        transaction: transaction.map(|t| TxnStatus::from_name(t).expect("a transaction status")),
         value: value.map(Into::into),
     }
 }
@@ -766,7 +770,7 @@ fn producer(
 ) -> Check {
     Check::Producer {
         producer: name.into(),
-        state: state.map(Into::into),
+        state: state.map(|s| ProducerState::from_name(s).expect("a producer state")),
         producer_id,
         epoch,
     }
@@ -855,7 +859,7 @@ fn result(i: u32) -> String {
 fn transaction(id: &str, state: Option<&str>, epoch: Option<u16>) -> Check {
     Check::Transaction {
         transactional_id: id.into(),
-        state: state.map(Into::into),
+        state: state.map(|s| TxnState::from_name(s).expect("a coordinator state")),
         epoch,
     }
 }

@@ -3,6 +3,8 @@
 mod common;
 
 use common::*;
+use kafka_model::event::ProducerState;
+use kafka_model::ledger::Label;
 use pretty_assertions::assert_eq;
 use serde_json::{json, Value};
 
@@ -41,7 +43,7 @@ fn p1_restarted_idempotent_producer_gets_a_new_pid_and_no_dedup_across_restarts(
     );
     assert_eq!(o.final_state.producers[0].producer_id, Some(1));
     assert_eq!(o.ledger[0].sent, 2);
-    assert_eq!(o.ledger[0].labels, vec!["duplicate-in-log"]);
+    assert_eq!(o.ledger[0].labels, vec![Label::DuplicateInLog]);
 }
 
 #[test]
@@ -84,7 +86,7 @@ fn p3_broker_answers_a_retry_with_the_original_offset() {
             "The acknowledgement was lost, so the producer sent the batch again; the broker recognised PID 0 sequence 2 and answered with the original offset 2 instead of appending a copy.",
         ]
     );
-    assert_eq!(o.ledger[2].labels, vec!["exactly-once"]);
+    assert_eq!(o.ledger[2].labels, vec![Label::ExactlyOnce]);
 }
 
 #[test]
@@ -164,7 +166,7 @@ fn p5_explicit_idempotence_with_conflicting_settings_is_a_config_error() {
             ],
             "{config}"
         );
-        assert_eq!(o.final_state.producers[0].state, "error");
+        assert_eq!(o.final_state.producers[0].state, ProducerState::Error);
         assert!(o.final_state.partitions[0].log.is_empty());
     }
 }
@@ -179,7 +181,7 @@ fn p6_lost_ack_without_idempotence_duplicates_the_record_in_the_log() {
     let o = run(&with_producer("kafka-python", 1, json!({}), steps));
     assert_eq!(log(&o, 0), vec![(0, order(0)), (1, order(0))]);
     assert_eq!(o.ledger[0].appended, 2);
-    assert_eq!(o.ledger[0].labels, vec!["duplicate-in-log"]);
+    assert_eq!(o.ledger[0].labels, vec![Label::DuplicateInLog]);
     assert!(o.steps[2].events[1].contains("appended a second copy to orders-0 at offset 1"));
 }
 
@@ -197,7 +199,7 @@ fn p6_lost_ack_with_idempotence_keeps_one_copy() {
         steps,
     ));
     assert_eq!(log(&o, 0), vec![(0, order(0))]);
-    assert_eq!(o.ledger[0].labels, vec!["exactly-once"]);
+    assert_eq!(o.ledger[0].labels, vec![Label::ExactlyOnce]);
 }
 
 #[test]

@@ -235,8 +235,7 @@ fn part_2_fields_parse_export_and_reject_bad_values() {
         kafka_model::Action::BrokerPauseReplication { broker: 2 }
     );
     // Export and parse again: the same scenario.
-    let exported =
-        kafka_model::scenario::scenario_to_json(&s.setup, &s.texts, &s.steps).to_string();
+    let exported = s.to_json().to_string();
     let again = kafka_model::parse_scenario(&exported).unwrap();
     assert_eq!(again.setup, s.setup);
     assert_eq!(again.steps, s.steps);

@@ -154,7 +154,7 @@ fn golden_scenarios_round_trip_through_export() {
             continue;
         }
         let s = parse_scenario(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        let json = kafka_model::scenario::scenario_to_json(&s.setup, &s.texts, &s.steps);
+        let json = s.to_json();
         let again = parse_scenario(&json.to_string()).unwrap();
         assert_eq!(again.setup, s.setup, "{name}");
         assert_eq!(

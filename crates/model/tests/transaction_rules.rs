@@ -4,7 +4,10 @@
 mod common;
 
 use common::{op, order, run};
+use kafka_model::event::ProducerState;
+use kafka_model::ledger::Label;
 use kafka_model::output::{Output, PartitionOut};
+use kafka_model::transaction_coordinator::TxnState;
 use pretty_assertions::assert_eq;
 use serde_json::{json, Value};
 
@@ -62,7 +65,13 @@ fn entries(o: &Output, topic: &str, p: u32) -> Vec<(u64, String, String)> {
     partition(o, topic, p)
         .log
         .iter()
-        .map(|e| (e.offset, e.kind.clone(), e.transaction.clone()))
+        .map(|e| {
+            (
+                e.offset,
+                e.kind.name().to_owned(),
+                e.transaction.name().to_owned(),
+            )
+        })
         .collect()
 }
 
@@ -115,7 +124,7 @@ fn t1_init_transactions_gives_the_same_pid_a_higher_epoch_and_fences_the_older_i
         errors(&o),
         vec![(3, "ProducerFenced".into()), (4, "ProducerFenced".into())]
     );
-    assert_eq!(producer(&o, "old").state, "fenced");
+    assert_eq!(producer(&o, "old").state, ProducerState::Fenced);
     assert_eq!(producer(&o, "new").producer_epoch, Some(1));
     assert!(partition(&o, "results", 0).log.is_empty());
 
@@ -136,7 +145,7 @@ fn t1_init_transactions_gives_the_same_pid_a_higher_epoch_and_fences_the_older_i
         ],
     ));
     assert_eq!(errors(&o), vec![(6, "InvalidProducerEpoch".into())]);
-    assert_eq!(producer(&o, "old").state, "fenced");
+    assert_eq!(producer(&o, "old").state, ProducerState::Fenced);
     assert_eq!(
         entries(&o, "results", 0),
         vec![e(0, "record", "aborted"), e(1, "abort_marker", "aborted")]
@@ -199,7 +208,7 @@ fn t2_init_during_an_open_transaction_aborts_it_first_and_ends_two_epochs_higher
             op("new", "init_transactions"),
         ],
     ));
-    assert_eq!(o.final_state.transactions[0].state, "Empty");
+    assert_eq!(o.final_state.transactions[0].state, TxnState::Empty);
     assert_eq!(
         types(&o, 4),
         vec![
@@ -240,7 +249,7 @@ fn t3_coordinator_states_follow_the_allowed_moves_and_show_in_the_output() {
             json!([]),
             steps[..n].to_vec(),
         ));
-        seen.push(producer(&o, "p").transaction_state.clone().unwrap());
+        seen.push(producer(&o, "p").transaction_state.unwrap().name());
     }
     assert_eq!(
         seen,
@@ -412,10 +421,10 @@ fn t6_commit_answers_before_the_markers_land_and_an_empty_transaction_sends_no_e
         steps.clone(),
     ));
     // Answered: the client is ready, the coordinator is in PrepareCommit, no marker yet.
-    assert_eq!(producer(&o, "p").state, "ready");
+    assert_eq!(producer(&o, "p").state, ProducerState::Ready);
     assert_eq!(
-        producer(&o, "p").transaction_state.as_deref(),
-        Some("PrepareCommit")
+        producer(&o, "p").transaction_state,
+        Some(TxnState::PrepareCommit)
     );
     assert_eq!(entries(&o, "results", 0), vec![e(0, "record", "open")]);
     assert_eq!(partition(&o, "results", 0).last_stable_offset, 0);
@@ -442,10 +451,7 @@ fn t6_commit_answers_before_the_markers_land_and_an_empty_transaction_sends_no_e
         ],
     ));
     assert_eq!(types(&o, 2), vec!["no_end_txn"]);
-    assert_eq!(
-        producer(&o, "p").transaction_state.as_deref(),
-        Some("Empty")
-    );
+    assert_eq!(producer(&o, "p").transaction_state, Some(TxnState::Empty));
 }
 
 #[test]
@@ -550,7 +556,7 @@ fn t9_the_coordinator_aborts_a_timed_out_transaction_and_fences_the_slow_produce
     assert!(types(&o, 5).contains(&"marker_written".to_owned()));
     assert_eq!(o.final_state.transactions[0].producer_epoch, 1);
     assert_eq!(errors(&o), vec![(6, "ProducerFenced".into())]);
-    assert_eq!(producer(&o, "tx").state, "fenced");
+    assert_eq!(producer(&o, "tx").state, ProducerState::Fenced);
     assert_eq!(
         entries(&o, "results", 0),
         vec![e(0, "record", "aborted"), e(1, "abort_marker", "aborted")]
@@ -567,7 +573,7 @@ fn t9_the_coordinator_aborts_a_timed_out_transaction_and_fences_the_slow_produce
             json!({ "op": "advance", "ms": 10_000 }),
         ],
     ));
-    assert_eq!(o.final_state.transactions[0].state, "CompleteAbort");
+    assert_eq!(o.final_state.transactions[0].state, TxnState::CompleteAbort);
 }
 
 #[test]
@@ -706,7 +712,7 @@ fn c8_read_committed_skips_aborted_records_read_uncommitted_hands_them_out_marke
         vec![(0, "aborted".to_owned()), (2, "kept".to_owned())]
     );
     let aborted = o.ledger.iter().find(|l| l.value == "aborted").unwrap();
-    assert_eq!(aborted.labels, vec!["aborted-read"]);
+    assert_eq!(aborted.labels, vec![Label::AbortedRead]);
     assert_eq!(common::positions(&o, "rc"), vec![(0, 4), (1, 0)]);
 }
 

@@ -55,7 +55,7 @@ pub fn producer_config(
     let mut c = base(bootstrap, &format!("{prefix}{}", spec.id));
     let mut notes = Vec::new();
     let model: &ProducerConfig = &spec.config;
-    for (key, value) in &spec.raw_config {
+    for (key, value) in &spec.properties {
         let v = text(value);
         match key.as_str() {
             "transactional.id" => {
@@ -83,7 +83,7 @@ pub fn producer_config(
         }
     }
     // The flavor's defaults where the scenario is silent (kafka-python: acks=1, no idempotence).
-    if !spec.raw_config.contains_key("acks") {
+    if !spec.properties.contains_key("acks") {
         c.set(
             "acks",
             match model.acks {
@@ -93,10 +93,10 @@ pub fn producer_config(
             },
         );
     }
-    if !spec.raw_config.contains_key("enable.idempotence") {
+    if !spec.properties.contains_key("enable.idempotence") {
         c.set("enable.idempotence", model.idempotence.to_string());
     }
-    if spec.raw_config.contains_key("retries") && model.retries > i32::MAX as u32 {
+    if spec.properties.contains_key("retries") && model.retries > i32::MAX as u32 {
         c.set("retries", i32::MAX.to_string());
     }
     // A send stays in the producer until `flush` (librdkafka's flush sends at once, whatever the linger):
@@ -128,7 +128,7 @@ pub fn consumer_config(
 ) -> (ClientConfig, Vec<String>) {
     let mut c = base(bootstrap, &format!("{prefix}{}", spec.id));
     let mut notes = Vec::new();
-    for (key, value) in &spec.raw_config {
+    for (key, value) in &spec.properties {
         let v = text(value);
         match key.as_str() {
             "group.id" => {
@@ -172,10 +172,10 @@ pub fn consumer_config(
     );
     // The flavor's timing where the scenario is silent (scaled: a faster clock keeps the same proportions).
     let session_timeout = scaled(model.session_timeout_ms, scale);
-    if !spec.raw_config.contains_key("session.timeout.ms") {
+    if !spec.properties.contains_key("session.timeout.ms") {
         c.set("session.timeout.ms", session_timeout.to_string());
     }
-    if !spec.raw_config.contains_key("heartbeat.interval.ms") {
+    if !spec.properties.contains_key("heartbeat.interval.ms") {
         c.set(
             "heartbeat.interval.ms",
             scaled(3_000, scale)
@@ -184,13 +184,13 @@ pub fn consumer_config(
                 .to_string(),
         );
     }
-    if !spec.raw_config.contains_key("auto.commit.interval.ms") {
+    if !spec.properties.contains_key("auto.commit.interval.ms") {
         c.set(
             "auto.commit.interval.ms",
             scaled(model.auto_commit_interval_ms, scale).to_string(),
         );
     }
-    if !spec.raw_config.contains_key("max.poll.interval.ms") {
+    if !spec.properties.contains_key("max.poll.interval.ms") {
         c.set(
             "max.poll.interval.ms",
             scaled(300_000, scale).max(session_timeout).to_string(),

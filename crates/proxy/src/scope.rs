@@ -2,6 +2,7 @@
 //! already carry a session prefix or name an internal topic are refused, so no scenario can reach another
 //! session's data or the cluster's own.
 
+use kafka_model::scenario::{step_topic_names, Setup};
 use serde_json::Value;
 
 use crate::error::ApiError;
@@ -21,14 +22,9 @@ fn legal(name: &str) -> bool {
 }
 
 /// Checks a scenario's declared topic names before anything is created.
-pub fn check_declared_topics(scenario: &Value) -> Result<(), ApiError> {
-    let Some(topics) = scenario.get("topics").and_then(Value::as_array) else {
-        return Ok(());
-    };
-    for (i, t) in topics.iter().enumerate() {
-        let Some(name) = t.get("name").and_then(Value::as_str) else {
-            continue;
-        };
+pub fn check_declared_topics(setup: &Setup) -> Result<(), ApiError> {
+    for (i, t) in setup.topics.iter().enumerate() {
+        let name = t.name.as_str();
         if name.starts_with(PREFIX_ROOT) || name.starts_with("__") {
             return Err(ApiError::Forbidden(format!(
                 "topics[{i}].name: \"{name}\" is outside the session: name topics plainly, the proxy adds the \
@@ -47,21 +43,12 @@ pub fn check_declared_topics(scenario: &Value) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Refuses a step that names a topic the session did not declare (403, before the model's parser would call
+/// Refuses a step that names a topic the session did not declare (403, where the model's reader would call
 /// it an unknown topic), so a step can never reach beyond the session.
-pub fn check_step_topics(step: &Value, declared: &[String], index: usize) -> Result<(), ApiError> {
-    let mut named: Vec<&str> = Vec::new();
-    if let Some(t) = step.get("topic").and_then(Value::as_str) {
-        named.push(t);
-    }
-    if let Some(list) = step.get("offsets").and_then(Value::as_array) {
-        named.extend(
-            list.iter()
-                .filter_map(|o| o.get("topic").and_then(Value::as_str)),
-        );
-    }
-    for name in named {
-        if !declared.iter().any(|d| d == name) {
+pub fn check_step_topics(step: &Value, setup: &Setup, index: usize) -> Result<(), ApiError> {
+    for name in step_topic_names(step) {
+        if setup.topic(name).is_none() {
+            let declared: Vec<&str> = setup.topics.iter().map(|t| t.name.as_str()).collect();
             return Err(ApiError::Forbidden(format!(
                 "step {index}: topic \"{name}\" is outside this session (its topics: {})",
                 if declared.is_empty() {

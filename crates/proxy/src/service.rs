@@ -6,9 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use kafka_model::output::StepOutput;
-use kafka_model::scenario::{scenario_from_value, Scenario};
+use kafka_model::scenario::{scenario_from_value, Scenario, Texts};
 use kafka_model::{Action, Actor};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use tokio::sync::OwnedMutexGuard;
 
 use crate::error::ApiError;
@@ -81,9 +81,8 @@ pub async fn create_session(
     app: &Shared,
     value: &Value,
 ) -> Result<(Arc<Session>, Scenario), ApiError> {
-    check_declared_topics(value)?;
     let scenario = scenario_from_value(value)?;
-    let map: Map<String, Value> = value.as_object().cloned().unwrap_or_default();
+    check_declared_topics(&scenario.setup)?;
     let (id, prefix) = new_prefix()?;
     create_topics(
         &app.admin,
@@ -107,7 +106,7 @@ pub async fn create_session(
             .map(|t| (format!("{p}{}", t.name), t.partitions))
             .collect();
         wait_ready(&app2.admin, &topics, app2.config.kafka_timeout)?;
-        Ok::<_, ApiError>(SessionState::new(&bootstrap, &p, &sc, &map, scale))
+        Ok::<_, ApiError>(SessionState::new(&bootstrap, &p, &sc, scale))
     })
     .await
     .map_err(|e| ApiError::Internal(format!("creating the session's clients failed: {e}")))?;
@@ -134,31 +133,15 @@ pub async fn create_session(
     Ok((session, scenario))
 }
 
-/// Parses one step against the session's set-up; errors name the session's step index.
+/// Reads one step against the session's set-up with the model's reader; errors name the session's step index.
 fn parse_step(
     s: &SessionState,
     step: &Value,
     index: usize,
 ) -> Result<(Action, Vec<String>), ApiError> {
-    let mut doc = s.scenario.clone();
-    doc.insert("steps".to_owned(), Value::Array(vec![step.clone()]));
-    let scenario =
-        scenario_from_value(&Value::Object(doc)).map_err(|e| match ApiError::from(e) {
-            ApiError::Scenario { path, message } => ApiError::Scenario {
-                path: match path.strip_prefix("step 0") {
-                    Some(rest) => format!("step {index}{rest}"),
-                    None => path,
-                },
-                message,
-            },
-            other => other,
-        })?;
-    let action = scenario
-        .steps
-        .into_iter()
-        .next()
-        .ok_or_else(|| ApiError::BadRequest("the step was not parsed".to_owned()))?;
-    Ok((action, scenario.texts))
+    let mut texts = Texts::default();
+    let action = kafka_model::scenario::parse_step(&s.setup, &mut texts, index, step)?;
+    Ok((action, texts.into_list()))
 }
 
 fn actor_name(s: &SessionState, action: &Action) -> Option<String> {
@@ -192,7 +175,7 @@ pub async fn run_step(
     let limits = limits(app);
     let guard = claim(app, session).await?;
     let index = guard.steps_run;
-    check_step_topics(&step, &session.declared, index)?;
+    check_step_topics(&step, &guard.setup, index)?;
     let (action, texts) = parse_step(&guard, &step, index)?;
     let ending = ending_transaction(&guard, &action);
     let prefix = guard.prefix.clone();
@@ -213,7 +196,7 @@ pub async fn run_step(
             Vec::new()
         };
         let actor = actor_name(&s, &action);
-        (result, notes, actor, action.op_name())
+        (result, notes, actor, action.op())
     });
     let (result, notes, actor, op) = match tokio::time::timeout(budget, task).await {
         Ok(Ok(x)) => x,
@@ -242,7 +225,7 @@ pub async fn run_step(
     Ok(StepOutput {
         index,
         actor,
-        op: op.to_owned(),
+        op,
         ok: outcome.error.is_none(),
         error: outcome.error,
         events,

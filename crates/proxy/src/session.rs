@@ -4,7 +4,6 @@
 use std::time::Instant;
 
 use kafka_model::scenario::{Scenario, Setup};
-use serde_json::{Map, Value};
 
 use crate::client_config::{consumer_config, producer_config};
 use crate::consumer::RealConsumer;
@@ -14,8 +13,6 @@ use kafka_model::real_run::DatabaseRow;
 pub struct SessionState {
     pub prefix: String,
     pub setup: Setup,
-    /// The scenario as sent, without its steps: each new step is parsed against it.
-    pub scenario: Map<String, Value>,
     pub producers: Vec<RealProducer>,
     pub consumers: Vec<RealConsumer>,
     pub database: Vec<DatabaseRow>,
@@ -28,13 +25,7 @@ pub struct SessionState {
 
 impl SessionState {
     /// Creates every client of the set-up (blocking: librdkafka starts its threads here).
-    pub fn new(
-        bootstrap: &str,
-        prefix: &str,
-        scenario: &Scenario,
-        value: &Map<String, Value>,
-        time_scale: u64,
-    ) -> Self {
+    pub fn new(bootstrap: &str, prefix: &str, scenario: &Scenario, time_scale: u64) -> Self {
         let setup = scenario.setup.clone();
         let mut notes = Vec::new();
         let producers = setup
@@ -73,12 +64,9 @@ impl SessionState {
                 )
             })
             .collect();
-        let mut scenario_only = value.clone();
-        scenario_only.remove("steps");
         SessionState {
             prefix: prefix.to_owned(),
             setup,
-            scenario: scenario_only,
             producers,
             consumers,
             database: Vec::new(),

@@ -11,8 +11,6 @@ use crate::session::SessionState;
 pub struct Session {
     pub id: String,
     pub prefix: String,
-    /// The scenario's topic names (without the prefix).
-    pub declared: Vec<String>,
     /// Real topic and group names, for deleting them at the end.
     pub real_topics: Vec<String>,
     pub real_groups: Vec<String>,
@@ -23,8 +21,12 @@ pub struct Session {
 
 impl Session {
     pub fn new(id: String, prefix: String, state: SessionState) -> Self {
-        let declared: Vec<String> = state.setup.topics.iter().map(|t| t.name.clone()).collect();
-        let real_topics = declared.iter().map(|t| format!("{prefix}{t}")).collect();
+        let real_topics = state
+            .setup
+            .topics
+            .iter()
+            .map(|t| format!("{prefix}{}", t.name))
+            .collect();
         let real_groups = state
             .setup
             .groups
@@ -34,7 +36,6 @@ impl Session {
         Session {
             id,
             prefix,
-            declared,
             real_topics,
             real_groups,
             state: Arc::new(AsyncMutex::new(state)),

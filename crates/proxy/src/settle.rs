@@ -5,6 +5,7 @@
 
 use std::time::{Duration, Instant};
 
+use kafka_model::transaction_coordinator::TxnState;
 use kafka_model::Action;
 
 use crate::observe::{observe, Target};
@@ -44,7 +45,7 @@ pub async fn markers_written(
         let preparing = seen
             .transactions
             .iter()
-            .any(|t| t.state.starts_with("Prepare"));
+            .any(|t| matches!(t.state, TxnState::PrepareCommit | TxnState::PrepareAbort));
         if !preparing {
             return;
         }

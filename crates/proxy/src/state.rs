@@ -52,7 +52,7 @@ pub fn known(s: &SessionState) -> Known {
         .iter()
         .map(|c| ConsumerOut {
             id: c.id.clone(),
-            state: c.state.name().to_owned(),
+            state: c.state,
             positions: c
                 .positions()
                 .into_iter()
@@ -140,8 +140,8 @@ pub fn compose(known: Known, seen: Observation) -> (FinalState, Vec<String>) {
             producer_id,
             producer_epoch,
             transactional_id: p.transactional_id.clone(),
-            state: p.state.name().to_owned(),
-            transaction_state: txn.map(|t| t.state.clone()),
+            state: p.state,
+            transaction_state: txn.map(|t| t.state),
         });
     }
     // The proxy does not manage brokers: their liveness and replication are not reported.

@@ -118,9 +118,9 @@ fn entries(o: &Observation, partition: usize) -> Vec<(u64, String, Option<String
         .map(|e| {
             (
                 e.offset,
-                e.kind.clone(),
+                e.kind.name().to_owned(),
                 e.value.clone(),
-                e.transaction.clone(),
+                e.transaction.name().to_owned(),
             )
         })
         .collect()
@@ -272,12 +272,12 @@ fn observes_records_markers_transactions_producers_and_offsets() {
         &seen.transactions[2],
     );
     assert_eq!(
-        (t1.state.as_str(), t1.producer_id),
+        (t1.state.name(), t1.producer_id),
         ("CompleteCommit", tx1_pid)
     );
     assert_eq!(Some(t1.producer_epoch), log[10].producer_epoch);
     assert!(t1.partitions.is_empty());
-    assert_eq!((t2.state.as_str(), t2.producer_id), ("Ongoing", tx2_pid));
+    assert_eq!((t2.state.name(), t2.producer_id), ("Ongoing", tx2_pid));
     assert_eq!(Some(t2.producer_epoch), log[8].producer_epoch);
     assert_eq!(
         t2.partitions
@@ -287,7 +287,7 @@ fn observes_records_markers_transactions_producers_and_offsets() {
         [("orders", 0)]
     );
     // tx3 holds only the group's offsets partition: which group and offsets is not observable.
-    assert_eq!(t3.state, "Ongoing");
+    assert_eq!(t3.state.name(), "Ongoing");
     assert!(t3.partitions.is_empty());
     for path in ["transactions[2].groups", "transactions[2].pending_offsets"] {
         assert!(seen.unknown.iter().any(|u| u == path), "{path} not unknown");

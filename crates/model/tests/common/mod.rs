@@ -3,6 +3,7 @@
 
 pub mod eos;
 
+use kafka_model::ledger::Label;
 use kafka_model::output::Output;
 use serde_json::{json, Value};
 
@@ -104,14 +105,14 @@ pub fn log(o: &Output, p: u32) -> Vec<(u64, String)> {
 }
 
 /// Labels per value, in ledger order.
-pub fn labels(o: &Output) -> Vec<(String, Vec<String>)> {
+pub fn labels(o: &Output) -> Vec<(String, Vec<Label>)> {
     o.ledger
         .iter()
         .map(|l| (l.value.clone(), l.labels.clone()))
         .collect()
 }
 
-pub fn labels_of(o: &Output, i: u32) -> Vec<String> {
+pub fn labels_of(o: &Output, i: u32) -> Vec<Label> {
     let v = order(i);
     o.ledger
         .iter()

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use bytes::Bytes;
 use kafka_model::output::LogEntryOut;
+use kafka_model::partition_log::{EntryKind, TxnStatus};
 use kafka_protocol::messages::fetch_request::{FetchPartition, FetchRequest, FetchTopic};
 use kafka_protocol::messages::{BrokerId, TopicName};
 use kafka_protocol::records::{Record, RecordBatchDecoder};
@@ -209,7 +210,7 @@ fn control_is_commit(record: &Record) -> Result<bool, String> {
 /// id wrote after it, or `open` while there is none; so the log is walked backwards, remembering each
 /// producer's latest-seen marker.
 fn classify(raws: Vec<Raw>) -> Vec<LogEntryOut> {
-    let mut fate: BTreeMap<i64, &'static str> = BTreeMap::new();
+    let mut fate: BTreeMap<i64, TxnStatus> = BTreeMap::new();
     let mut entries: Vec<LogEntryOut> = raws
         .into_iter()
         .rev()
@@ -223,26 +224,25 @@ fn classify(raws: Vec<Raw>) -> Vec<LogEntryOut> {
                 let producer_epoch = idempotent.then_some(record.producer_epoch as u16);
                 match commit_marker {
                     Some(commit) => {
-                        let status = if commit { "committed" } else { "aborted" };
+                        let (kind, status) = if commit {
+                            (EntryKind::CommitMarker, TxnStatus::Committed)
+                        } else {
+                            (EntryKind::AbortMarker, TxnStatus::Aborted)
+                        };
                         fate.insert(record.producer_id, status);
                         LogEntryOut {
                             offset: record.offset as u64,
-                            kind: if commit {
-                                "commit_marker"
-                            } else {
-                                "abort_marker"
-                            }
-                            .to_owned(),
+                            kind,
                             value: None,
                             producer_id,
                             producer_epoch,
                             sequence: None,
-                            transaction: status.to_owned(),
+                            transaction: status,
                         }
                     }
                     None => LogEntryOut {
                         offset: record.offset as u64,
-                        kind: "record".to_owned(),
+                        kind: EntryKind::Record,
                         value: record
                             .value
                             .as_deref()
@@ -251,11 +251,12 @@ fn classify(raws: Vec<Raw>) -> Vec<LogEntryOut> {
                         producer_epoch,
                         sequence: idempotent.then_some(record.sequence as u32),
                         transaction: if record.transactional {
-                            fate.get(&record.producer_id).copied().unwrap_or("open")
+                            fate.get(&record.producer_id)
+                                .copied()
+                                .unwrap_or(TxnStatus::Open)
                         } else {
-                            "none"
-                        }
-                        .to_owned(),
+                            TxnStatus::None
+                        },
                     },
                 }
             },
@@ -331,7 +332,7 @@ mod tests {
         let log = classify(raws);
         let seen: Vec<(&str, &str, Option<u64>)> = log
             .iter()
-            .map(|e| (e.kind.as_str(), e.transaction.as_str(), e.producer_id))
+            .map(|e| (e.kind.name(), e.transaction.name(), e.producer_id))
             .collect();
         assert_eq!(
             seen,

@@ -45,6 +45,7 @@ use std::time::Duration;
 use kafka_model::output::{
     GroupOut, PartitionOut, TopicPartitionOffset, TopicPartitionOut, TransactionOut,
 };
+use kafka_model::transaction_coordinator::TxnState;
 
 use cluster::{check, Cluster, GROUP_KEY, TRANSACTION_KEY};
 
@@ -282,12 +283,16 @@ pub async fn observe(
             unknown.push(format!("transactions[{i}].groups"));
             unknown.push(format!("transactions[{i}].pending_offsets"));
         }
+        // Kafka's TransactionState names are the model's T3 names; a name it does not know is not guessed.
+        let txn_state = TxnState::from_name(state.transaction_state.as_str());
+        if txn_state.is_none() {
+            unknown.push(format!("transactions[{i}].state"));
+        }
         transactions.push(TransactionOut {
             transactional_id: id.clone(),
             producer_id: state.producer_id.0.max(0) as u64,
             producer_epoch: state.producer_epoch.max(0) as u16,
-            // Kafka's TransactionState names are the model's T3 names.
-            state: state.transaction_state.as_str().to_owned(),
+            state: txn_state.unwrap_or(TxnState::Empty),
             partitions: tps
                 .into_iter()
                 .map(|(ti, partition)| TopicPartitionOut {

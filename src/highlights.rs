@@ -1,0 +1,196 @@
+//! What a step changed, as the stage marks it: worked out from the step's own events — the data the event log
+//! shows — never by comparing the states before and after, so a jump draws its end state and its last step's
+//! marks at once, with nothing replayed.
+
+use std::collections::BTreeSet;
+
+use kafka_model::ids::{ClientIdx, GroupIdx, Offset, TopicPartition};
+use kafka_model::partition_log::EntryKind;
+use kafka_model::timeline::StepResult;
+use kafka_model::{Actor, Change, Cluster};
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Highlights {
+    /// Log entries written, or whose transaction the step decided.
+    pub cells: BTreeSet<(TopicPartition, Offset)>,
+    /// Partitions whose log or replicas the step touched: their high watermark and stable offset may move.
+    pub partitions: BTreeSet<TopicPartition>,
+    pub positions: BTreeSet<(ClientIdx, TopicPartition)>,
+    pub committed: BTreeSet<(GroupIdx, TopicPartition)>,
+    pub pending: BTreeSet<(GroupIdx, TopicPartition)>,
+    pub producers: BTreeSet<ClientIdx>,
+    pub consumers: BTreeSet<ClientIdx>,
+    /// Transactional ids, by their index in the set-up.
+    pub transactions: BTreeSet<u16>,
+}
+
+impl Highlights {
+    /// The marks of `step`, the step that brought the timeline to `now`.
+    pub fn of(step: &StepResult, now: &Cluster) -> Self {
+        let mut h = Highlights::default();
+        if let Actor::Producer(p) = step.action.actor() {
+            h.producers.insert(p);
+        }
+        if let Actor::Consumer(c) = step.action.actor() {
+            h.consumers.insert(c);
+        }
+        for event in &step.events {
+            h.add(&event.change, now);
+        }
+        h
+    }
+
+    fn producer_and_its_transaction(&mut self, producer: ClientIdx, now: &Cluster) {
+        self.producers.insert(producer);
+        if let Some(txn) = now.setup().producers[producer.0 as usize].txn {
+            self.transactions.insert(txn);
+        }
+    }
+
+    fn partitions_on(&mut self, broker: Option<u16>, now: &Cluster) {
+        for (tp, log) in now.partition_logs() {
+            if broker.is_none_or(|b| log.replicas.iter().any(|r| r.broker == b)) {
+                self.partitions.insert(tp);
+            }
+        }
+    }
+
+    fn add(&mut self, change: &Change, now: &Cluster) {
+        use Change::*;
+        match change {
+            RecordAppended {
+                producer,
+                tp,
+                offset,
+                ..
+            } => {
+                self.producers.insert(*producer);
+                self.cells.insert((*tp, *offset));
+                self.partitions.insert(*tp);
+            }
+            ProducerIdAssigned { producer, .. }
+            | RecordInFlight { producer, .. }
+            | RetryDeduplicated { producer, .. }
+            | SendFailed { producer, .. }
+            | ProduceRejected { producer, .. }
+            | ProduceFailed { producer, .. }
+            | RequestLost { producer, .. }
+            | FaultArmed { producer }
+            | RequestFaultArmed { producer }
+            | InFlightDropped { producer, .. }
+            | ProducerStateChanged { producer, .. }
+            | InitIgnored { producer }
+            | TransactionBegun { producer }
+            | NoEndTxn { producer, .. } => {
+                self.producers.insert(*producer);
+            }
+            AckWaiting { producer, tp, .. } => {
+                self.producers.insert(*producer);
+                self.partitions.insert(*tp);
+            }
+            TransactionsInitialised { producer, .. }
+            | TransactionEnded { producer, .. }
+            | ProducerEpochBumped { producer, .. }
+            | PartitionAddedToTxn { producer, .. }
+            | OffsetsAddedToTxn { producer, .. } => {
+                self.producer_and_its_transaction(*producer, now);
+            }
+            TxnStateChanged { txn, .. } => {
+                self.transactions.insert(*txn);
+                // Every producer card showing this transactional.id shows the coordinator's state.
+                let setup = now.setup();
+                for (i, p) in setup.producers.iter().enumerate() {
+                    if p.txn == Some(*txn) {
+                        self.producers.insert(ClientIdx(i as u16));
+                    }
+                }
+            }
+            OffsetPending { group, tp, .. } => {
+                self.pending.insert((*group, *tp));
+            }
+            PendingOffsetResolved {
+                group,
+                tp,
+                committed,
+                ..
+            } => {
+                self.pending.insert((*group, *tp));
+                if *committed {
+                    self.committed.insert((*group, *tp));
+                }
+            }
+            OffsetsMarkerWritten { txn, .. } => {
+                self.transactions.insert(*txn);
+            }
+            MarkerWritten {
+                txn, tp, offset, ..
+            } => {
+                self.transactions.insert(*txn);
+                self.partitions.insert(*tp);
+                self.cells.insert((*tp, *offset));
+                self.decided_records(*tp, *offset, now);
+            }
+            OffsetCommitted {
+                group,
+                consumer,
+                tp,
+                ..
+            } => {
+                self.committed.insert((*group, *tp));
+                self.consumers.insert(*consumer);
+            }
+            PositionInitialised { consumer, tp, .. } | PositionMoved { consumer, tp, .. } => {
+                self.positions.insert((*consumer, *tp));
+                self.consumers.insert(*consumer);
+            }
+            RecordsFetched { consumer, .. }
+            | RecordDelivered { consumer, .. }
+            | NoRecords { consumer }
+            | RecordProcessed { consumer, .. }
+            | ProcessingFailed { consumer, .. }
+            | ProcessingSkipped { consumer, .. }
+            | NothingToCommit { consumer }
+            | BufferDropped { consumer, .. }
+            | ConsumerStateChanged { consumer, .. }
+            | WaitingForPendingOffsets { consumer, .. }
+            | MemberJoined { consumer, .. }
+            | MemberWaiting { consumer, .. }
+            | MemberRejoined { consumer, .. }
+            | MemberRemoved { consumer, .. } => {
+                self.consumers.insert(*consumer);
+            }
+            GroupRebalanced { assignment, .. } => {
+                self.consumers.extend(assignment.iter().map(|(c, _)| *c));
+            }
+            LeaderChanged { tp, .. } | IsrChanged { tp, .. } | LogTruncated { tp, .. } => {
+                self.partitions.insert(*tp);
+            }
+            BrokerStateChanged { broker, .. } => self.partitions_on(Some(*broker), now),
+            ReplicationToggled { broker, .. } => self.partitions_on(*broker, now),
+            RebalanceStarted { .. } | ClockAdvanced { .. } | Nothing => {}
+        }
+    }
+
+    /// The records a control marker at `marker` decided: the same producer's records since its previous
+    /// marker in the partition.
+    fn decided_records(&mut self, tp: TopicPartition, marker: Offset, now: &Cluster) {
+        let entries = &now.log(tp).entries;
+        let Some(pid) = entries
+            .iter()
+            .find(|e| e.offset == marker)
+            .and_then(|e| e.batch)
+            .map(|b| b.producer_id)
+        else {
+            return;
+        };
+        for entry in entries.iter().rev().filter(|e| e.offset < marker) {
+            if entry.batch.map(|b| b.producer_id) != Some(pid) {
+                continue;
+            }
+            if entry.kind != EntryKind::Record {
+                break;
+            }
+            self.cells.insert((tp, entry.offset));
+        }
+    }
+}
