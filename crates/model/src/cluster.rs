@@ -8,12 +8,9 @@ mod transactions;
 
 use crate::action::Action;
 use crate::config::{Acks, Flavor, IsolationLevel, OffsetReset};
-use crate::consumer::{Consumer, Fetched};
+use crate::consumer::{Consumer, ConsumerState, Fetched};
 use crate::error::StepError;
-use crate::event::{
-    Change, CommitCause, ConsumerState, Event, PositionSource, ProducerState, Reason,
-    RebalanceCause,
-};
+use crate::event::{Change, CommitCause, Event, PositionSource, Reason, RebalanceCause};
 use crate::group_coordinator::{range_assign, Group, Member};
 use crate::ids::{
     ClientIdx, Epoch, GroupIdx, MessageId, Offset, ProducerId, TopicIdx, TopicPartition,
@@ -22,7 +19,7 @@ use crate::ledger::Ledger;
 use crate::murmur2::partition_for_key;
 use crate::names::Names;
 use crate::partition_log::{Append, BatchId, EntryKind, PartitionLog, TxnStatus};
-use crate::producer::{InFlight, Producer};
+use crate::producer::{InFlight, Producer, ProducerState};
 use crate::rng::SplitMix64;
 use crate::scenario::{Scenario, Setup};
 use crate::transaction_coordinator::TransactionMetadata;

@@ -2,9 +2,26 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use crate::event::ConsumerState;
 use crate::ids::{MessageId, Offset, TopicPartition};
 use crate::partition_log::TxnStatus;
+
+/// State of a consumer instance, as the output names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsumerState {
+    Running,
+    Crashed,
+    Closed,
+}
+
+impl ConsumerState {
+    pub fn name(self) -> &'static str {
+        match self {
+            ConsumerState::Running => "running",
+            ConsumerState::Crashed => "crashed",
+            ConsumerState::Closed => "closed",
+        }
+    }
+}
 
 /// A record copy fetched from the log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

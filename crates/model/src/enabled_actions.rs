@@ -2,8 +2,9 @@
 
 use crate::action::Action;
 use crate::cluster::Cluster;
-use crate::event::{ConsumerState, ProducerState};
+use crate::consumer::ConsumerState;
 use crate::ids::{ClientIdx, TopicIdx};
+use crate::producer::ProducerState;
 
 /// Every action worth offering now. Actions that would only fail (process with nothing received, restart
 /// of a running client) are left out; applying any returned action never panics.

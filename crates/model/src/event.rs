@@ -2,50 +2,12 @@
 
 use std::fmt;
 
+use crate::consumer::ConsumerState;
 use crate::error::StepError;
 use crate::ids::{ClientIdx, Epoch, GroupIdx, MessageId, Offset, ProducerId, TopicPartition};
 use crate::names::Names;
+use crate::producer::ProducerState;
 use crate::transaction_coordinator::TxnState;
-
-/// State of a producer instance, as the output names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProducerState {
-    Ready,
-    InTransaction,
-    Fenced,
-    Crashed,
-    Error,
-}
-
-impl ProducerState {
-    pub fn name(self) -> &'static str {
-        match self {
-            ProducerState::Ready => "ready",
-            ProducerState::InTransaction => "in_transaction",
-            ProducerState::Fenced => "fenced",
-            ProducerState::Crashed => "crashed",
-            ProducerState::Error => "error",
-        }
-    }
-}
-
-/// State of a consumer instance, as the output names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConsumerState {
-    Running,
-    Crashed,
-    Closed,
-}
-
-impl ConsumerState {
-    pub fn name(self) -> &'static str {
-        match self {
-            ConsumerState::Running => "running",
-            ConsumerState::Crashed => "crashed",
-            ConsumerState::Closed => "closed",
-        }
-    }
-}
 
 /// Where a consumer's position came from when it was (re)initialised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,9 +5,10 @@
 
 use crate::action::Action;
 use crate::cluster::Cluster;
-use crate::event::{Event, ProducerState};
+use crate::event::Event;
 use crate::ids::{ClientIdx, GroupIdx, MessageId, Offset, TopicIdx, TopicPartition};
 use crate::ledger::{ledger_rows, Label};
+use crate::producer::ProducerState;
 use crate::rng::SplitMix64;
 use crate::scenario::parse_scenario;
 use crate::timeline::Timeline;

@@ -1,9 +1,10 @@
 //! Named predicates that must hold after every step.
 
 use crate::cluster::Cluster;
-use crate::event::{ConsumerState, ProducerState};
+use crate::consumer::ConsumerState;
 use crate::ledger::ledger_rows;
 use crate::partition_log::TxnStatus;
+use crate::producer::ProducerState;
 use crate::transaction_coordinator::TxnState;
 
 /// A broken invariant: its name and what was seen.

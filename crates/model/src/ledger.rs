@@ -1,7 +1,7 @@
 //! The ledger (L1, L2): what happened to every message the application sent, and the outcome labels.
 
 use crate::cluster::Cluster;
-use crate::event::ConsumerState;
+use crate::consumer::ConsumerState;
 use crate::ids::{GroupIdx, MessageId, Offset, TopicPartition};
 use crate::partition_log::EntryKind;
 

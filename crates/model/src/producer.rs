@@ -2,8 +2,29 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use crate::event::ProducerState;
 use crate::ids::{Epoch, GroupIdx, MessageId, ProducerId, TopicPartition};
+
+/// State of a producer instance, as the output names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProducerState {
+    Ready,
+    InTransaction,
+    Fenced,
+    Crashed,
+    Error,
+}
+
+impl ProducerState {
+    pub fn name(self) -> &'static str {
+        match self {
+            ProducerState::Ready => "ready",
+            ProducerState::InTransaction => "in_transaction",
+            ProducerState::Fenced => "fenced",
+            ProducerState::Crashed => "crashed",
+            ProducerState::Error => "error",
+        }
+    }
+}
 
 /// A record handed to `send()` and not yet delivered (one record = one produce request in the model).
 #[derive(Debug, Clone, PartialEq, Eq)]

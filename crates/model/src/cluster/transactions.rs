@@ -4,8 +4,9 @@
 use super::Cluster;
 use crate::config::Flavor;
 use crate::error::StepError;
-use crate::event::{Change, Event, ProducerState, Reason};
+use crate::event::{Change, Event, Reason};
 use crate::ids::{ClientIdx, Epoch, ProducerId, TopicPartition};
+use crate::producer::ProducerState;
 use crate::transaction_coordinator::{PendingOffset, TransactionMetadata, TxnState};
 
 impl Cluster {
