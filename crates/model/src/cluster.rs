@@ -15,7 +15,7 @@ use crate::group_coordinator::{range_assign, Group, Member};
 use crate::ids::{
     ClientIdx, Epoch, GroupIdx, MessageId, Offset, ProducerId, TopicIdx, TopicPartition,
 };
-use crate::ledger::Ledger;
+use crate::ledger::{Ledger, LedgerRow};
 use crate::murmur2::partition_for_key;
 use crate::names::Names;
 use crate::partition_log::{Append, BatchId, EntryKind, PartitionLog, TxnStatus};
@@ -1520,6 +1520,22 @@ impl Cluster {
     }
 }
 
+/// The ledger's report of this state (L2): one row per message, in order of first send.
+pub fn ledger_rows(cluster: &Cluster) -> Vec<LedgerRow> {
+    let consumers = cluster
+        .setup
+        .consumers
+        .iter()
+        .zip(&cluster.consumers)
+        .map(|(spec, c)| (spec.group, c));
+    cluster.ledger.rows(
+        cluster.text_count(),
+        cluster.partition_logs(),
+        consumers,
+        &cluster.groups,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1593,7 +1609,7 @@ mod tests {
     /// L2 labels that need transactional copies, written by hand until part 2 models transactions.
     #[test]
     fn l2_aborted_read_and_lost_when_no_committed_copy_survives() {
-        use crate::ledger::{ledger_rows, Label};
+        use crate::ledger::Label;
         let s = parse_scenario(
             r#"{"topics": [{"name": "t"}],
                 "producers": [{"id": "p"}],

@@ -4,10 +4,10 @@
 //! decisions to every guarantee, so their runs can be compared side by side.
 
 use crate::action::Action;
-use crate::cluster::Cluster;
+use crate::cluster::{ledger_rows, Cluster};
 use crate::event::Event;
 use crate::ids::{ClientIdx, GroupIdx, MessageId, Offset, TopicIdx, TopicPartition};
-use crate::ledger::{ledger_rows, Label};
+use crate::ledger::Label;
 use crate::producer::ProducerState;
 use crate::rng::SplitMix64;
 use crate::scenario::parse_scenario;

@@ -1,8 +1,7 @@
 //! Named predicates that must hold after every step.
 
-use crate::cluster::Cluster;
+use crate::cluster::{ledger_rows, Cluster};
 use crate::consumer::ConsumerState;
-use crate::ledger::ledger_rows;
 use crate::partition_log::TxnStatus;
 use crate::producer::ProducerState;
 use crate::transaction_coordinator::TxnState;

@@ -4,11 +4,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::action::{Action, Actor};
-use crate::cluster::Cluster;
+use crate::cluster::{ledger_rows, Cluster};
 use crate::error::StepError;
 use crate::event::{Change, CommitCause, Event, PositionSource};
 use crate::ids::{ClientIdx, Offset, TopicPartition};
-use crate::ledger::ledger_rows;
 use crate::names::Names;
 use crate::partition_log::EntryKind;
 

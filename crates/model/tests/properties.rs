@@ -3,8 +3,9 @@
 use std::sync::Arc;
 
 use kafka_model::action::Action;
+use kafka_model::cluster::ledger_rows;
 use kafka_model::ids::{ClientIdx, Offset, TopicIdx};
-use kafka_model::ledger::{ledger_rows, Label};
+use kafka_model::ledger::Label;
 use kafka_model::{check_invariants, enabled_actions, parse_scenario, Cluster};
 use proptest::prelude::*;
 use serde_json::json;
