@@ -22,6 +22,17 @@ pub struct MessageStats {
     pub by_group: Vec<GroupCounts>,
 }
 
+impl MessageStats {
+    /// What one group did with the message.
+    pub fn group(&self, g: GroupIdx) -> Option<&GroupCounts> {
+        self.by_group.get(g.0 as usize)
+    }
+
+    fn group_mut(&mut self, g: GroupIdx) -> &mut GroupCounts {
+        &mut self.by_group[g.0 as usize]
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Ledger {
     stats: Vec<Option<MessageStats>>,
@@ -108,7 +119,7 @@ impl Ledger {
 
     pub(crate) fn record_delivered(&mut self, m: MessageId, g: GroupIdx, aborted_or_open: bool) {
         let s = self.slot(m);
-        s.by_group[g.0 as usize].delivered += 1;
+        s.group_mut(g).delivered += 1;
         if aborted_or_open {
             s.aborted_reads += 1;
         }
@@ -116,7 +127,7 @@ impl Ledger {
 
     /// Returns how many times this group has now applied the message.
     pub(crate) fn record_processed(&mut self, m: MessageId, g: GroupIdx) -> u32 {
-        let c = &mut self.slot(m).by_group[g.0 as usize];
+        let c = self.slot(m).group_mut(g);
         c.processed += 1;
         c.processed
     }

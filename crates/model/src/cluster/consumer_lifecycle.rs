@@ -14,14 +14,11 @@ impl Cluster {
         out: &mut Vec<Event>,
     ) -> Result<(), StepError> {
         self.consumer_running(consumer)?;
-        if self.setup.consumers[consumer.0 as usize]
-            .config
-            .enable_auto_commit
-        {
+        if self.consumer_spec(consumer).config.enable_auto_commit {
             self.commit_positions(consumer, CommitCause::AutoOnClose, out);
         }
         self.leave_group(consumer, out);
-        let c = &mut self.consumers[consumer.0 as usize];
+        let c = self.consumer_mut(consumer);
         c.state = ConsumerState::Closed;
         c.joined = false;
         c.positions.clear();
@@ -47,19 +44,18 @@ impl Cluster {
         let g = self.group_of(consumer);
         if let Some(mi) = self.member_index(consumer) {
             let now = self.now_ms;
-            let m = &mut self.groups[g.0 as usize].members[mi];
+            let m = &mut self.group_mut(g).members[mi];
             m.alive = false;
             m.dead_since_ms = now;
         }
-        let c = &mut self.consumers[consumer.0 as usize];
+        let c = self.consumer_mut(consumer);
         let last = c.last_handled;
         c.state = ConsumerState::Crashed;
         c.joined = false;
         c.positions.clear();
         c.fetched.clear();
         c.received.clear();
-        let committed =
-            last.and_then(|(tp, _)| self.groups[g.0 as usize].committed.get(&tp).copied());
+        let committed = last.and_then(|(tp, _)| self.group(g).committed.get(&tp).copied());
         out.push(Event::new(
             Change::ConsumerStateChanged {
                 consumer,
@@ -76,11 +72,9 @@ impl Cluster {
         consumer: ClientIdx,
         out: &mut Vec<Event>,
     ) -> Result<(), StepError> {
-        let interval = self.setup.consumers[consumer.0 as usize]
-            .config
-            .auto_commit_interval_ms;
+        let interval = self.consumer_spec(consumer).config.auto_commit_interval_ms;
         let now = self.now_ms;
-        let c = &mut self.consumers[consumer.0 as usize];
+        let c = self.consumer_mut(consumer);
         let from = c.state;
         if from == ConsumerState::Running {
             // A restart is a new process: the running instance must crash or close first.

@@ -16,19 +16,17 @@ impl Cluster {
         out: &mut Vec<Event>,
     ) -> Result<(), StepError> {
         self.consumer_running(consumer)?;
-        if !self.consumers[consumer.0 as usize].joined {
+        if !self.consumer(consumer).joined {
             self.join(consumer, out);
         }
         let g = self.group_of(consumer);
         let mi = self
             .member_index(consumer)
             .expect("a joined running consumer is a member");
-        if self.groups[g.0 as usize].rebalance_pending
-            && !self.groups[g.0 as usize].members[mi].rejoined
-        {
+        if self.group(g).rebalance_pending && !self.group(g).members[mi].rejoined {
             self.rejoin(consumer, mi, out);
         }
-        let group = &self.groups[g.0 as usize];
+        let group = self.group(g);
         if group.rebalance_pending {
             // Still waiting: for a dead member's session to expire, or for live members to rejoin.
             let holder = group
@@ -49,7 +47,7 @@ impl Cluster {
             }
             return Ok(());
         }
-        let count = self.groups[g.0 as usize].members[mi].assigned.len();
+        let count = self.group(g).members[mi].assigned.len();
         if count == 0 {
             out.push(Event::new(
                 Change::NoRecords { consumer },
@@ -59,13 +57,10 @@ impl Cluster {
         }
         // Positions unknown (or out of range after a seek): initialise them before fetching.
         for i in 0..count {
-            let tp = self.groups[g.0 as usize].members[mi].assigned[i];
-            let known = self.consumers[consumer.0 as usize]
-                .positions
-                .get(&tp)
-                .copied();
+            let tp = self.group(g).members[mi].assigned[i];
+            let known = self.consumer(consumer).positions.get(&tp).copied();
             let out_of_range = known.is_some_and(|o| o > self.log(tp).log_end());
-            if known.is_none() && self.groups[g.0 as usize].pending.contains_key(&tp) {
+            if known.is_none() && self.group(g).pending.contains_key(&tp) {
                 // T5: the committed offset is not stable yet; the consumer retries in its next poll.
                 out.push(Event::new(
                     Change::WaitingForPendingOffsets { consumer, tp },
@@ -75,18 +70,16 @@ impl Cluster {
             }
             if known.is_none() || out_of_range {
                 if out_of_range {
-                    self.consumers[consumer.0 as usize].positions.remove(&tp);
+                    self.consumer_mut(consumer).positions.remove(&tp);
                 }
                 self.init_position(consumer, tp, out_of_range, out)?;
             }
         }
         let flavor = self.setup.flavor;
-        let max = self.setup.consumers[consumer.0 as usize]
-            .config
-            .max_poll_records;
+        let max = self.consumer_spec(consumer).config.max_poll_records;
         match flavor {
             Flavor::KafkaPython => {
-                if self.consumers[consumer.0 as usize].fetched.is_empty() {
+                if self.consumer(consumer).fetched.is_empty() {
                     // The iterator fetches a new batch: this is where auto-commit runs (C4).
                     self.maybe_auto_commit(consumer, out);
                     let fetched = self.fetch(consumer, (g, mi), max, false, out);
@@ -100,7 +93,7 @@ impl Cluster {
                         ));
                     }
                 }
-                let c = &mut self.consumers[consumer.0 as usize];
+                let c = self.consumer_mut(consumer);
                 match c.fetched.pop_front() {
                     Some(r) => {
                         // C1: position = offset + 1 just before the record is yielded.
@@ -123,14 +116,14 @@ impl Cluster {
             }
             Flavor::Java => {
                 self.maybe_auto_commit(consumer, out);
-                let before = self.consumers[consumer.0 as usize].received.len();
+                let before = self.consumer(consumer).received.len();
                 let fetched = self.fetch(consumer, (g, mi), max, true, out);
                 if fetched == 0 {
                     out.push(Event::new(Change::NoRecords { consumer }, Reason::CaughtUp));
                     return Ok(());
                 }
-                for i in before..self.consumers[consumer.0 as usize].received.len() {
-                    let r = self.consumers[consumer.0 as usize].received[i];
+                for i in before..self.consumer(consumer).received.len() {
+                    let r = self.consumer(consumer).received[i];
                     self.ledger
                         .record_delivered(r.value, g, !r.txn.is_committed());
                     out.push(Event::new(
@@ -159,28 +152,27 @@ impl Cluster {
         to_application: bool,
         out: &mut Vec<Event>,
     ) -> u32 {
-        let read_committed = self.setup.consumers[consumer.0 as usize]
-            .config
-            .isolation_level
-            == IsolationLevel::ReadCommitted;
+        let read_committed =
+            self.consumer_spec(consumer).config.isolation_level == IsolationLevel::ReadCommitted;
         let mut taken = 0u32;
-        let count = self.groups[g.0 as usize].members[mi].assigned.len();
+        let count = self.group(g).members[mi].assigned.len();
         for i in 0..count {
             if taken >= max {
                 break;
             }
-            let tp = self.groups[g.0 as usize].members[mi].assigned[i];
+            let tp = self.group(g).members[mi].assigned[i];
             if self.log(tp).leader.is_none() {
                 // An offline partition answers no fetch.
                 continue;
             }
             let limit = self.fetch_limit(consumer, tp);
-            let Some(&start) = self.consumers[consumer.0 as usize].positions.get(&tp) else {
+            let Some(&start) = self.consumer(consumer).positions.get(&tp) else {
                 continue;
             };
-            let log = &self.logs[tp.topic.0 as usize][tp.partition as usize];
+            let log = self.log(tp);
             let mut next = start;
-            let c = &mut self.consumers[consumer.0 as usize];
+            // Read into a batch first: the log is borrowed from the cluster until the consumer takes it.
+            let mut batch = Vec::new();
             while next < limit && taken < max {
                 let Some(e) = log.entry(next) else { break };
                 next = Offset(next.0 + 1);
@@ -188,18 +180,19 @@ impl Cluster {
                 if e.kind != EntryKind::Record || (read_committed && e.txn == TxnStatus::Aborted) {
                     continue;
                 }
-                let r = Fetched {
+                batch.push(Fetched {
                     tp,
                     offset: e.offset,
                     value: e.value,
                     txn: e.txn,
-                };
-                if to_application {
-                    c.received.push_back(r);
-                } else {
-                    c.fetched.push_back(r);
-                }
+                });
                 taken += 1;
+            }
+            let c = self.consumer_mut(consumer);
+            if to_application {
+                c.received.extend(batch);
+            } else {
+                c.fetched.extend(batch);
             }
             if to_application && next != start {
                 c.positions.insert(tp, next);
@@ -220,10 +213,7 @@ impl Cluster {
     /// The offset up to which this consumer may read: HW, or LSO under read_committed (C8).
     fn fetch_limit(&self, consumer: ClientIdx, tp: TopicPartition) -> Offset {
         let log = self.log(tp);
-        match self.setup.consumers[consumer.0 as usize]
-            .config
-            .isolation_level
-        {
+        match self.consumer_spec(consumer).config.isolation_level {
             IsolationLevel::ReadUncommitted => log.high_watermark,
             IsolationLevel::ReadCommitted => log.last_stable_offset(),
         }
@@ -242,14 +232,11 @@ impl Cluster {
         let committed = if out_of_range {
             None
         } else {
-            self.groups[g.0 as usize].committed.get(&tp).copied()
+            self.group(g).committed.get(&tp).copied()
         };
         let (offset, source) = match committed {
             Some(o) if o <= self.log(tp).log_end() => (o, PositionSource::Committed),
-            _ => match self.setup.consumers[consumer.0 as usize]
-                .config
-                .auto_offset_reset
-            {
+            _ => match self.consumer_spec(consumer).config.auto_offset_reset {
                 OffsetReset::Earliest => (self.log(tp).log_start(), PositionSource::ResetEarliest),
                 OffsetReset::Latest => {
                     (self.fetch_limit(consumer, tp), PositionSource::ResetLatest)
@@ -257,9 +244,7 @@ impl Cluster {
                 OffsetReset::None => return Err(StepError::NoOffsetForPartition),
             },
         };
-        self.consumers[consumer.0 as usize]
-            .positions
-            .insert(tp, offset);
+        self.consumer_mut(consumer).positions.insert(tp, offset);
         out.push(Event::new(
             Change::PositionInitialised {
                 consumer,
@@ -283,7 +268,7 @@ impl Cluster {
         if !self.assignment(consumer).contains(&tp) {
             return Err(StepError::IllegalState);
         }
-        let c = &mut self.consumers[consumer.0 as usize];
+        let c = self.consumer_mut(consumer);
         let from = c.positions.insert(tp, offset);
         out.push(Event::new(
             Change::PositionMoved {

@@ -1,8 +1,6 @@
 //! The group coordinator's side of the consumer (C2–C4, C6): joining on the first poll, eager rebalances and
 //! rejoining, leaving, session expiry, and offset commits — explicit, of the positions, and auto-commit.
 
-use std::sync::Arc;
-
 use super::Cluster;
 use crate::error::StepError;
 use crate::event::{Change, CommitCause, Event, Reason, RebalanceCause};
@@ -11,19 +9,18 @@ use crate::ids::{ClientIdx, GroupIdx, Offset, TopicIdx, TopicPartition};
 
 impl Cluster {
     pub(super) fn member_index(&self, consumer: ClientIdx) -> Option<usize> {
-        let c = &self.consumers[consumer.0 as usize];
+        let c = self.consumer(consumer);
         if !c.joined {
             return None;
         }
-        self.groups[self.group_of(consumer).0 as usize].member(consumer, c.instance)
+        self.group(self.group_of(consumer))
+            .member(consumer, c.instance)
     }
 
     pub(super) fn join(&mut self, consumer: ClientIdx, out: &mut Vec<Event>) {
         let g = self.group_of(consumer);
-        let session_timeout_ms = self.setup.consumers[consumer.0 as usize]
-            .config
-            .session_timeout_ms;
-        let c = &mut self.consumers[consumer.0 as usize];
+        let session_timeout_ms = self.consumer_spec(consumer).config.session_timeout_ms;
+        let c = self.consumer_mut(consumer);
         c.joined = true;
         let member = Member {
             consumer,
@@ -34,7 +31,7 @@ impl Cluster {
             assigned: Vec::new(),
             rejoined: true,
         };
-        let group = &mut self.groups[g.0 as usize];
+        let group = self.group_mut(g);
         let at = group
             .members
             .partition_point(|m| (m.consumer, m.instance) < (consumer, member.instance));
@@ -49,7 +46,7 @@ impl Cluster {
     /// Eager (classic protocol) rebalance: every live member must rejoin in its next poll (giving up its
     /// partitions, after an auto-commit); it completes when all have, and no dead member remains.
     fn start_rebalance(&mut self, g: GroupIdx, cause: RebalanceCause, out: &mut Vec<Event>) {
-        let group = &mut self.groups[g.0 as usize];
+        let group = self.group_mut(g);
         if group.members.is_empty() {
             group.rebalance_pending = false;
             return;
@@ -79,8 +76,7 @@ impl Cluster {
         cause: RebalanceCause,
         out: &mut Vec<Event>,
     ) -> bool {
-        let gi = g.0 as usize;
-        let group = &self.groups[gi];
+        let group = self.group(g);
         if !group.rebalance_pending {
             return true;
         }
@@ -88,13 +84,12 @@ impl Cluster {
             return false;
         }
         let members: Vec<ClientIdx> = group.members.iter().map(|m| m.consumer).collect();
-        let setup = Arc::clone(&self.setup);
         let subscriptions: Vec<&[TopicIdx]> = members
             .iter()
-            .map(|m| setup.consumers[m.0 as usize].subscribe.as_slice())
+            .map(|&m| self.consumer_spec(m).subscribe.as_slice())
             .collect();
-        let assignment = range_assign(&subscriptions, |t| setup.topics[t.0 as usize].partitions);
-        let group = &mut self.groups[gi];
+        let assignment = range_assign(&subscriptions, |t| self.topic_spec(t).partitions);
+        let group = self.group_mut(g);
         group.generation += 1;
         group.rebalance_pending = false;
         let cause = group.rebalance_cause.take().unwrap_or(cause);
@@ -115,12 +110,12 @@ impl Cluster {
         ));
         // Every member restarts from the committed offsets.
         for (&m, parts) in members.iter().zip(&assignment) {
-            let c = &mut self.consumers[m.0 as usize];
+            let c = self.consumer_mut(m);
             c.positions.clear();
             c.fetched.clear();
             for &tp in parts {
                 // Pending transactional offsets (T5): the position stays unknown until they resolve.
-                if self.groups[gi].pending.contains_key(&tp) {
+                if self.group(g).pending.contains_key(&tp) {
                     continue;
                 }
                 // A `none` reset leaves the position unknown; the next poll raises NoOffsetForPartition.
@@ -133,16 +128,13 @@ impl Cluster {
     /// A member's poll during a pending rebalance: auto-commit (C4), give up the partitions, rejoin.
     pub(super) fn rejoin(&mut self, consumer: ClientIdx, mi: usize, out: &mut Vec<Event>) {
         let g = self.group_of(consumer);
-        if self.setup.consumers[consumer.0 as usize]
-            .config
-            .enable_auto_commit
-        {
+        if self.consumer_spec(consumer).config.enable_auto_commit {
             self.commit_positions(consumer, CommitCause::AutoBeforeRebalance, out);
         }
-        let member = &mut self.groups[g.0 as usize].members[mi];
+        let member = &mut self.group_mut(g).members[mi];
         member.rejoined = true;
         member.assigned.clear();
-        let c = &mut self.consumers[consumer.0 as usize];
+        let c = self.consumer_mut(consumer);
         c.positions.clear();
         c.fetched.clear();
         out.push(Event::new(
@@ -155,12 +147,12 @@ impl Cluster {
     pub(super) fn leave_group(&mut self, consumer: ClientIdx, out: &mut Vec<Event>) {
         let g = self.group_of(consumer);
         if let Some(mi) = self.member_index(consumer) {
-            self.groups[g.0 as usize].members.remove(mi);
+            self.group_mut(g).members.remove(mi);
             out.push(Event::new(
                 Change::MemberRemoved { group: g, consumer },
                 Reason::LeftGroup,
             ));
-            self.consumers[consumer.0 as usize].joined = false;
+            self.consumer_mut(consumer).joined = false;
             self.start_rebalance(g, RebalanceCause::Left(consumer), out);
         }
     }
@@ -170,12 +162,13 @@ impl Cluster {
         for gi in 0..self.groups.len() {
             let g = GroupIdx(gi as u16);
             let mut expired = None;
-            while let Some(i) = self.groups[gi]
+            while let Some(i) = self
+                .group(g)
                 .members
                 .iter()
                 .position(|m| !m.alive && m.expires_at_ms() <= self.now_ms)
             {
-                let m = self.groups[gi].members.remove(i);
+                let m = self.group_mut(g).members.remove(i);
                 out.push(Event::new(
                     Change::MemberRemoved {
                         group: g,
@@ -210,7 +203,7 @@ impl Cluster {
             Some(list) => {
                 let g = self.group_of(consumer);
                 for &(tp, to) in list {
-                    let from = self.groups[g.0 as usize].committed.insert(tp, to);
+                    let from = self.group_mut(g).committed.insert(tp, to);
                     out.push(Event::new(
                         Change::OffsetCommitted {
                             group: g,
@@ -240,11 +233,11 @@ impl Cluster {
             return false;
         };
         let mut any = false;
-        let count = self.groups[g.0 as usize].members[mi].assigned.len();
+        let count = self.group(g).members[mi].assigned.len();
         for i in 0..count {
-            let tp = self.groups[g.0 as usize].members[mi].assigned[i];
-            if let Some(&pos) = self.consumers[consumer.0 as usize].positions.get(&tp) {
-                let from = self.groups[g.0 as usize].committed.insert(tp, pos);
+            let tp = self.group(g).members[mi].assigned[i];
+            if let Some(&pos) = self.consumer(consumer).positions.get(&tp) {
+                let from = self.group_mut(g).committed.insert(tp, pos);
                 any = true;
                 // An automatic commit that changes nothing is not worth a sentence.
                 if from == Some(pos) && cause != CommitCause::Positions {
@@ -267,14 +260,11 @@ impl Cluster {
     }
 
     pub(super) fn maybe_auto_commit(&mut self, consumer: ClientIdx, out: &mut Vec<Event>) {
-        let config = &self.setup.consumers[consumer.0 as usize].config;
+        let config = &self.consumer_spec(consumer).config;
         let interval = config.auto_commit_interval_ms;
-        if config.enable_auto_commit
-            && self.now_ms >= self.consumers[consumer.0 as usize].next_auto_commit_ms
-        {
+        if config.enable_auto_commit && self.now_ms >= self.consumer(consumer).next_auto_commit_ms {
             self.commit_positions(consumer, CommitCause::AutoInPoll, out);
-            self.consumers[consumer.0 as usize].next_auto_commit_ms =
-                self.now_ms.saturating_add(interval);
+            self.consumer_mut(consumer).next_auto_commit_ms = self.now_ms.saturating_add(interval);
         }
     }
 }

@@ -31,7 +31,7 @@ use crate::names::Names;
 use crate::partition_log::PartitionLog;
 use crate::producer::{Producer, ProducerState};
 use crate::rng::SplitMix64;
-use crate::scenario::{Scenario, Setup};
+use crate::scenario::{ConsumerSpec, ProducerSpec, Scenario, Setup, TopicSpec};
 use crate::transaction_coordinator::TransactionMetadata;
 
 /// The modelled world. Cloning it is how the timeline keeps checkpoints.
@@ -175,6 +175,20 @@ impl Cluster {
         &self.groups
     }
 
+    // Lookups by id: the one place each collection is indexed (`apply` has checked the ids exist).
+
+    pub fn producer(&self, producer: ClientIdx) -> &Producer {
+        &self.producers[producer.0 as usize]
+    }
+
+    pub fn consumer(&self, consumer: ClientIdx) -> &Consumer {
+        &self.consumers[consumer.0 as usize]
+    }
+
+    pub fn group(&self, group: GroupIdx) -> &Group {
+        &self.groups[group.0 as usize]
+    }
+
     pub fn ledger(&self) -> &Ledger {
         &self.ledger
     }
@@ -212,14 +226,40 @@ impl Cluster {
             .unwrap_or(false)
     }
 
+    // The handlers' mutable lookups, and the set-up of what an id names.
+
     fn log_mut(&mut self, tp: TopicPartition) -> &mut PartitionLog {
         &mut self.logs[tp.topic.0 as usize][tp.partition as usize]
     }
 
+    fn producer_mut(&mut self, producer: ClientIdx) -> &mut Producer {
+        &mut self.producers[producer.0 as usize]
+    }
+
+    fn consumer_mut(&mut self, consumer: ClientIdx) -> &mut Consumer {
+        &mut self.consumers[consumer.0 as usize]
+    }
+
+    fn group_mut(&mut self, group: GroupIdx) -> &mut Group {
+        &mut self.groups[group.0 as usize]
+    }
+
+    fn producer_spec(&self, producer: ClientIdx) -> &ProducerSpec {
+        &self.setup.producers[producer.0 as usize]
+    }
+
+    fn consumer_spec(&self, consumer: ClientIdx) -> &ConsumerSpec {
+        &self.setup.consumers[consumer.0 as usize]
+    }
+
+    fn topic_spec(&self, topic: TopicIdx) -> &TopicSpec {
+        &self.setup.topics[topic.0 as usize]
+    }
+
     /// The partitions assigned to a consumer's current instance (empty if it is not a member).
     pub fn assignment(&self, consumer: ClientIdx) -> &[TopicPartition] {
-        let c = &self.consumers[consumer.0 as usize];
-        let g = &self.groups[self.group_of(consumer).0 as usize];
+        let c = self.consumer(consumer);
+        let g = self.group(self.group_of(consumer));
         match g.member(consumer, c.instance) {
             Some(i) if c.joined => &g.members[i].assigned,
             _ => &[],
@@ -227,7 +267,7 @@ impl Cluster {
     }
 
     pub fn group_of(&self, consumer: ClientIdx) -> GroupIdx {
-        self.setup.consumers[consumer.0 as usize].group
+        self.consumer_spec(consumer).group
     }
 
     fn ids_exist(&self, action: &Action) -> bool {
@@ -355,7 +395,7 @@ impl Cluster {
 
     /// Every producer call first needs a usable instance.
     fn producer_usable(&self, producer: ClientIdx) -> Result<(), StepError> {
-        match self.producers[producer.0 as usize].state {
+        match self.producer(producer).state {
             ProducerState::Error => Err(StepError::ConfigException),
             ProducerState::Crashed => Err(StepError::IllegalState),
             ProducerState::Fenced => Err(StepError::ProducerFenced),
@@ -365,7 +405,7 @@ impl Cluster {
 
     /// Every consumer call but restart needs a running instance.
     fn consumer_running(&self, consumer: ClientIdx) -> Result<(), StepError> {
-        match self.consumers[consumer.0 as usize].state {
+        match self.consumer(consumer).state {
             ConsumerState::Running => Ok(()),
             _ => Err(StepError::IllegalState),
         }

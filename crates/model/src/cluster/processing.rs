@@ -21,10 +21,10 @@ impl Cluster {
         let already_applied = |ledger: &Ledger, value| {
             ledger
                 .get(value)
-                .and_then(|stats| stats.by_group.get(g.0 as usize))
+                .and_then(|stats| stats.group(g))
                 .is_some_and(|counts| counts.processed > 0)
         };
-        let c = &mut self.consumers[consumer.0 as usize];
+        let c = self.consumer_mut(consumer);
         let Some(r) = c.received.pop_front() else {
             // Nothing was handed to the application: there is nothing to process.
             return Err(StepError::IllegalState);

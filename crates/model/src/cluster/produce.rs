@@ -43,51 +43,43 @@ impl Cluster {
         out: &mut Vec<Event>,
     ) -> Result<(), StepError> {
         self.producer_usable(producer)?;
-        let config = &self.setup.producers[producer.0 as usize].config;
+        let config = &self.producer_spec(producer).config;
         let transactional = config.transactional_id.is_some();
         // T10: with a transactional.id, send() outside a transaction is an error.
-        if transactional
-            && self.producers[producer.0 as usize].state != ProducerState::InTransaction
-        {
+        if transactional && self.producer(producer).state != ProducerState::InTransaction {
             return Err(StepError::IllegalState);
         }
         let idempotent = config.idempotence || transactional;
-        let partitions = self.setup.topics[topic.0 as usize].partitions;
+        let partitions = self.topic_spec(topic).partitions;
         let (partition, chosen) = match (partition, key) {
             (Some(p), _) => (p, false),
-            (None, Some(k)) => (
-                partition_for_key(self.texts[k.0 as usize].as_bytes(), partitions),
-                true,
-            ),
+            (None, Some(k)) => (partition_for_key(self.text(k).as_bytes(), partitions), true),
             (None, None) if partitions == 1 => (0, false),
             // Each send is its own batch in the model, so the sticky partitioner picks anew each time.
             (None, None) => (self.rng.below(partitions), true),
         };
         let tp = TopicPartition::new(topic, partition);
-        if transactional
-            && !self.producers[producer.0 as usize]
-                .txn_partitions
-                .contains(&tp)
-        {
+        if transactional && !self.producer(producer).txn_partitions.contains(&tp) {
             // T4 (T11: implicitly with the produce request).
             self.add_partition_to_txn(producer, tp, out)?;
         }
-        let p = &mut self.producers[producer.0 as usize];
+        if idempotent && self.producer(producer).producer_id.is_none() {
+            let pid = ProducerId(self.next_producer_id);
+            self.next_producer_id += 1;
+            let p = self.producer_mut(producer);
+            p.producer_id = Some((pid, Epoch(0)));
+            p.next_sequence.clear();
+            out.push(Event::new(
+                Change::ProducerIdAssigned {
+                    producer,
+                    producer_id: pid,
+                    epoch: Epoch(0),
+                },
+                Reason::FirstIdempotentWrite,
+            ));
+        }
+        let p = self.producer_mut(producer);
         let sequence = if idempotent {
-            if p.producer_id.is_none() {
-                let pid = ProducerId(self.next_producer_id);
-                self.next_producer_id += 1;
-                p.producer_id = Some((pid, Epoch(0)));
-                p.next_sequence.clear();
-                out.push(Event::new(
-                    Change::ProducerIdAssigned {
-                        producer,
-                        producer_id: pid,
-                        epoch: Epoch(0),
-                    },
-                    Reason::FirstIdempotentWrite,
-                ));
-            }
             let next = p.next_sequence.entry(tp).or_insert(0);
             let s = *next;
             *next = next.wrapping_add(1);
@@ -124,26 +116,23 @@ impl Cluster {
         out: &mut Vec<Event>,
     ) -> Result<(), StepError> {
         self.producer_usable(producer)?;
-        if self.producers[producer.0 as usize].in_flight.is_empty() {
+        if self.producer(producer).in_flight.is_empty() {
             out.push(Event::new(Change::Nothing, Reason::FlushNothing));
             return Ok(());
         }
-        let max_in_flight = self.setup.producers[producer.0 as usize]
-            .config
-            .max_in_flight
-            .max(1) as usize;
+        let max_in_flight = self.producer_spec(producer).config.max_in_flight.max(1) as usize;
         let mut first_error = None;
-        while !self.producers[producer.0 as usize].in_flight.is_empty() {
+        while !self.producer(producer).in_flight.is_empty() {
             // Up to max.in.flight.requests.per.connection requests are on the wire at once.
-            let p = &mut self.producers[producer.0 as usize];
+            let p = self.producer_mut(producer);
             let n = p.in_flight.len().min(max_in_flight);
             let window: Vec<InFlight> = p.in_flight.drain(..n).collect();
             let mut resend: Vec<InFlight> = Vec::new();
             for batch in window {
-                if self.producers[producer.0 as usize].state == ProducerState::Fenced {
+                if self.producer(producer).state == ProducerState::Fenced {
                     break;
                 }
-                let p = &mut self.producers[producer.0 as usize];
+                let p = self.producer_mut(producer);
                 if std::mem::take(&mut p.lose_next_request) {
                     out.push(Event::new(
                         Change::RequestLost {
@@ -168,15 +157,15 @@ impl Cluster {
                 }
             }
             for batch in resend {
-                if self.producers[producer.0 as usize].state == ProducerState::Fenced {
+                if self.producer(producer).state == ProducerState::Fenced {
                     break;
                 }
                 if let Err(e) = self.deliver(producer, &batch, false, out) {
                     first_error.get_or_insert(e);
                 }
             }
-            if self.producers[producer.0 as usize].state == ProducerState::Fenced {
-                self.producers[producer.0 as usize].in_flight.clear();
+            if self.producer(producer).state == ProducerState::Fenced {
+                self.producer_mut(producer).in_flight.clear();
                 break;
             }
         }
@@ -193,10 +182,10 @@ impl Cluster {
         lose_ack: bool,
         out: &mut Vec<Event>,
     ) -> Result<(), StepError> {
-        let config = &self.setup.producers[producer.0 as usize].config;
+        let config = &self.producer_spec(producer).config;
         let (acks, retries) = (config.acks, config.retries);
-        let min_isr = self.setup.topics[batch.tp.topic.0 as usize].min_insync_replicas;
-        let ids = self.producers[producer.0 as usize].producer_id;
+        let min_isr = self.topic_spec(batch.tp.topic).min_insync_replicas;
+        let ids = self.producer(producer).producer_id;
         let tp = batch.tp;
         let now = self.now_ms;
         let fail = |out: &mut Vec<Event>, error: StepError| {
@@ -363,7 +352,7 @@ impl Cluster {
         out: &mut Vec<Event>,
     ) -> Result<(), StepError> {
         self.producer_usable(producer)?;
-        let p = &mut self.producers[producer.0 as usize];
+        let p = self.producer_mut(producer);
         out.push(if request {
             p.lose_next_request = true;
             Event::new(Change::RequestFaultArmed { producer }, Reason::Plain)
@@ -379,7 +368,7 @@ impl Cluster {
         producer: ClientIdx,
         out: &mut Vec<Event>,
     ) -> Result<(), StepError> {
-        let p = &mut self.producers[producer.0 as usize];
+        let p = self.producer_mut(producer);
         match p.state {
             ProducerState::Crashed => return Err(StepError::IllegalState),
             ProducerState::Error => return Err(StepError::ConfigException),
@@ -416,9 +405,9 @@ impl Cluster {
         producer: ClientIdx,
         out: &mut Vec<Event>,
     ) -> Result<(), StepError> {
-        let idempotent = self.setup.producers[producer.0 as usize].config.idempotence;
-        let transactional = self.setup.producers[producer.0 as usize].txn.is_some();
-        let p = &mut self.producers[producer.0 as usize];
+        let idempotent = self.producer_spec(producer).config.idempotence;
+        let transactional = self.producer_spec(producer).txn.is_some();
+        let p = self.producer_mut(producer);
         match p.state {
             ProducerState::Crashed => {}
             ProducerState::Error => return Err(StepError::ConfigException),
