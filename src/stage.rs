@@ -1,10 +1,11 @@
 //! What the stage draws, worked out from the model's state at the cursor, with the marks of the step that led
 //! there (`Highlights`, from that step's events), so the components only draw.
 
-use kafka_model::event::{ConsumerState, ProducerState};
+use kafka_model::consumer::ConsumerState;
 use kafka_model::ids::{ClientIdx, GroupIdx, Offset};
 use kafka_model::output::short_value;
 use kafka_model::partition_log::{EntryKind, LogEntry, TxnStatus};
+use kafka_model::producer::ProducerState;
 use kafka_model::transaction_coordinator::TxnState;
 use kafka_model::Cluster;
 

@@ -6,13 +6,14 @@
 //! both read the same thing. Fields the contract marks `#[serde(default)]` may be missing; the others are
 //! required, and a missing or mistyped one is named in the error.
 
-use kafka_model::event::{ConsumerState, ProducerState};
+use kafka_model::consumer::ConsumerState;
 use kafka_model::op::Op;
 use kafka_model::output::{
     BrokerOut, ConsumerOut, FinalState, GroupOut, LogEntryOut, PartitionOut, PendingOffsetOut,
     ProducerOut, ReplicaOut, StepOutput, TopicPartitionOffset, TopicPartitionOut, TransactionOut,
 };
 use kafka_model::partition_log::{EntryKind, TxnStatus};
+use kafka_model::producer::ProducerState;
 use kafka_model::real_run::{DatabaseRow, RealRun};
 use kafka_model::transaction_coordinator::TxnState;
 use serde_json::{Map, Value};

@@ -5,8 +5,9 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use kafka_model::action::Action;
+use kafka_model::cluster::ledger_rows;
 use kafka_model::ids::{ClientIdx, MessageId, TopicIdx};
-use kafka_model::ledger::{ledger_rows, Label};
+use kafka_model::ledger::Label;
 use kafka_model::rng::SplitMix64;
 use kafka_model::{enabled_actions, parse_scenario, Cluster, Timeline};
 

@@ -2,9 +2,23 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use crate::event::ConsumerState;
+use crate::contract_names::contract_names;
 use crate::ids::{MessageId, Offset, TopicPartition};
 use crate::partition_log::TxnStatus;
+
+/// State of a consumer instance, as the output names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsumerState {
+    Running,
+    Crashed,
+    Closed,
+}
+
+contract_names!(ConsumerState {
+    Running = "running",
+    Crashed = "crashed",
+    Closed = "closed",
+});
 
 /// A record copy fetched from the log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

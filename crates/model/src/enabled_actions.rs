@@ -2,8 +2,9 @@
 
 use crate::action::Action;
 use crate::cluster::Cluster;
-use crate::event::{ConsumerState, ProducerState};
+use crate::consumer::ConsumerState;
 use crate::ids::{ClientIdx, TopicIdx};
+use crate::producer::ProducerState;
 
 /// Every action worth offering now. Actions that would only fail (process with nothing received, restart
 /// of a running client) are left out; applying any returned action never panics.
@@ -87,7 +88,7 @@ pub fn enabled_actions(state: &Cluster) -> Vec<Action> {
                 }
                 // Seek back to the group's committed offset: how a loop re-reads what it gave up on, a
                 // failed record or the input of an aborted transaction (C7).
-                let committed = &state.groups()[state.group_of(consumer).0 as usize].committed;
+                let committed = &state.group(state.group_of(consumer)).committed;
                 for tp in state.assignment(consumer) {
                     if let (Some(&offset), Some(&position)) =
                         (committed.get(tp), c.positions.get(tp))

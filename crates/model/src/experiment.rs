@@ -6,11 +6,12 @@
 use std::sync::Arc;
 
 use crate::action::Action;
-use crate::cluster::Cluster;
+use crate::cluster::{ledger_rows, Cluster};
 use crate::config::{key, Flavor, IsolationLevel, OffsetReset};
-use crate::event::{Event, ProducerState};
+use crate::event::Event;
 use crate::ids::{ClientIdx, GroupIdx, MessageId, Offset, TopicIdx, TopicPartition};
-use crate::ledger::{ledger_rows, Label};
+use crate::ledger::Label;
+use crate::producer::ProducerState;
 use crate::rng::SplitMix64;
 use crate::scenario::{properties, Properties, ScenarioError, Setup, TopicSpec};
 use crate::timeline::Timeline;

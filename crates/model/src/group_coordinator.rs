@@ -34,7 +34,7 @@ pub struct Group {
     /// What started the pending rebalance (for the learner's sentence when it completes).
     pub rebalance_cause: Option<RebalanceCause>,
     pub committed: BTreeMap<TopicPartition, Offset>,
-    /// Transactional offsets not yet visible (T5, part 2).
+    /// Transactional offsets not yet visible (T5).
     pub pending: BTreeMap<TopicPartition, Offset>,
 }
 

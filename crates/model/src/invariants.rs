@@ -1,9 +1,9 @@
 //! Named predicates that must hold after every step.
 
-use crate::cluster::Cluster;
-use crate::event::{ConsumerState, ProducerState};
-use crate::ledger::ledger_rows;
+use crate::cluster::{ledger_rows, Cluster};
+use crate::consumer::ConsumerState;
 use crate::partition_log::TxnStatus;
+use crate::producer::ProducerState;
 use crate::transaction_coordinator::TxnState;
 
 /// A broken invariant: its name and what was seen.
@@ -104,8 +104,8 @@ pub fn check_invariants(c: &Cluster) -> Result<(), Violation> {
         }
     }
     check_transactions(c)?;
-    for (i, consumer) in c.consumers().iter().enumerate() {
-        let id = &c.setup().consumers[i].id;
+    for (consumer, spec) in c.consumers().iter().zip(&c.setup().consumers) {
+        let id = &spec.id;
         if consumer.state == ConsumerState::Running {
             for (tp, pos) in &consumer.positions {
                 if *pos > c.log(*tp).high_watermark {
@@ -119,7 +119,7 @@ pub fn check_invariants(c: &Cluster) -> Result<(), Violation> {
             return fail(CRASHED_HOLDS_NOTHING, id.clone());
         }
     }
-    for (g, group) in c.groups().iter().enumerate() {
+    for (group, name) in c.groups().iter().zip(&c.setup().groups) {
         let mut all: Vec<_> = group
             .members
             .iter()
@@ -129,12 +129,12 @@ pub fn check_invariants(c: &Cluster) -> Result<(), Violation> {
         all.sort();
         all.dedup();
         if all.len() != n {
-            return fail(ONE_OWNER, c.setup().groups[g].clone());
+            return fail(ONE_OWNER, name.clone());
         }
     }
-    for (i, p) in c.producers().iter().enumerate() {
+    for (p, spec) in c.producers().iter().zip(&c.setup().producers) {
         if p.state == ProducerState::Crashed && !p.in_flight.is_empty() {
-            return fail(CRASHED_HOLDS_NOTHING, c.setup().producers[i].id.clone());
+            return fail(CRASHED_HOLDS_NOTHING, spec.id.clone());
         }
     }
     for row in ledger_rows(c) {

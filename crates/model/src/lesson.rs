@@ -8,11 +8,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::action::Action;
 use crate::cluster::Cluster;
+use crate::consumer::ConsumerState;
 use crate::course_page::PAGES;
-use crate::event::{ConsumerState, ProducerState};
 use crate::ledger::Label;
 use crate::output::{final_state, ledger_output, LedgerOut};
 use crate::partition_log::{EntryKind, TxnStatus};
+use crate::producer::ProducerState;
 use crate::scenario::{scenario_from_value, Scenario, ScenarioError};
 use crate::timeline::Timeline;
 use crate::transaction_coordinator::TxnState;

@@ -42,6 +42,7 @@ pub mod real_run;
 pub mod rng;
 pub mod runner;
 pub mod scenario;
+pub mod sentence;
 pub mod timeline;
 pub mod transaction_coordinator;
 

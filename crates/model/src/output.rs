@@ -4,14 +4,16 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::action::{Action, Actor};
-use crate::cluster::Cluster;
+use crate::cluster::{ledger_rows, Cluster};
+use crate::consumer::ConsumerState;
 use crate::error::StepError;
-use crate::event::{Change, CommitCause, ConsumerState, Event, PositionSource, ProducerState};
+use crate::event::{Change, CommitCause, Event, PositionSource};
 use crate::ids::{ClientIdx, Offset, TopicPartition};
-use crate::ledger::{ledger_rows, Label};
+use crate::ledger::Label;
 use crate::names::Names;
 use crate::op::Op;
 use crate::partition_log::{EntryKind, TxnStatus};
+use crate::producer::ProducerState;
 use crate::transaction_coordinator::TxnState;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

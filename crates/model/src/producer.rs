@@ -2,8 +2,26 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use crate::event::ProducerState;
+use crate::contract_names::contract_names;
 use crate::ids::{Epoch, GroupIdx, MessageId, ProducerId, TopicPartition};
+
+/// State of a producer instance, as the output names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProducerState {
+    Ready,
+    InTransaction,
+    Fenced,
+    Crashed,
+    Error,
+}
+
+contract_names!(ProducerState {
+    Ready = "ready",
+    InTransaction = "in_transaction",
+    Fenced = "fenced",
+    Crashed = "crashed",
+    Error = "error",
+});
 
 /// A record handed to `send()` and not yet delivered (one record = one produce request in the model).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use kafka_model::event::ConsumerState;
+use kafka_model::consumer::ConsumerState;
 use kafka_model::ledger::Label;
 use pretty_assertions::assert_eq;
 use serde_json::json;

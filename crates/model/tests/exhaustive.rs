@@ -3,8 +3,9 @@
 //! Run with `--nocapture` to see how many schedules and states were explored.
 
 use kafka_model::action::Action;
+use kafka_model::cluster::ledger_rows;
 use kafka_model::ids::ClientIdx;
-use kafka_model::ledger::{ledger_rows, Label};
+use kafka_model::ledger::Label;
 use kafka_model::{check_invariants, parse_scenario, Cluster};
 
 const W: ClientIdx = ClientIdx(0);

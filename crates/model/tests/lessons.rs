@@ -2,10 +2,11 @@
 //! model then does; its goal is not met by the lesson as written and is met by its solution; and the claims
 //! its narration makes hold at the moment it makes them.
 
-use kafka_model::event::{ConsumerState, ProducerState};
+use kafka_model::consumer::ConsumerState;
 use kafka_model::ledger::Label;
 use kafka_model::lesson::{lessons, Check, Lesson};
 use kafka_model::partition_log::{EntryKind, TxnStatus};
+use kafka_model::producer::ProducerState;
 use kafka_model::transaction_coordinator::TxnState;
 use kafka_model::Timeline;
 

@@ -3,8 +3,8 @@
 mod common;
 
 use common::*;
-use kafka_model::event::ProducerState;
 use kafka_model::ledger::Label;
+use kafka_model::producer::ProducerState;
 use pretty_assertions::assert_eq;
 use serde_json::{json, Value};
 

@@ -3,8 +3,9 @@
 use std::sync::Arc;
 
 use kafka_model::action::Action;
+use kafka_model::cluster::ledger_rows;
 use kafka_model::ids::{ClientIdx, Offset, TopicIdx};
-use kafka_model::ledger::{ledger_rows, Label};
+use kafka_model::ledger::Label;
 use kafka_model::{check_invariants, enabled_actions, parse_scenario, Cluster};
 use proptest::prelude::*;
 use serde_json::json;
@@ -83,7 +84,7 @@ impl Driver {
     }
 
     fn running(&self) -> bool {
-        self.c.consumers()[0].state == kafka_model::event::ConsumerState::Running
+        self.c.consumers()[0].state == kafka_model::consumer::ConsumerState::Running
     }
 
     /// One step of the consumer's loop.
@@ -379,7 +380,7 @@ fn loop2(
 ) {
     let w = ClientIdx(who);
     let i = who as usize;
-    if c.consumers()[i].state != kafka_model::event::ConsumerState::Running {
+    if c.consumers()[i].state != kafka_model::consumer::ConsumerState::Running {
         return;
     }
     match pcs[i] {
@@ -470,7 +471,7 @@ proptest! {
         // Drain: everything delivered, both consumers back, sessions expired, loops run without failures.
         step_checked(&mut c, Action::ProducerFlush { producer: P }, &mut out);
         for w in 0..2u16 {
-            if c.consumers()[w as usize].state != kafka_model::event::ConsumerState::Running {
+            if c.consumers()[w as usize].state != kafka_model::consumer::ConsumerState::Running {
                 step_checked(&mut c, Action::ConsumerRestart { consumer: ClientIdx(w) }, &mut out);
             }
         }

@@ -5,8 +5,9 @@ mod common;
 
 use common::eos::{prototype, Crash, Driver};
 use kafka_model::action::Action;
+use kafka_model::cluster::ledger_rows;
 use kafka_model::ids::{ClientIdx, TopicIdx};
-use kafka_model::ledger::{ledger_rows, Label};
+use kafka_model::ledger::Label;
 use kafka_model::rng::SplitMix64;
 use kafka_model::{check_invariants, enabled_actions, parse_scenario, Cluster};
 use proptest::prelude::*;

@@ -4,9 +4,9 @@
 mod common;
 
 use common::{op, order, run};
-use kafka_model::event::ProducerState;
 use kafka_model::ledger::Label;
 use kafka_model::output::{Output, PartitionOut};
+use kafka_model::producer::ProducerState;
 use kafka_model::transaction_coordinator::TxnState;
 use pretty_assertions::assert_eq;
 use serde_json::{json, Value};

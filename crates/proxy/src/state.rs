@@ -8,7 +8,7 @@ use kafka_model::output::{
 
 use crate::observe::{Observation, Target};
 use crate::session::SessionState;
-use kafka_model::event::ProducerState;
+use kafka_model::producer::ProducerState;
 
 /// What the proxy itself knows about one producer, read under the session lock.
 pub struct ProducerView {

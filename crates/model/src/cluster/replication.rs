@@ -87,7 +87,7 @@ impl Cluster {
     /// D3/D4: the first live in-sync replica leads; without one, an out-of-sync replica only if
     /// `unclean.leader.election.enable`. The log becomes the new leader's: entries past its end are gone.
     fn elect_leader(&mut self, tp: TopicPartition, out: &mut Vec<Event>) {
-        let unclean_allowed = self.setup.topics[tp.topic.0 as usize].unclean_leader_election;
+        let unclean_allowed = self.topic_spec(tp.topic).unclean_leader_election;
         let now = self.now_ms;
         let log = self.log_mut(tp);
         let from = log.leader;
@@ -185,7 +185,7 @@ impl Cluster {
         let paused = self.replication_paused(broker);
         let now = self.now_ms;
         for tp in self.all_partitions() {
-            let unclean_allowed = self.setup.topics[tp.topic.0 as usize].unclean_leader_election;
+            let unclean_allowed = self.topic_spec(tp.topic).unclean_leader_election;
             let log = self.log_mut(tp);
             let Some(r) = log.replica_mut(broker) else {
                 continue;
@@ -313,10 +313,8 @@ impl Cluster {
         offset: Offset,
         out: &mut Vec<Event>,
     ) -> Result<(), StepError> {
-        let timeout = self.setup.producers[producer.0 as usize]
-            .config
-            .delivery_timeout_ms;
-        let min_isr = self.setup.topics[tp.topic.0 as usize].min_insync_replicas;
+        let timeout = self.producer_spec(producer).config.delivery_timeout_ms;
+        let min_isr = self.topic_spec(tp.topic).min_insync_replicas;
         let lag = self.setup.replica_lag_time_max_ms;
         let deadline = self.now_ms.saturating_add(timeout);
         for _ in 0..16 {

@@ -4,13 +4,14 @@
 use super::Cluster;
 use crate::config::Flavor;
 use crate::error::StepError;
-use crate::event::{Change, Event, ProducerState, Reason};
+use crate::event::{Change, Event, Reason};
 use crate::ids::{ClientIdx, Epoch, ProducerId, TopicPartition};
+use crate::producer::ProducerState;
 use crate::transaction_coordinator::{PendingOffset, TransactionMetadata, TxnState};
 
 impl Cluster {
     fn txn_index(&self, producer: ClientIdx) -> Result<usize, StepError> {
-        self.setup.producers[producer.0 as usize]
+        self.producer_spec(producer)
             .txn
             .map(|i| i as usize)
             .ok_or(StepError::IllegalState)
@@ -20,7 +21,7 @@ impl Cluster {
     fn producer_in_transaction(&self, producer: ClientIdx) -> Result<(), StepError> {
         self.producer_usable(producer)?;
         self.txn_index(producer)?;
-        if self.producers[producer.0 as usize].state != ProducerState::InTransaction {
+        if self.producer(producer).state != ProducerState::InTransaction {
             return Err(StepError::IllegalState);
         }
         Ok(())
@@ -52,7 +53,7 @@ impl Cluster {
 
     /// The instance is fenced for good (T1): nothing it holds will ever be written.
     pub(super) fn fence(&mut self, producer: ClientIdx, error: StepError, out: &mut Vec<Event>) {
-        let p = &mut self.producers[producer.0 as usize];
+        let p = self.producer_mut(producer);
         if p.state == ProducerState::Fenced {
             return;
         }
@@ -77,7 +78,7 @@ impl Cluster {
     ) -> Result<usize, StepError> {
         let ti = self.txn_index(producer)?;
         let current = self.txns[ti].as_ref().map(|m| (m.producer_id, m.epoch));
-        let mine = self.producers[producer.0 as usize].producer_id;
+        let mine = self.producer(producer).producer_id;
         match (mine, current) {
             (Some((pid, epoch)), Some((cpid, cepoch))) if pid == cpid && epoch >= cepoch => Ok(ti),
             _ => {
@@ -113,9 +114,7 @@ impl Cluster {
         if let Some(m) = self.txns[ti].as_mut() {
             m.partitions.insert(tp);
         }
-        self.producers[producer.0 as usize]
-            .txn_partitions
-            .insert(tp);
+        self.producer_mut(producer).txn_partitions.insert(tp);
         out.push(Event::new(
             Change::PartitionAddedToTxn {
                 producer,
@@ -128,7 +127,7 @@ impl Cluster {
     }
 
     pub(super) fn transaction_version(&self, producer: ClientIdx) -> u8 {
-        self.setup.producers[producer.0 as usize]
+        self.producer_spec(producer)
             .config
             .transaction_version
             .unwrap_or(self.setup.transaction_version)
@@ -142,7 +141,7 @@ impl Cluster {
     ) -> Result<(), StepError> {
         self.producer_usable(producer)?;
         let ti = self.txn_index(producer)?;
-        if self.producers[producer.0 as usize].transactions_initialised {
+        if self.producer(producer).transactions_initialised {
             // T10.
             return match self.setup.flavor {
                 Flavor::Java => Err(StepError::IllegalState),
@@ -152,13 +151,11 @@ impl Cluster {
                 }
             };
         }
+        let timeout = self.producer_spec(producer).config.transaction_timeout_ms;
         let fenced_older = match self.txns[ti].as_ref().map(|m| m.state) {
             None => {
                 let pid = ProducerId(self.next_producer_id);
                 self.next_producer_id += 1;
-                let timeout = self.setup.producers[producer.0 as usize]
-                    .config
-                    .transaction_timeout_ms;
                 let id = self.setup.transactional_ids[ti].clone();
                 self.txns[ti] = Some(TransactionMetadata::new(id, pid, timeout));
                 false
@@ -187,16 +184,14 @@ impl Cluster {
                 }
                 if let Some(m) = self.txns[ti].as_mut() {
                     m.epoch = Epoch(m.epoch.0.saturating_add(1));
-                    m.timeout_ms = self.setup.producers[producer.0 as usize]
-                        .config
-                        .transaction_timeout_ms;
+                    m.timeout_ms = timeout;
                 }
                 true
             }
         };
         let m = self.txns[ti].as_ref().ok_or(StepError::InvalidTxnState)?;
         let (pid, epoch) = (m.producer_id, m.epoch);
-        let p = &mut self.producers[producer.0 as usize];
+        let p = self.producer_mut(producer);
         p.producer_id = Some((pid, epoch));
         p.next_sequence.clear();
         p.transactions_initialised = true;
@@ -221,7 +216,7 @@ impl Cluster {
     ) -> Result<(), StepError> {
         self.producer_usable(producer)?;
         self.txn_index(producer)?;
-        let p = &mut self.producers[producer.0 as usize];
+        let p = self.producer_mut(producer);
         if !p.transactions_initialised || p.state == ProducerState::InTransaction {
             return Err(StepError::IllegalState);
         }
@@ -246,12 +241,12 @@ impl Cluster {
         self.consumer_running(consumer)?;
         let g = self.group_of(consumer);
         let ti = self.check_epoch(producer, out)?;
-        if !self.producers[producer.0 as usize].txn_groups.contains(&g) {
+        if !self.producer(producer).txn_groups.contains(&g) {
             self.ensure_ongoing(ti, out)?;
             if let Some(m) = self.txns[ti].as_mut() {
                 m.groups.insert(g);
             }
-            self.producers[producer.0 as usize].txn_groups.insert(g);
+            self.producer_mut(producer).txn_groups.insert(g);
             out.push(Event::new(
                 Change::OffsetsAddedToTxn { producer, group: g },
                 Reason::Plain,
@@ -259,7 +254,7 @@ impl Cluster {
         }
         let assigned = self.assignment(consumer).to_vec();
         for tp in assigned {
-            let Some(&offset) = self.consumers[consumer.0 as usize].positions.get(&tp) else {
+            let Some(&offset) = self.consumer(consumer).positions.get(&tp) else {
                 continue;
             };
             if let Some(m) = self.txns[ti].as_mut() {
@@ -270,7 +265,7 @@ impl Cluster {
                     offset,
                 });
             }
-            self.groups[g.0 as usize].pending.insert(tp, offset);
+            self.group_mut(g).pending.insert(tp, offset);
             out.push(Event::new(
                 Change::OffsetPending {
                     group: g,
@@ -291,17 +286,17 @@ impl Cluster {
         out: &mut Vec<Event>,
     ) -> Result<(), StepError> {
         self.producer_in_transaction(producer)?;
-        if !self.producers[producer.0 as usize].in_flight.is_empty() {
+        if !self.producer(producer).in_flight.is_empty() {
             if let Err(e) = self.producer_flush(producer, out) {
                 // A failed send makes the commit fail (the application must abort); an abort goes on.
-                if commit || self.producers[producer.0 as usize].state == ProducerState::Fenced {
+                if commit || self.producer(producer).state == ProducerState::Fenced {
                     return Err(e);
                 }
             }
         }
-        let p = &self.producers[producer.0 as usize];
+        let p = self.producer(producer);
         if p.txn_partitions.is_empty() && p.txn_groups.is_empty() {
-            self.producers[producer.0 as usize].state = ProducerState::Ready;
+            self.producer_mut(producer).state = ProducerState::Ready;
             out.push(Event::new(
                 Change::NoEndTxn { producer, commit },
                 Reason::Plain,
@@ -320,7 +315,7 @@ impl Cluster {
             if let Some(m) = self.txns[ti].as_mut() {
                 m.epoch = Epoch(m.epoch.0.saturating_add(1));
                 let epoch = m.epoch;
-                let p = &mut self.producers[producer.0 as usize];
+                let p = self.producer_mut(producer);
                 if let Some((_, e)) = p.producer_id.as_mut() {
                     *e = epoch;
                 }
@@ -331,7 +326,7 @@ impl Cluster {
                 ));
             }
         }
-        let p = &mut self.producers[producer.0 as usize];
+        let p = self.producer_mut(producer);
         p.state = ProducerState::Ready;
         p.txn_partitions.clear();
         p.txn_groups.clear();
@@ -401,7 +396,7 @@ impl Cluster {
                 Reason::MarkersLanded,
             ));
             for p in pending.iter().filter(|p| p.group == g) {
-                let group = &mut self.groups[g.0 as usize];
+                let group = self.group_mut(g);
                 if group.pending.get(&p.tp) == Some(&p.offset) {
                     group.pending.remove(&p.tp);
                 }

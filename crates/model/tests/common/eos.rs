@@ -3,8 +3,8 @@
 #![allow(dead_code)]
 
 use kafka_model::action::Action;
-use kafka_model::event::ProducerState;
 use kafka_model::ids::{ClientIdx, MessageId, Offset, TopicIdx, TopicPartition};
+use kafka_model::producer::ProducerState;
 use kafka_model::{parse_scenario, Cluster, Event};
 
 pub const INPUT: ClientIdx = ClientIdx(0);
