@@ -2,8 +2,6 @@
 //! shows — never by comparing the states before and after, so a jump draws its end state and its last step's
 //! marks at once, with nothing replayed.
 
-use std::collections::BTreeSet;
-
 use kafka_model::ids::{ClientIdx, GroupIdx, Offset, TopicPartition};
 use kafka_model::partition_log::EntryKind;
 use kafka_model::timeline::StepResult;
@@ -12,16 +10,45 @@ use kafka_model::{Actor, Change, Cluster};
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Highlights {
     /// Log entries written, or whose transaction the step decided.
-    pub cells: BTreeSet<(TopicPartition, Offset)>,
+    pub cells: Marks<(TopicPartition, Offset)>,
     /// Partitions whose log or replicas the step touched: their high watermark and stable offset may move.
-    pub partitions: BTreeSet<TopicPartition>,
-    pub positions: BTreeSet<(ClientIdx, TopicPartition)>,
-    pub committed: BTreeSet<(GroupIdx, TopicPartition)>,
-    pub pending: BTreeSet<(GroupIdx, TopicPartition)>,
-    pub producers: BTreeSet<ClientIdx>,
-    pub consumers: BTreeSet<ClientIdx>,
+    pub partitions: Marks<TopicPartition>,
+    pub positions: Marks<(ClientIdx, TopicPartition)>,
+    pub committed: Marks<(GroupIdx, TopicPartition)>,
+    pub pending: Marks<(GroupIdx, TopicPartition)>,
+    pub producers: Marks<ClientIdx>,
+    pub consumers: Marks<ClientIdx>,
     /// Transactional ids, by their index in the set-up.
-    pub transactions: BTreeSet<u16>,
+    pub transactions: Marks<u16>,
+}
+
+/// The few things one step marks, each once. (A step marks a handful, and a sorted set would add its tree
+/// code to the WebAssembly once per kind of thing.)
+#[derive(Clone, Debug, PartialEq)]
+pub struct Marks<T>(Vec<T>);
+
+impl<T> Default for Marks<T> {
+    fn default() -> Self {
+        Marks(Vec::new())
+    }
+}
+
+impl<T: PartialEq> Marks<T> {
+    pub fn insert(&mut self, item: T) {
+        if !self.0.contains(&item) {
+            self.0.push(item);
+        }
+    }
+
+    pub fn contains(&self, item: &T) -> bool {
+        self.0.contains(item)
+    }
+
+    fn extend(&mut self, items: impl IntoIterator<Item = T>) {
+        for item in items {
+            self.insert(item);
+        }
+    }
 }
 
 impl Highlights {

@@ -180,7 +180,7 @@ pub fn Player(props: &PlayerProps) -> Html {
         let right_choices: std::collections::BTreeMap<usize, usize> = shown_questions(lesson, cursor)
             .into_iter()
             .filter(|(_, question)| cursor >= question.reveal_at)
-            .filter_map(|(at, _)| grades.right_choice.get(&at).map(|right| (at, *right)))
+            .filter_map(|(at, _)| grades.right_choice(at).map(|right| (at, right)))
             .collect();
         let answers = Rc::new(
             progress
@@ -286,14 +286,14 @@ pub fn Player(props: &PlayerProps) -> Html {
 /// question's reveal (by the question's step), and whether the goal holds at the timeline's end.
 #[derive(PartialEq)]
 struct Grades {
-    right_choice: std::collections::BTreeMap<usize, usize>,
+    right_choices: Vec<(usize, usize)>,
     goal_reached: bool,
 }
 
 impl Grades {
     fn of(lesson: &Lesson, timeline: &Timeline) -> Self {
         let mut at = timeline.clone();
-        let right_choice = lesson
+        let right_choices = lesson
             .script
             .iter()
             .filter_map(|entry| Some((entry.at, entry.question.as_ref()?)))
@@ -305,9 +305,17 @@ impl Grades {
             .collect();
         at.jump(timeline.len());
         Self {
-            right_choice,
+            right_choices,
             goal_reached: lesson.goal.reached(at.state()),
         }
+    }
+
+    /// The right choice of the question asked after `step` steps.
+    fn right_choice(&self, step: usize) -> Option<usize> {
+        self.right_choices
+            .iter()
+            .find(|(at, _)| *at == step)
+            .map(|(_, right)| *right)
     }
 }
 
