@@ -13,7 +13,7 @@ use rdkafka::message::Message;
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 
 use crate::error_name::{error_code, error_name, is_timeout};
-use crate::outcome::{at, OpResult, Outcome, Stalled};
+use crate::step_outcome::{at, OpResult, Stalled, StepOutcome};
 
 /// How long a just-assigned consumer keeps polling for its start offsets to be resolved.
 const START_OFFSETS_SETTLE: Duration = Duration::from_millis(300);
@@ -95,17 +95,17 @@ impl RealConsumer {
         topic.strip_prefix(&self.prefix).unwrap_or(topic)
     }
 
-    fn client(&self) -> Result<&BaseConsumer, Outcome> {
+    fn client(&self) -> Result<&BaseConsumer, StepOutcome> {
         match (&self.client, &self.creation_error) {
             (Some(c), _) => Ok(c),
-            (None, Some(why)) => Err(Outcome::failed(
+            (None, Some(why)) => Err(StepOutcome::failed(
                 "ConfigException",
                 vec![format!(
                     "librdkafka refused {}'s configuration: {why}",
                     self.id
                 )],
             )),
-            (None, None) => Err(Outcome::failed(
+            (None, None) => Err(StepOutcome::failed(
                 "IllegalState",
                 vec![format!(
                     "{} is {}; restart it first",
@@ -173,7 +173,7 @@ impl RealConsumer {
                 }),
                 Some(Err(e)) => {
                     if error_code(&e) == Some(RDKafkaErrorCode::AutoOffsetReset) {
-                        return Ok(Outcome::failed(
+                        return Ok(StepOutcome::failed(
                             "NoOffsetForPartition",
                             vec![format!(
                                 "{}: the group has no committed offset and auto.offset.reset=none: {e}",
@@ -212,30 +212,30 @@ impl RealConsumer {
         events.extend(errors.iter().map(|e| format!("poll reported: {e}")));
         let first_error = errors.first().map(error_name);
         self.received.extend(got);
-        Ok(Outcome {
+        Ok(StepOutcome {
             error: first_error.filter(|_| self.received.is_empty()),
             events,
         })
     }
 
     /// Applies the oldest handed-out record; `fail` means the side effect raised and nothing was written.
-    pub fn process(&mut self, fail: bool) -> Result<(Received, Outcome), Outcome> {
+    pub fn process(&mut self, fail: bool) -> Result<(Received, StepOutcome), StepOutcome> {
         if self.client.is_none() {
             return Err(self.client().err().unwrap_or_default());
         }
         let Some(r) = self.received.pop_front() else {
-            return Err(Outcome::failed(
+            return Err(StepOutcome::failed(
                 "IllegalState",
                 vec![format!("{} has no received record to process", self.id)],
             ));
         };
         let where_ = at(self.local(&r.topic), r.partition, r.offset);
         let outcome = if fail {
-            Outcome::ok(vec![format!(
+            StepOutcome::ok(vec![format!(
                 "processing {where_} raised; nothing was written to the database"
             )])
         } else {
-            Outcome::ok(vec![format!(
+            StepOutcome::ok(vec![format!(
                 "processed {where_}: {:?} written to the database",
                 r.value
             )])
@@ -279,10 +279,10 @@ impl RealConsumer {
     /// The group metadata and positions that `send_offsets_to_transaction` hands to a producer.
     pub fn transaction_offsets(
         &self,
-    ) -> Result<(TopicPartitionList, ConsumerGroupMetadata), Outcome> {
+    ) -> Result<(TopicPartitionList, ConsumerGroupMetadata), StepOutcome> {
         let c = self.client()?;
         let meta = c.group_metadata().ok_or_else(|| {
-            Outcome::failed(
+            StepOutcome::failed(
                 "IllegalState",
                 vec![format!(
                     "{} has no group metadata yet (it has not joined its group)",
@@ -306,7 +306,7 @@ impl RealConsumer {
         };
         let list = offsets.unwrap_or_else(|| self.positions());
         if list.is_empty() {
-            return Ok(Outcome::ok(vec![format!(
+            return Ok(StepOutcome::ok(vec![format!(
                 "{} has no position yet: nothing to commit",
                 self.id
             )]));
@@ -320,7 +320,7 @@ impl RealConsumer {
             .map(|(t, p, o)| format!("{}[{p}]→{o}", self.local(t)))
             .collect();
         match client.commit(&tpl, CommitMode::Sync) {
-            Ok(()) => Ok(Outcome::ok(vec![format!(
+            Ok(()) => Ok(StepOutcome::ok(vec![format!(
                 "{} committed {} for group {}",
                 self.id,
                 described.join(", "),
@@ -329,7 +329,7 @@ impl RealConsumer {
             Err(e) if is_timeout(&e) => {
                 Err(Stalled(format!("{}'s commit got no answer: {e}", self.id)))
             }
-            Err(e) => Ok(Outcome::failed(
+            Err(e) => Ok(StepOutcome::failed(
                 error_name(&e),
                 vec![format!("{}'s commit failed: {e}", self.id)],
             )),
@@ -349,7 +349,7 @@ impl RealConsumer {
         };
         let local = self.local(topic).to_owned();
         match client.seek(topic, partition, Offset::Offset(offset), timeout) {
-            Ok(()) => Ok(Outcome::ok(vec![format!(
+            Ok(()) => Ok(StepOutcome::ok(vec![format!(
                 "{} moved its position on {local}[{partition}] to {offset}",
                 self.id
             )])),
@@ -362,7 +362,7 @@ impl RealConsumer {
                 if matches!(e, KafkaError::Seek(_)) {
                     name = "IllegalState".to_owned();
                 }
-                Ok(Outcome::failed(
+                Ok(StepOutcome::failed(
                     name,
                     vec![format!(
                         "{} cannot seek on {local}[{partition}]: {e}",
@@ -374,34 +374,40 @@ impl RealConsumer {
     }
 
     /// A clean leave: librdkafka commits (if auto-commit is on) and leaves the group at once.
-    pub fn close(&mut self) -> Outcome {
+    pub fn close(&mut self) -> StepOutcome {
         let Some(c) = self.client.take() else {
-            return Outcome::failed("IllegalState", vec![format!("{} is not running", self.id)]);
+            return StepOutcome::failed(
+                "IllegalState",
+                vec![format!("{} is not running", self.id)],
+            );
         };
         drop(c);
         self.state = ConsumerState::Closed;
         self.received.clear();
-        Outcome::ok(vec![format!(
+        StepOutcome::ok(vec![format!(
             "{} closed and left group {}",
             self.id, self.group_id
         )])
     }
 
     /// The process dies: no LeaveGroup, no commit; the group notices only after session.timeout.ms.
-    pub fn crash(&mut self) -> Outcome {
+    pub fn crash(&mut self) -> StepOutcome {
         let Some(c) = self.client.take() else {
-            return Outcome::failed("IllegalState", vec![format!("{} is not running", self.id)]);
+            return StepOutcome::failed(
+                "IllegalState",
+                vec![format!("{} is not running", self.id)],
+            );
         };
         destroy_without_close(c);
         self.state = ConsumerState::Crashed;
         self.received.clear();
-        Outcome::ok(vec![format!(
+        StepOutcome::ok(vec![format!(
             "{} crashed without leaving group {} or committing; the group waits for its session timeout",
             self.id, self.group_id
         )])
     }
 
-    pub fn restart(&mut self) -> Outcome {
+    pub fn restart(&mut self) -> StepOutcome {
         if let Some(c) = self.client.take() {
             // A restart of a running consumer: the old instance dies first.
             destroy_without_close(c);
@@ -409,8 +415,8 @@ impl RealConsumer {
         self.received.clear();
         self.start();
         match &self.creation_error {
-            None => Outcome::ok(vec![format!("{} restarted and subscribed again", self.id)]),
-            Some(why) => Outcome::failed(
+            None => StepOutcome::ok(vec![format!("{} restarted and subscribed again", self.id)]),
+            Some(why) => StepOutcome::failed(
                 "ConfigException",
                 vec![format!("{} could not restart: {why}", self.id)],
             ),

@@ -6,21 +6,22 @@
 pub mod client_config;
 pub mod config;
 pub mod consumer;
+pub mod context;
 pub mod error;
 pub mod error_name;
 pub mod guard;
 pub mod observe;
-pub mod outcome;
 pub mod producer;
+pub mod real_state;
 pub mod routes;
 pub mod run_step;
 pub mod scope;
 pub mod server;
 pub mod service;
 pub mod session;
-pub mod sessions;
+pub mod session_clients;
 pub mod settle;
-pub mod state;
+pub mod step_outcome;
 pub mod token;
 pub mod topics;
 

@@ -15,7 +15,7 @@ use rdkafka::producer::{
 use rdkafka::{ClientConfig, ClientContext, TopicPartitionList};
 
 use crate::error_name::{code_name, error_code, error_name};
-use crate::outcome::{at, OpResult, Outcome, Stalled};
+use crate::step_outcome::{at, OpResult, Stalled, StepOutcome};
 
 /// One delivery report, as librdkafka gave it.
 #[derive(Debug, Clone)]
@@ -120,17 +120,17 @@ impl RealProducer {
     }
 
     /// The live client, or the outcome that explains why there is none.
-    fn client(&self) -> Result<&BaseProducer<DeliveryLog>, Outcome> {
+    fn client(&self) -> Result<&BaseProducer<DeliveryLog>, StepOutcome> {
         match (&self.client, &self.creation_error) {
             (Some(c), _) => Ok(c),
-            (None, Some(why)) => Err(Outcome::failed(
+            (None, Some(why)) => Err(StepOutcome::failed(
                 "ConfigException",
                 vec![format!(
                     "librdkafka refused {}'s configuration: {why}",
                     self.id
                 )],
             )),
-            (None, None) => Err(Outcome::failed(
+            (None, None) => Err(StepOutcome::failed(
                 "IllegalState",
                 vec![format!("{} has crashed; restart it first", self.id)],
             )),
@@ -162,7 +162,7 @@ impl RealProducer {
         partition: Option<u32>,
         key: Option<&str>,
         value: &str,
-    ) -> Outcome {
+    ) -> StepOutcome {
         let client = match self.client() {
             Ok(c) => c,
             Err(o) => return o,
@@ -177,14 +177,14 @@ impl RealProducer {
         match client.send(record) {
             Ok(()) => {
                 let local = self.local(topic).to_owned();
-                Outcome::ok(vec![format!(
+                StepOutcome::ok(vec![format!(
                     "{} accepted {value:?} for {local}; it waits in the producer until flush",
                     self.id
                 )])
             }
             Err((e, _)) => {
                 let name = self.failure(&e);
-                Outcome::failed(&name, vec![format!("{} refused the send: {e}", self.id)])
+                StepOutcome::failed(&name, vec![format!("{} refused the send: {e}", self.id)])
             }
         }
     }
@@ -246,7 +246,7 @@ impl RealProducer {
         if deliveries.is_empty() && error.is_none() {
             events.push(format!("{} had nothing to send", self.id));
         }
-        Ok(Outcome { error, events })
+        Ok(StepOutcome { error, events })
     }
 
     /// The outcome of a transactional API call; a timeout is a stall.
@@ -259,7 +259,7 @@ impl RealProducer {
         match r {
             Ok(()) => {
                 self.state = next;
-                Ok(Outcome::ok(vec![format!("{} {what}", self.id)]))
+                Ok(StepOutcome::ok(vec![format!("{} {what}", self.id)]))
             }
             Err(KafkaError::Transaction(t)) if t.code() == RDKafkaErrorCode::OperationTimedOut => {
                 Err(Stalled(format!(
@@ -275,7 +275,7 @@ impl RealProducer {
                         events.push("the transaction must be aborted".to_owned());
                     }
                 }
-                Ok(Outcome::failed(name, events))
+                Ok(StepOutcome::failed(name, events))
             }
         }
     }
@@ -383,30 +383,33 @@ impl RealProducer {
     }
 
     /// The process dies: nothing in flight survives, nothing is flushed, no transaction is ended.
-    pub fn crash(&mut self) -> Outcome {
+    pub fn crash(&mut self) -> StepOutcome {
         let Some(c) = self.client.take() else {
-            return Outcome::failed("IllegalState", vec![format!("{} is not running", self.id)]);
+            return StepOutcome::failed(
+                "IllegalState",
+                vec![format!("{} is not running", self.id)],
+            );
         };
         let left = c.in_flight_count();
         c.purge(PurgeConfig::default().queue().inflight());
         drop(c);
         self.state = ProducerState::Crashed;
-        Outcome::ok(vec![format!(
+        StepOutcome::ok(vec![format!(
             "{} crashed; {left} record(s) still in it were lost",
             self.id
         )])
     }
 
     /// A new instance with the same configuration (a new producer id unless transactional).
-    pub fn restart(&mut self) -> Outcome {
+    pub fn restart(&mut self) -> StepOutcome {
         if let Some(c) = self.client.take() {
             c.purge(PurgeConfig::default().queue().inflight());
         }
         self.delivered.clear();
         self.start();
         match &self.creation_error {
-            None => Outcome::ok(vec![format!("{} restarted as a new instance", self.id)]),
-            Some(why) => Outcome::failed(
+            None => StepOutcome::ok(vec![format!("{} restarted as a new instance", self.id)]),
+            Some(why) => StepOutcome::failed(
                 "ConfigException",
                 vec![format!("{} could not restart: {why}", self.id)],
             ),

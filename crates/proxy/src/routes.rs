@@ -1,15 +1,18 @@
 //! The HTTP handlers of docs/real-cluster.md; each is a thin shell over `service`.
 
+use std::sync::Arc;
+
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
 use kafka_model::output::StepOutput;
 
+use crate::context::Shared;
 use crate::error::ApiError;
 use crate::guard::body::JsonBody;
-use crate::server::Shared;
 use crate::service;
+use crate::session::Session;
 use kafka_model::real_run::{Health, RealRun, RealState, SessionCreated};
 
 pub async fn health(State(app): State<Shared>) -> Json<Health> {
@@ -36,7 +39,7 @@ pub async fn create_session(
     ))
 }
 
-fn find(app: &Shared, id: &str) -> Result<std::sync::Arc<crate::sessions::Session>, ApiError> {
+fn find(app: &Shared, id: &str) -> Result<Arc<Session>, ApiError> {
     app.sessions.get(id).ok_or_else(|| {
         ApiError::NotFound(format!(
             "no session \"{id}\" (it may have expired after idling)"
@@ -53,12 +56,12 @@ pub async fn step(
     service::run_step(&app, &session, step).await.map(Json)
 }
 
-pub async fn state(
+pub async fn real_state(
     State(app): State<Shared>,
     Path(id): Path<String>,
 ) -> Result<Json<RealState>, ApiError> {
     let session = find(&app, &id)?;
-    service::session_state(&app, &session).await.map(Json)
+    service::real_state(&app, &session).await.map(Json)
 }
 
 pub async fn delete_session(

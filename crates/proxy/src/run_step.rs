@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use kafka_model::Action;
 
-use crate::outcome::{OpResult, Outcome};
-use crate::session::SessionState;
+use crate::session_clients::SessionClients;
+use crate::step_outcome::{OpResult, StepOutcome};
 use kafka_model::real_run::DatabaseRow;
 
 /// The time bounds a step runs under.
@@ -25,12 +25,12 @@ impl Limits {
     }
 }
 
-fn unsupported(why: &str) -> Outcome {
-    Outcome::failed("Unsupported", vec![why.to_owned()])
+fn unsupported(why: &str) -> StepOutcome {
+    StepOutcome::failed("Unsupported", vec![why.to_owned()])
 }
 
 pub fn run_action(
-    s: &mut SessionState,
+    s: &mut SessionClients,
     action: &Action,
     texts: &[String],
     limits: &Limits,
@@ -153,7 +153,7 @@ pub fn run_action(
                     limits.max_advance_ms
                 ));
             }
-            Ok(Outcome::ok(events))
+            Ok(StepOutcome::ok(events))
         }
         BrokerCrash { .. } | BrokerRestart { .. } => Ok(unsupported(
             "the proxy does not stop or start the cluster's brokers: crash_broker and restart_broker run only in the model",

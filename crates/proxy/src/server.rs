@@ -9,44 +9,12 @@ use std::time::Duration;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 use axum::Router;
-use rdkafka::ClientConfig;
 use tokio::net::TcpListener;
 
 use crate::config::{allowed_hosts, Config};
+use crate::context::{ProxyContext, Shared};
 use crate::guard::{body, cors, host, rate_limit, token, Guard};
 use crate::routes;
-use crate::sessions::Sessions;
-use crate::topics::Admin;
-
-/// What every handler shares.
-pub struct AppState {
-    pub config: Config,
-    /// One admin client for topics and the reachability probe; librdkafka reconnects it after an outage.
-    pub admin: Admin,
-    pub sessions: Sessions,
-}
-
-pub type Shared = Arc<AppState>;
-
-/// The shared state for a proxy on the cluster in `config`.
-pub fn state(config: Config) -> Result<Shared, String> {
-    let admin: Admin = ClientConfig::new()
-        .set("bootstrap.servers", &config.bootstrap)
-        .set("client.id", "kafka-proxy-admin")
-        .set("log_level", "3")
-        .create()
-        .map_err(|e| {
-            format!(
-                "cannot create a Kafka admin client for {}: {e}",
-                config.bootstrap
-            )
-        })?;
-    Ok(Arc::new(AppState {
-        config,
-        admin,
-        sessions: Sessions::default(),
-    }))
-}
 
 /// The router for a proxy listening on `listen` (the Host check needs the real address).
 pub fn app(state: Shared, listen: SocketAddr) -> Router {
@@ -61,7 +29,7 @@ pub fn app(state: Shared, listen: SocketAddr) -> Router {
         .route("/v1/health", get(routes::health))
         .route("/v1/sessions", post(routes::create_session))
         .route("/v1/sessions/{id}/steps", post(routes::step))
-        .route("/v1/sessions/{id}/state", get(routes::state))
+        .route("/v1/sessions/{id}/state", get(routes::real_state))
         .route(
             "/v1/sessions/{id}",
             axum::routing::delete(routes::delete_session),
@@ -83,7 +51,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let listen = listener.local_addr()?;
-    let state = state(config).map_err(std::io::Error::other)?;
+    let state = ProxyContext::new(config).map_err(std::io::Error::other)?;
     let expiry = tokio::spawn(expire_idle(state.clone()));
     let router = app(state.clone(), listen);
     let result = axum::serve(listener, router)

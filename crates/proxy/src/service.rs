@@ -5,22 +5,24 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use kafka_model::names::Names;
+use kafka_model::output::actor_name;
 use kafka_model::output::StepOutput;
 use kafka_model::scenario::{scenario_from_value, Scenario, Texts};
-use kafka_model::{Action, Actor};
+use kafka_model::Action;
 use serde_json::Value;
 use tokio::sync::OwnedMutexGuard;
 
+use crate::context::Shared;
 use crate::error::ApiError;
 use crate::observe::{observe, ObserveError};
-use crate::outcome::Stalled;
+use crate::real_state::{compose, known};
 use crate::run_step::{run_action, Limits};
 use crate::scope::{check_declared_topics, check_step_topics, PREFIX_ROOT};
-use crate::server::Shared;
-use crate::session::SessionState;
-use crate::sessions::Session;
+use crate::session::Session;
+use crate::session_clients::SessionClients;
 use crate::settle::{ending_transaction, markers_written};
-use crate::state::{compose, known};
+use crate::step_outcome::Stalled;
 use crate::token::hex;
 use crate::topics::{create_topics, delete_session_data, wait_ready};
 use kafka_model::real_run::{RealRun, RealState};
@@ -98,7 +100,7 @@ pub async fn create_session(
     let bootstrap = app.config.bootstrap.clone();
     let (p, sc, app2) = (prefix.clone(), scenario.clone(), app.clone());
     let scale = app.config.time_scale;
-    let state = tokio::task::spawn_blocking(move || {
+    let clients = tokio::task::spawn_blocking(move || {
         let topics: Vec<(String, u32)> = sc
             .setup
             .topics
@@ -106,11 +108,11 @@ pub async fn create_session(
             .map(|t| (format!("{p}{}", t.name), t.partitions))
             .collect();
         wait_ready(&app2.admin, &topics, app2.config.kafka_timeout)?;
-        Ok::<_, ApiError>(SessionState::new(&bootstrap, &p, &sc, scale))
+        Ok::<_, ApiError>(SessionClients::new(&bootstrap, &p, &sc, scale))
     })
     .await
     .map_err(|e| ApiError::Internal(format!("creating the session's clients failed: {e}")))?;
-    let state = match state {
+    let clients = match clients {
         Ok(s) => s,
         Err(e) => {
             let topics: Vec<String> = scenario
@@ -123,7 +125,7 @@ pub async fn create_session(
             return Err(e);
         }
     };
-    let session = Arc::new(Session::new(id, prefix, state));
+    let session = Arc::new(Session::new(id, prefix, clients));
     app.sessions.insert(session.clone());
     tracing::info!(
         "session {} created with prefix {}",
@@ -135,7 +137,7 @@ pub async fn create_session(
 
 /// Reads one step against the session's set-up with the model's reader; errors name the session's step index.
 fn parse_step(
-    s: &SessionState,
+    s: &SessionClients,
     step: &Value,
     index: usize,
 ) -> Result<(Action, Vec<String>), ApiError> {
@@ -144,19 +146,14 @@ fn parse_step(
     Ok((action, texts.into_list()))
 }
 
-fn actor_name(s: &SessionState, action: &Action) -> Option<String> {
-    match action.actor() {
-        Actor::Producer(p) => s.setup.producers.get(p.0 as usize).map(|x| x.id.clone()),
-        Actor::Consumer(c) => s.setup.consumers.get(c.0 as usize).map(|x| x.id.clone()),
-        Actor::Cluster => None,
-    }
-}
-
 /// The session's clients, once no earlier step holds them; a step still waiting for Kafka answers 504.
-async fn claim(app: &Shared, session: &Session) -> Result<OwnedMutexGuard<SessionState>, ApiError> {
+async fn claim(
+    app: &Shared,
+    session: &Session,
+) -> Result<OwnedMutexGuard<SessionClients>, ApiError> {
     tokio::time::timeout(
         app.config.kafka_timeout + app.config.poll_wait,
-        session.state.clone().lock_owned(),
+        session.clients.clone().lock_owned(),
     )
     .await
     .map_err(|_| {
@@ -189,13 +186,16 @@ pub async fn run_step(
         let mut s = guard;
         let result = run_action(&mut s, &action, &texts, &limits);
         s.steps_run += 1;
-        s.last_used = std::time::Instant::now();
         let notes = if index == 0 {
             std::mem::take(&mut s.notes)
         } else {
             Vec::new()
         };
-        let actor = actor_name(&s, &action);
+        let names = Names {
+            setup: &s.setup,
+            texts: &texts,
+        };
+        let actor = actor_name(&names, &action);
         (result, notes, actor, action.op())
     });
     let (result, notes, actor, op) = match tokio::time::timeout(budget, task).await {
@@ -234,7 +234,7 @@ pub async fn run_step(
 }
 
 /// The real state of the session's topics, groups and clients.
-pub async fn session_state(app: &Shared, session: &Session) -> Result<RealState, ApiError> {
+pub async fn real_state(app: &Shared, session: &Session) -> Result<RealState, ApiError> {
     let timeout = app.config.kafka_timeout;
     let guard = claim(app, session).await?;
     let (known, database, guard) = tokio::task::spawn_blocking(move || {
@@ -284,9 +284,9 @@ pub async fn session_state(app: &Shared, session: &Session) -> Result<RealState,
 
 /// Closes the session's clients and deletes its topics and groups.
 pub async fn end_session(app: &Shared, session: &Session) {
-    let state = session.state.clone();
+    let clients = session.clients.clone();
     let closing = tokio::task::spawn_blocking(move || {
-        let mut s = state.blocking_lock();
+        let mut s = clients.blocking_lock();
         s.shutdown();
     });
     // Closing consumers needs the cluster; do not wait forever for it.
@@ -321,11 +321,11 @@ async fn run_all(app: &Shared, session: &Session, value: &Value) -> Result<RealR
     for step in steps {
         outputs.push(run_step(app, session, step).await?);
     }
-    let state = session_state(app, session).await?;
+    let real = real_state(app, session).await?;
     Ok(RealRun {
         steps: outputs,
-        final_state: state.final_state,
-        unknown: state.unknown,
-        database: state.database,
+        final_state: real.final_state,
+        unknown: real.unknown,
+        database: real.database,
     })
 }

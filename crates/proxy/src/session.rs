@@ -1,92 +1,106 @@
-//! One learner's session: the scenario's set-up, its real clients under the session prefix, and the
-//! "database" its `process` steps wrote. A session runs one step at a time (its state sits behind a lock).
+//! A learner's session — its id, prefix, real names and clients — and the registry of live sessions: created
+//! with their topics, looked up by id, removed on DELETE or after idling.
 
-use std::time::Instant;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-use kafka_model::scenario::{Scenario, Setup};
+use tokio::sync::Mutex as AsyncMutex;
 
-use crate::client_config::{consumer_config, producer_config};
-use crate::consumer::RealConsumer;
-use crate::producer::RealProducer;
-use kafka_model::real_run::DatabaseRow;
+use crate::session_clients::SessionClients;
 
-pub struct SessionState {
+pub struct Session {
+    pub id: String,
     pub prefix: String,
-    pub setup: Setup,
-    pub producers: Vec<RealProducer>,
-    pub consumers: Vec<RealConsumer>,
-    pub database: Vec<DatabaseRow>,
-    /// Index of the next step.
-    pub steps_run: usize,
-    /// Notes about configuration keys that were not passed to librdkafka, told in the first step's events.
-    pub notes: Vec<String>,
-    pub last_used: Instant,
+    /// Real topic and group names, for deleting them at the end.
+    pub real_topics: Vec<String>,
+    pub real_groups: Vec<String>,
+    /// The clients; one step at a time holds this lock (inside a blocking task).
+    pub clients: Arc<AsyncMutex<SessionClients>>,
+    last_used: Mutex<Instant>,
 }
 
-impl SessionState {
-    /// Creates every client of the set-up (blocking: librdkafka starts its threads here).
-    pub fn new(bootstrap: &str, prefix: &str, scenario: &Scenario, time_scale: u64) -> Self {
-        let setup = scenario.setup.clone();
-        let mut notes = Vec::new();
-        let producers = setup
-            .producers
+impl Session {
+    pub fn new(id: String, prefix: String, clients: SessionClients) -> Self {
+        let real_topics = clients
+            .setup
+            .topics
             .iter()
-            .map(|spec| {
-                let (config, n) = producer_config(bootstrap, prefix, spec, time_scale);
-                notes.extend(n.into_iter().map(|n| format!("{}: {n}", spec.id)));
-                RealProducer::new(
-                    &spec.id,
-                    spec.config.transactional_id.clone(),
-                    config,
-                    prefix,
-                )
-            })
+            .map(|t| format!("{prefix}{}", t.name))
             .collect();
-        let consumers = setup
-            .consumers
+        let real_groups = clients
+            .setup
+            .groups
             .iter()
-            .map(|spec| {
-                let (config, n) = consumer_config(bootstrap, prefix, spec, time_scale);
-                notes.extend(n.into_iter().map(|n| format!("{}: {n}", spec.id)));
-                let topics = spec
-                    .subscribe
-                    .iter()
-                    .map(|t| format!("{prefix}{}", setup.topics[t.0 as usize].name))
-                    .collect();
-                RealConsumer::new(
-                    &spec.id,
-                    &spec.config.group_id,
-                    config,
-                    topics,
-                    prefix,
-                    setup.flavor,
-                    spec.config.max_poll_records,
-                )
-            })
+            .map(|g| format!("{prefix}{g}"))
             .collect();
-        SessionState {
-            prefix: prefix.to_owned(),
-            setup,
-            producers,
-            consumers,
-            database: Vec::new(),
-            steps_run: 0,
-            notes,
-            last_used: Instant::now(),
+        Session {
+            id,
+            prefix,
+            real_topics,
+            real_groups,
+            clients: Arc::new(AsyncMutex::new(clients)),
+            last_used: Mutex::new(Instant::now()),
         }
     }
 
-    pub fn topic(&self, idx: kafka_model::ids::TopicIdx) -> String {
-        format!("{}{}", self.prefix, self.setup.topics[idx.0 as usize].name)
+    pub fn touch(&self) {
+        if let Ok(mut t) = self.last_used.lock() {
+            *t = Instant::now();
+        }
     }
 
-    /// Closes every client (the session ends).
-    pub fn shutdown(&mut self) {
-        for p in &mut self.producers {
-            p.shutdown();
+    fn idle_for(&self) -> Duration {
+        self.last_used
+            .lock()
+            .map(|t| t.elapsed())
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Default)]
+pub struct Sessions(Mutex<HashMap<String, Arc<Session>>>);
+
+impl Sessions {
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Session>>> {
+        match self.0.lock() {
+            Ok(m) => m,
+            Err(p) => p.into_inner(),
         }
-        for c in &mut self.consumers {
-            c.shutdown();
+    }
+
+    pub fn insert(&self, s: Arc<Session>) {
+        self.map().insert(s.id.clone(), s);
+    }
+
+    pub fn get(&self, id: &str) -> Option<Arc<Session>> {
+        let s = self.map().get(id).cloned();
+        if let Some(s) = &s {
+            s.touch();
         }
+        s
+    }
+
+    pub fn remove(&self, id: &str) -> Option<Arc<Session>> {
+        self.map().remove(id)
+    }
+
+    /// Removes and returns the sessions unused for longer than `idle`.
+    pub fn take_idle(&self, idle: Duration) -> Vec<Arc<Session>> {
+        let mut map = self.map();
+        let old: Vec<String> = map
+            .values()
+            .filter(|s| s.idle_for() > idle)
+            .map(|s| s.id.clone())
+            .collect();
+        old.iter().filter_map(|id| map.remove(id)).collect()
+    }
+
+    pub fn len(&self) -> usize {
+        self.map().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }

@@ -9,10 +9,10 @@ use kafka_model::transaction_coordinator::TxnState;
 use kafka_model::Action;
 
 use crate::observe::{observe, Target};
-use crate::session::SessionState;
+use crate::session_clients::SessionClients;
 
 /// The transactional.id whose markers the action may be writing, if any.
-pub fn ending_transaction(state: &SessionState, action: &Action) -> Option<String> {
+pub fn ending_transaction(state: &SessionClients, action: &Action) -> Option<String> {
     let producer = match action {
         Action::ProducerCommitTransaction { producer }
         | Action::ProducerAbortTransaction { producer }

@@ -2,21 +2,21 @@
 
 /// A finished op. `error` is the contract's error name; `events` are sentences about what the client did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Outcome {
+pub struct StepOutcome {
     pub error: Option<String>,
     pub events: Vec<String>,
 }
 
-impl Outcome {
+impl StepOutcome {
     pub fn ok(events: Vec<String>) -> Self {
-        Outcome {
+        StepOutcome {
             error: None,
             events,
         }
     }
 
     pub fn failed(error: impl Into<String>, events: Vec<String>) -> Self {
-        Outcome {
+        StepOutcome {
             error: Some(error.into()),
             events,
         }
@@ -28,7 +28,7 @@ impl Outcome {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stalled(pub String);
 
-pub type OpResult = Result<Outcome, Stalled>;
+pub type OpResult = Result<StepOutcome, Stalled>;
 
 /// `orders[0]@3` for events, with the session prefix taken off the topic.
 pub fn at(topic: &str, partition: i32, offset: i64) -> String {

@@ -7,11 +7,11 @@ use kafka_model::output::{
 };
 
 use crate::observe::{Observation, Target};
-use crate::session::SessionState;
+use crate::session_clients::SessionClients;
 use kafka_model::producer::ProducerState;
 
 /// What the proxy itself knows about one producer, read under the session lock.
-pub struct ProducerView {
+pub struct KnownProducer {
     pub id: String,
     pub transactional_id: Option<String>,
     pub idempotent: bool,
@@ -23,20 +23,20 @@ pub struct ProducerView {
 /// The proxy's side of the state.
 pub struct Known {
     pub target: Target,
-    pub producers: Vec<ProducerView>,
+    pub producers: Vec<KnownProducer>,
     pub consumers: Vec<ConsumerOut>,
     /// Paths the clients cannot tell (in the final-state shape, keyed by client id).
     pub unknown: Vec<String>,
 }
 
 /// Reads the proxy's side (blocking: consumer positions ask librdkafka).
-pub fn known(s: &SessionState) -> Known {
+pub fn known(s: &SessionClients) -> Known {
     let local = |t: &str| t.strip_prefix(&s.prefix).unwrap_or(t).to_owned();
     let producers = s
         .producers
         .iter()
         .zip(&s.setup.producers)
-        .map(|(p, spec)| ProducerView {
+        .map(|(p, spec)| KnownProducer {
             id: p.id.clone(),
             transactional_id: spec.config.transactional_id.clone(),
             idempotent: spec.config.idempotence,
