@@ -4,7 +4,7 @@
 
 use kafka_model::ids::{ClientIdx, GroupIdx, Offset, TopicPartition};
 use kafka_model::partition_log::EntryKind;
-use kafka_model::timeline::StepResult;
+use kafka_model::StepResult;
 use kafka_model::{Actor, Change, Cluster};
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -219,5 +219,90 @@ impl Highlights {
             }
             self.cells.insert((tp, entry.offset));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kafka_model::{parse_scenario, Timeline};
+
+    fn golden(name: &str) -> Timeline {
+        let path = format!(
+            "{}/crates/model/tests/golden/{name}.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let json = std::fs::read_to_string(path).expect("golden scenario");
+        Timeline::from_scenario(&parse_scenario(&json).expect("valid"))
+    }
+
+    /// The step that writes a commit marker marks the marker and the records it made visible — and not the
+    /// records of an earlier transaction, decided by an earlier marker.
+    #[test]
+    fn a_marker_marks_the_records_it_decided() {
+        let mut timeline = golden("i-corrected-exactly-once-loop");
+        let commits: Vec<usize> = (0..timeline.len())
+            .filter(|&i| {
+                timeline
+                    .step(i)
+                    .unwrap()
+                    .events
+                    .iter()
+                    .any(|e| matches!(e.change, Change::MarkerWritten { commit: true, .. }))
+            })
+            .collect();
+        // The second commit, so an earlier marker sits in the log.
+        let second = *commits.get(1).expect("the loop commits two transactions");
+        timeline.jump(second + 1);
+        let marks = Highlights::of(timeline.step(second).unwrap(), timeline.state());
+        let (tp, marker) = timeline
+            .step(second)
+            .unwrap()
+            .events
+            .iter()
+            .find_map(|e| match e.change {
+                Change::MarkerWritten { tp, offset, .. } => Some((tp, offset)),
+                _ => None,
+            })
+            .unwrap();
+        assert!(marks.cells.contains(&(tp, marker)));
+        let log = &timeline.state().log(tp).entries;
+        let before_marker: Vec<&_> = log.iter().filter(|e| e.offset < marker).collect();
+        let previous_marker = before_marker
+            .iter()
+            .rev()
+            .find(|e| e.kind != EntryKind::Record)
+            .expect("the first transaction's marker")
+            .offset;
+        for entry in before_marker {
+            let decided = entry.kind == EntryKind::Record && entry.offset > previous_marker;
+            assert_eq!(
+                marks.cells.contains(&(tp, entry.offset)),
+                decided,
+                "offset {}",
+                entry.offset
+            );
+        }
+        assert!(!marks.transactions.0.is_empty());
+    }
+
+    #[test]
+    fn a_first_poll_marks_the_consumer_and_its_position_only() {
+        let mut timeline = golden("c-manual-commit-loses-order-5");
+        let poll = (0..timeline.len())
+            .find(|&i| {
+                matches!(
+                    timeline.step(i).unwrap().action,
+                    kafka_model::Action::ConsumerPoll { .. }
+                )
+            })
+            .unwrap();
+        timeline.jump(poll + 1);
+        let marks = Highlights::of(timeline.step(poll).unwrap(), timeline.state());
+        assert!(!marks.consumers.0.is_empty());
+        assert!(
+            !marks.positions.0.is_empty() || timeline.state().consumers()[0].positions.is_empty()
+        );
+        assert!(marks.producers.0.is_empty() && marks.cells.0.is_empty());
     }
 }

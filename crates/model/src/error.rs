@@ -1,48 +1,40 @@
 //! Errors a step can end with. Names are Kafka's error/exception names without the suffix.
 
-use thiserror::Error;
+use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+use crate::contract_names::contract_names;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StepError {
-    #[error("ProducerFenced")]
     ProducerFenced,
-    #[error("InvalidProducerEpoch")]
     InvalidProducerEpoch,
-    #[error("OutOfOrderSequence")]
     OutOfOrderSequence,
-    #[error("InvalidTxnState")]
     InvalidTxnState,
-    #[error("IllegalState")]
     IllegalState,
-    #[error("NoOffsetForPartition")]
     NoOffsetForPartition,
-    #[error("NotEnoughReplicas")]
     NotEnoughReplicas,
-    #[error("ConfigException")]
     ConfigException,
-    #[error("RequestTimedOut")]
     RequestTimedOut,
-    #[error("LeaderNotAvailable")]
     LeaderNotAvailable,
-    /// The op is part of the format but the model does not simulate it yet (transactions, brokers).
-    #[error("NotModelled")]
-    NotModelled,
 }
 
-impl StepError {
-    pub fn name(self) -> &'static str {
-        match self {
-            StepError::ProducerFenced => "ProducerFenced",
-            StepError::InvalidProducerEpoch => "InvalidProducerEpoch",
-            StepError::OutOfOrderSequence => "OutOfOrderSequence",
-            StepError::InvalidTxnState => "InvalidTxnState",
-            StepError::IllegalState => "IllegalState",
-            StepError::NoOffsetForPartition => "NoOffsetForPartition",
-            StepError::NotEnoughReplicas => "NotEnoughReplicas",
-            StepError::ConfigException => "ConfigException",
-            StepError::RequestTimedOut => "RequestTimedOut",
-            StepError::LeaderNotAvailable => "LeaderNotAvailable",
-            StepError::NotModelled => "NotModelled",
-        }
+contract_names!(StepError {
+    ProducerFenced = "ProducerFenced",
+    InvalidProducerEpoch = "InvalidProducerEpoch",
+    OutOfOrderSequence = "OutOfOrderSequence",
+    InvalidTxnState = "InvalidTxnState",
+    IllegalState = "IllegalState",
+    NoOffsetForPartition = "NoOffsetForPartition",
+    NotEnoughReplicas = "NotEnoughReplicas",
+    ConfigException = "ConfigException",
+    RequestTimedOut = "RequestTimedOut",
+    LeaderNotAvailable = "LeaderNotAvailable",
+});
+
+impl fmt::Display for StepError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }
+
+impl std::error::Error for StepError {}

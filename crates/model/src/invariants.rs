@@ -25,18 +25,6 @@ pub const FENCED_NEVER_APPENDS: &str =
 pub const TXN_ALL_OR_NOTHING: &str =
     "a transaction is all visible or not at all to read_committed readers";
 
-/// All invariant names, for display.
-pub const INVARIANTS: &[&str] = &[
-    OFFSETS_STRICTLY_INCREASE,
-    LSO_LE_HW,
-    POSITION_LE_HW,
-    ONE_OWNER,
-    CRASHED_HOLDS_NOTHING,
-    ACKED_NOT_LOST,
-    FENCED_NEVER_APPENDS,
-    TXN_ALL_OR_NOTHING,
-];
-
 fn fail(name: &'static str, detail: String) -> Result<(), Violation> {
     Err(Violation { name, detail })
 }

@@ -143,3 +143,31 @@ impl Op {
             .join(", ")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_op_is_read_and_written_as_its_name_and_an_unknown_name_lists_them_all() {
+        assert_eq!(
+            Op::from_name("send_offsets_to_transaction"),
+            Some(Op::SendOffsetsToTransaction)
+        );
+        assert_eq!(
+            serde_json::to_string(&Op::CrashBroker).unwrap(),
+            "\"crash_broker\""
+        );
+        assert_eq!(serde_json::from_str::<Op>("\"poll\"").unwrap(), Op::Poll);
+        let e = serde_json::from_str::<Op>("\"pol\"")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("unknown variant `pol`, expected one of `send`, `flush`"),
+            "{e}"
+        );
+        assert!(Op::ALL
+            .iter()
+            .all(|op| Op::from_name(op.name()) == Some(*op)));
+    }
+}

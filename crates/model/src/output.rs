@@ -774,3 +774,15 @@ pub fn change_json(n: &Names<'_>, change: &Change) -> Value {
         Change::Nothing => json!({ "type": "nothing" }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::short_value;
+
+    #[test]
+    fn short_values_name_orders_by_id() {
+        assert_eq!(short_value(r#"{"order_id": 3, "item": "widget"}"#), "#3");
+        assert_eq!(short_value("hello world"), "hello…");
+        assert_eq!(short_value("abc"), "abc");
+    }
+}

@@ -7,27 +7,35 @@ use crate::event::Event;
 use crate::output::{final_state, ledger_output, step_output, Output};
 use crate::scenario::{parse_scenario, Scenario, ScenarioError};
 
-/// One applied step, before rendering.
+/// One applied step: the action, whether Kafka accepted it, and what it changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StepRecord {
+pub struct StepResult {
     pub action: Action,
     pub result: Result<(), StepError>,
     pub events: Vec<Event>,
 }
 
-/// Apply every step of a scenario; failed steps are recorded and the run goes on.
-pub fn run_steps(scenario: &Scenario) -> (Cluster, Vec<StepRecord>) {
-    let mut cluster = Cluster::from_scenario(scenario);
-    let mut records = Vec::with_capacity(scenario.steps.len());
-    for action in &scenario.steps {
+impl StepResult {
+    /// Applies `action` to `cluster`; a refused step is recorded as such.
+    pub fn apply(cluster: &mut Cluster, action: Action) -> Self {
         let mut events = Vec::new();
-        let result = cluster.apply(action, &mut events);
-        records.push(StepRecord {
-            action: action.clone(),
+        let result = cluster.apply(&action, &mut events);
+        StepResult {
+            action,
             result,
             events,
-        });
+        }
     }
+}
+
+/// Apply every step of a scenario; failed steps are recorded and the run goes on.
+pub fn run_steps(scenario: &Scenario) -> (Cluster, Vec<StepResult>) {
+    let mut cluster = Cluster::from_scenario(scenario);
+    let records = scenario
+        .steps
+        .iter()
+        .map(|action| StepResult::apply(&mut cluster, action.clone()))
+        .collect();
     (cluster, records)
 }
 

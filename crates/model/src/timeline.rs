@@ -8,20 +8,11 @@ use serde_json::Value;
 
 use crate::action::Action;
 use crate::cluster::Cluster;
-use crate::error::StepError;
-use crate::event::Change;
-use crate::event::Event;
+use crate::event::{Change, Event};
 use crate::names::Names;
 use crate::output::{step_output, StepOutput};
+use crate::runner::StepResult;
 use crate::scenario::{write_scenario, Scenario};
-
-/// The result of one recorded step.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StepResult {
-    pub action: Action,
-    pub result: Result<(), StepError>,
-    pub events: Vec<Event>,
-}
 
 /// Cheap to clone (the app's reducer clones it on every step): the recorded steps and the checkpoints are
 /// shared behind `Rc` and copied only when a clone changes them, so a clone costs two reference-count
@@ -146,13 +137,8 @@ impl Timeline {
                 Rc::make_mut(&mut self.checkpoints).truncate(keep);
             }
         }
-        let mut events = Vec::new();
-        let result = self.state.apply(&action, &mut events);
-        Rc::make_mut(&mut self.steps).push(StepResult {
-            action,
-            result,
-            events,
-        });
+        let step = StepResult::apply(&mut self.state, action);
+        Rc::make_mut(&mut self.steps).push(step);
         self.cursor += 1;
         self.texts = Arc::clone(self.state.texts());
         if self.cursor.is_multiple_of(Self::CHECKPOINT_EVERY) {

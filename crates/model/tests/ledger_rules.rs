@@ -57,7 +57,7 @@ fn contract_example_gives_exactly_the_documented_output() {
           "delivered": 2, "processed": 1,
           "by_group": [{ "group_id": "order-processor-v2", "delivered": 2, "processed": 1 }], "labels": [] }
     ]);
-    // Part 2 adds fields (replicas, ISR, brokers, transactions); the contract's fields are unchanged.
+    // The model adds fields (replicas, ISR, brokers, transactions); the contract's fields are unchanged.
     let mut fin = out["final"].clone();
     let additions = fin.as_object_mut().unwrap();
     assert_eq!(additions.remove("transactions"), Some(json!([])));

@@ -262,3 +262,142 @@ fn part_2_fields_parse_export_and_reject_bad_values() {
         err(&bad)
     );
 }
+
+/// The op table and the reader agree: every op reads, for each kind of actor the table lets perform it, into
+/// an action written back as that op; and the writer's step reads back to the same action.
+#[test]
+fn every_op_of_the_table_reads_and_writes_back() {
+    use kafka_model::op::{field, Op};
+    use kafka_model::scenario::{parse_step, step_json, Texts};
+
+    let s = kafka_model::parse_scenario(
+        &json!({
+            "topics": [{ "name": "orders", "replication.factor": 2 }],
+            "producers": [{ "id": "producer", "config": { "transactional.id": "t" } }],
+            "consumers": [{ "id": "worker", "subscribe": ["orders"], "config": { "group.id": "g" } }],
+            "steps": []
+        })
+        .to_string(),
+    )
+    .unwrap();
+    // The fields an op needs, with values valid in this set-up.
+    let needed = |op: Op| -> Vec<(&str, Value)> {
+        op.fields()
+            .iter()
+            .filter_map(|f| {
+                let v = match *f {
+                    field::TOPIC => json!("orders"),
+                    field::VALUE => json!("v"),
+                    field::CONSUMER => json!("worker"),
+                    field::OFFSET => json!(3),
+                    field::MS => json!(10),
+                    field::BROKER => json!(1),
+                    _ => return None,
+                };
+                Some((*f, v))
+            })
+            .collect()
+    };
+    let mut read = 0;
+    for &op in Op::ALL {
+        let table = op.performers();
+        let actors: Vec<Option<&str>> = match (table.producer, table.consumer) {
+            (false, false) => vec![None],
+            (p, c) => [(p, "producer"), (c, "worker")]
+                .into_iter()
+                .filter(|(yes, _)| *yes)
+                .map(|(_, actor)| Some(actor))
+                .collect(),
+        };
+        for actor in actors {
+            let mut step = json!({ "op": op.name() });
+            if let Some(actor) = actor {
+                step["actor"] = json!(actor);
+            }
+            for (f, v) in needed(op) {
+                step[f] = v;
+            }
+            let mut texts = Texts::default();
+            let action = parse_step(&s.setup, &mut texts, 0, &step)
+                .unwrap_or_else(|e| panic!("{step}: {e}"));
+            assert_eq!(action.op(), op, "{step}");
+            let names = kafka_model::names::Names {
+                setup: &s.setup,
+                texts: texts.as_slice(),
+            };
+            let written = step_json(&names, &action);
+            let mut again = Texts::default();
+            assert_eq!(
+                parse_step(&s.setup, &mut again, 0, &written).unwrap(),
+                action,
+                "{written}"
+            );
+            read += 1;
+        }
+    }
+    assert_eq!(
+        read,
+        Op::ALL.len() + 2,
+        "crash and restart read for both kinds of client"
+    );
+    // And the other kind of client is refused, naming the ops it has.
+    let e = err(&base(json!([{ "actor": "producer", "op": "poll" }])));
+    assert!(
+        e.contains(
+            "\"producer\" is a producer; op \"poll\" is not a producer op (expected one of: send,"
+        ),
+        "{e}"
+    );
+}
+
+/// A set-up built in code is checked as a file is, with the field a file would have.
+#[test]
+fn a_set_up_built_in_code_is_checked_and_written_like_a_file() {
+    use kafka_model::config::{key, Flavor};
+    use kafka_model::scenario::{properties, Scenario, Setup, TopicSpec};
+
+    let mut setup = Setup::new(Flavor::Java, 3);
+    let orders = setup.add_topic(TopicSpec::new("orders")).unwrap();
+    assert_eq!(
+        setup
+            .add_topic(TopicSpec::new("orders"))
+            .unwrap_err()
+            .to_string(),
+        "topics[1].name: topic \"orders\" is declared twice"
+    );
+    let none = TopicSpec {
+        partitions: 0,
+        ..TopicSpec::new("empty")
+    };
+    assert_eq!(
+        setup.add_topic(none).unwrap_err().to_string(),
+        "topics[1].partitions: expected a positive integer (at most 64), got 0"
+    );
+    setup
+        .add_producer("p", properties([(key::ACKS, "all".into())]))
+        .unwrap();
+    assert_eq!(
+        setup
+            .add_consumer("p", vec![orders], properties([(key::GROUP_ID, "g".into())]))
+            .unwrap_err()
+            .to_string(),
+        "consumers[0].id: \"p\" is already used by producers[0]"
+    );
+    assert_eq!(
+        setup
+            .add_consumer("c", vec![orders], properties([(key::GROUP_ID, 5.into())]))
+            .unwrap_err()
+            .to_string(),
+        "consumers[0].config.\"group.id\": expected a string, got 5"
+    );
+    setup
+        .add_consumer("c", vec![orders], properties([(key::GROUP_ID, "g".into())]))
+        .unwrap();
+    let scenario = Scenario {
+        setup,
+        texts: Vec::new(),
+        steps: Vec::new(),
+    };
+    let read = kafka_model::parse_scenario(&scenario.to_json().to_string()).unwrap();
+    assert_eq!(read, scenario);
+}
