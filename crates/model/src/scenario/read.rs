@@ -87,7 +87,7 @@ fn required<'a>(
         .ok_or_else(|| ScenarioError::at(format!("{path}.{key}"), "required"))
 }
 
-/// A list of the scenario, or none.
+/// A top-level list; empty when the file leaves it out.
 fn list<'a>(root: &'a Map<String, Value>, key: &str) -> Result<&'a [Value], ScenarioError> {
     match root.get(key) {
         Some(v) => Ok(array(v, key)?),
