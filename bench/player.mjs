@@ -67,54 +67,66 @@ const cdp = await context.newCDPSession(page);
 await cdp.send('Performance.enable');
 const metrics = async () =>
   Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
-const before = await metrics();
-const stepTimes = await page.evaluate(async () => {
-  const times = [];
-  for (let i = 0; i < 100; i += 1) {
-    const start = performance.now();
-    document.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
-    // Yield past Yew's render (a message, not setTimeout, which browsers clamp to 4 ms when nested).
-    await new Promise((done) => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = done;
-      channel.port2.postMessage(0);
-    });
-    void document.body.offsetHeight; // include style and layout
-    times.push(performance.now() - start);
-  }
-  return times;
-});
-const spent = await metrics();
-const per = (name) => ms(((spent[name] - before[name]) * 1000) / stepTimes.length);
-console.log(`  per step: script ${per('ScriptDuration')}, style ${per('RecalcStyleDuration')}, layout ${per('LayoutDuration')}`);
-console.log(`render one step with ${cells} log cells: median ${ms(median(stepTimes))}, p95 ${ms(percentile(stepTimes, 0.95))} (budget p95 16 ms)`);
 
-const scrub = await page.evaluate(async () => {
-  const slider = document.querySelector('input[type=range]');
-  const max = Number(slider.max);
-  const frames = [];
-  await new Promise((done) => {
-    let i = 0;
-    const frame = (now) => {
-      frames.push(now);
-      slider.value = String((i * 37) % (max + 1));
-      slider.dispatchEvent(new Event('input', { bubbles: true }));
-      i += 1;
-      if (i < 600) requestAnimationFrame(frame);
-      else done();
-    };
-    requestAnimationFrame(frame);
+/** One step forward at a time (each animates), then a scrub across the timeline; `label` names the CPU. */
+async function stepsAndScrub(label) {
+  await page.getByRole('slider').fill('201');
+  await page.locator('.now-step', { hasText: 'Step 201' }).waitFor();
+  const before = await metrics();
+  const stepTimes = await page.evaluate(async () => {
+    const times = [];
+    for (let i = 0; i < 100; i += 1) {
+      const start = performance.now();
+      document.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+      // Yield past Yew's render (a message, not setTimeout, which browsers clamp to 4 ms when nested).
+      await new Promise((done) => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = done;
+        channel.port2.postMessage(0);
+      });
+      void document.body.offsetHeight; // include style and layout
+      times.push(performance.now() - start);
+    }
+    return times;
   });
-  const gaps = frames.slice(1).map((t, k) => t - frames[k]);
-  return {
-    fps: (frames.length - 1) / ((frames.at(-1) - frames[0]) / 1000),
-    worst: Math.max(...gaps),
-    // A gap of about two display frames or more is a frame the scrub missed.
-    missed: gaps.filter((gap) => gap > 25).length,
-    frames: gaps.length,
-  };
-});
-console.log(`scrub across the 1,000-step timeline: ${scrub.fps.toFixed(1)} frames per second, ${scrub.missed} of ${scrub.frames} frames missed, worst frame ${ms(scrub.worst)} (goal 60 fps)`);
+  const spent = await metrics();
+  const per = (name) => ms(((spent[name] - before[name]) * 1000) / stepTimes.length);
+  console.log(`${label}: per step: script ${per('ScriptDuration')}, style ${per('RecalcStyleDuration')}, layout ${per('LayoutDuration')}`);
+  console.log(`${label}: render one step with ${cells} log cells: median ${ms(median(stepTimes))}, p95 ${ms(percentile(stepTimes, 0.95))} (budget p95 16 ms)`);
+
+  const scrub = await page.evaluate(async () => {
+    const slider = document.querySelector('input[type=range]');
+    const max = Number(slider.max);
+    const frames = [];
+    await new Promise((done) => {
+      let i = 0;
+      const frame = (now) => {
+        frames.push(now);
+        slider.value = String((i * 37) % (max + 1));
+        slider.dispatchEvent(new Event('input', { bubbles: true }));
+        i += 1;
+        if (i < 600) requestAnimationFrame(frame);
+        else done();
+      };
+      requestAnimationFrame(frame);
+    });
+    const gaps = frames.slice(1).map((t, k) => t - frames[k]);
+    return {
+      fps: (frames.length - 1) / ((frames.at(-1) - frames[0]) / 1000),
+      worst: Math.max(...gaps),
+      // A gap of about two display frames or more is a frame the scrub missed.
+      missed: gaps.filter((gap) => gap > 25).length,
+      frames: gaps.length,
+    };
+  });
+  console.log(`${label}: scrub across the 1,000-step timeline: ${scrub.fps.toFixed(1)} frames per second, ${scrub.missed} of ${scrub.frames} frames missed, worst frame ${ms(scrub.worst)} (goal 60 fps)`);
+}
+
+await stepsAndScrub('desktop CPU');
+// A mid-range phone: Chromium's CPU throttling, four times slower.
+await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+await stepsAndScrub('4× CPU slowdown');
+await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
 
 await page.goto(`${site.url}#/lesson/experiments`);
 await page.getByRole('combobox').selectOption('1000');

@@ -16,6 +16,7 @@ pub fn App() -> Html {
     let page = match &route {
         Route::Home => html! { <Home /> },
         Route::Lesson { id, step } => html! { <Lesson id={id.clone()} step={*step} {visit} /> },
+        Route::Compare { seed } => html! { <Lesson id="compare" step=0 {visit} seed={*seed} /> },
         Route::Sandbox { run, step } => {
             html! { <Sandbox run={run.clone()} step={*step} {visit} /> }
         }
@@ -65,6 +66,7 @@ fn is_embedded() -> bool {
 fn page_title(route: &Route) -> String {
     let page = match route {
         Route::Home => None,
+        Route::Compare { .. } => crate::catalog::find("compare").map(|page| page.title),
         Route::Lesson { id, .. } => Some(
             crate::catalog::find(id)
                 .map(|lesson| lesson.title)

@@ -3,14 +3,16 @@
 //! marks at once, with nothing replayed.
 
 use kafka_model::ids::{ClientIdx, GroupIdx, Offset, TopicPartition};
-use kafka_model::partition_log::EntryKind;
+use kafka_model::partition_log::{EntryKind, LogEntry};
 use kafka_model::StepResult;
 use kafka_model::{Actor, Change, Cluster};
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Highlights {
-    /// Log entries written, or whose transaction the step decided.
-    pub cells: Marks<(TopicPartition, Offset)>,
+    /// Log entries the step wrote (records and markers): they arrive.
+    pub written: Marks<(TopicPartition, Offset)>,
+    /// Records whose transaction the step decided: they change where they are.
+    pub decided: Marks<(TopicPartition, Offset)>,
     /// Partitions whose log or replicas the step touched: their high watermark and stable offset may move.
     pub partitions: Marks<TopicPartition>,
     pub positions: Marks<(ClientIdx, TopicPartition)>,
@@ -20,6 +22,8 @@ pub struct Highlights {
     pub consumers: Marks<ClientIdx>,
     /// Transactional ids, by their index in the set-up.
     pub transactions: Marks<u16>,
+    /// Entries a truncation removed: from the partition's log (no broker) or from one broker's copy.
+    pub truncated: Vec<(TopicPartition, Option<u16>, Vec<LogEntry>)>,
 }
 
 /// The few things one step marks, each once. (A step marks a handful, and a sorted set would add its tree
@@ -92,7 +96,7 @@ impl Highlights {
                 ..
             } => {
                 self.producers.insert(*producer);
-                self.cells.insert((*tp, *offset));
+                self.written.insert((*tp, *offset));
                 self.partitions.insert(*tp);
             }
             ProducerIdAssigned { producer, .. }
@@ -154,7 +158,7 @@ impl Highlights {
             } => {
                 self.transactions.insert(*txn);
                 self.partitions.insert(*tp);
-                self.cells.insert((*tp, *offset));
+                self.written.insert((*tp, *offset));
                 self.decided_records(*tp, *offset, now);
             }
             OffsetCommitted {
@@ -170,8 +174,12 @@ impl Highlights {
                 self.positions.insert((*consumer, *tp));
                 self.consumers.insert(*consumer);
             }
+            // Handing a record to the application moves the consumer's position past it.
+            RecordDelivered { consumer, tp, .. } => {
+                self.positions.insert((*consumer, *tp));
+                self.consumers.insert(*consumer);
+            }
             RecordsFetched { consumer, .. }
-            | RecordDelivered { consumer, .. }
             | NoRecords { consumer }
             | RecordProcessed { consumer, .. }
             | ProcessingFailed { consumer, .. }
@@ -189,8 +197,17 @@ impl Highlights {
             GroupRebalanced { assignment, .. } => {
                 self.consumers.extend(assignment.iter().map(|(c, _)| *c));
             }
-            LeaderChanged { tp, .. } | IsrChanged { tp, .. } | LogTruncated { tp, .. } => {
+            LeaderChanged { tp, .. } | IsrChanged { tp, .. } => {
                 self.partitions.insert(*tp);
+            }
+            LogTruncated {
+                tp,
+                broker,
+                entries,
+                ..
+            } => {
+                self.partitions.insert(*tp);
+                self.truncated.push((*tp, *broker, entries.clone()));
             }
             BrokerStateChanged { broker, .. } => self.partitions_on(Some(*broker), now),
             ReplicationToggled { broker, .. } => self.partitions_on(*broker, now),
@@ -217,7 +234,7 @@ impl Highlights {
             if entry.kind != EntryKind::Record {
                 break;
             }
-            self.cells.insert((tp, entry.offset));
+            self.decided.insert((tp, entry.offset));
         }
     }
 }
@@ -265,7 +282,7 @@ mod tests {
                 _ => None,
             })
             .unwrap();
-        assert!(marks.cells.contains(&(tp, marker)));
+        assert!(marks.written.contains(&(tp, marker)));
         let log = &timeline.state().log(tp).entries;
         let before_marker: Vec<&_> = log.iter().filter(|e| e.offset < marker).collect();
         let previous_marker = before_marker
@@ -277,7 +294,7 @@ mod tests {
         for entry in before_marker {
             let decided = entry.kind == EntryKind::Record && entry.offset > previous_marker;
             assert_eq!(
-                marks.cells.contains(&(tp, entry.offset)),
+                marks.decided.contains(&(tp, entry.offset)),
                 decided,
                 "offset {}",
                 entry.offset
@@ -303,6 +320,6 @@ mod tests {
         assert!(
             !marks.positions.0.is_empty() || timeline.state().consumers()[0].positions.is_empty()
         );
-        assert!(marks.producers.0.is_empty() && marks.cells.0.is_empty());
+        assert!(marks.producers.0.is_empty() && marks.written.0.is_empty());
     }
 }

@@ -14,8 +14,9 @@ pub mod pages;
 pub mod playback;
 pub mod progress;
 pub mod route;
+pub mod rules;
 pub mod share_code;
-pub mod stage;
+pub mod stage_view;
 pub mod storage;
 
 /// Mounts the app into `#app`, replacing the loading message.

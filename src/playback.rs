@@ -17,6 +17,9 @@ pub const SPEEDS: [u32; 4] = [1, 2, 4, 8];
 pub struct Playback {
     pub timeline: Timeline,
     pub playing: bool,
+    /// The last move was one step forward: the stage shows that step's changes moving. A jump, a scrub or a
+    /// step back shows the state at once.
+    pub animate: bool,
     pub speed: u32,
     /// Timelines replaced by forks, newest last, so a fork can be undone.
     undo: Vec<Timeline>,
@@ -71,6 +74,7 @@ impl Playback {
             index: Rc::new(TimelineIndex::of(&timeline)),
             timeline,
             playing: false,
+            animate: false,
             speed: SPEEDS[1],
             undo: Vec::new(),
             revision: 0,
@@ -94,6 +98,7 @@ impl Reducible for Playback {
 
     fn reduce(self: Rc<Self>, action: PlaybackAction) -> Rc<Self> {
         let mut next = (*self).clone();
+        next.animate = false;
         let timeline = &mut next.timeline;
         match action {
             PlaybackAction::Back => {
@@ -101,7 +106,7 @@ impl Reducible for Playback {
                 next.playing = false;
             }
             PlaybackAction::Forward => {
-                timeline.forward();
+                next.animate = timeline.forward();
             }
             // Already there (the address bar echoing the cursor): nothing to render.
             PlaybackAction::Jump(step) if step.min(timeline.len()) == timeline.cursor() => {
@@ -124,6 +129,7 @@ impl Reducible for Playback {
                 next.index = Rc::new(TimelineIndex::of(timeline));
                 next.revision += 1;
                 next.playing = false;
+                next.animate = true;
             }
             PlaybackAction::Undo => match next.undo.pop() {
                 Some(previous) => {
@@ -139,16 +145,23 @@ impl Reducible for Playback {
                 }
                 next.playing = !next.playing;
             }
-            PlaybackAction::Pause => next.playing = false,
+            PlaybackAction::Pause => {
+                next.playing = false;
+                next.animate = self.animate;
+            }
             PlaybackAction::Tick => {
                 if !next.playing {
                     return self;
                 }
-                if !timeline.forward() || timeline.cursor() == timeline.len() {
+                next.animate = timeline.forward();
+                if !next.animate || timeline.cursor() == timeline.len() {
                     next.playing = false;
                 }
             }
-            PlaybackAction::SetSpeed(speed) => next.speed = speed,
+            PlaybackAction::SetSpeed(speed) => {
+                next.speed = speed;
+                next.animate = self.animate;
+            }
         }
         Rc::new(next)
     }

@@ -15,6 +15,10 @@ pub enum Route {
         run: Option<String>,
         step: u32,
     },
+    /// The compare page with the crash schedule of `seed`.
+    Compare {
+        seed: u64,
+    },
     /// `term`: the glossary entry the address points at.
     Glossary {
         term: Option<String>,
@@ -59,6 +63,13 @@ impl Route {
             ["glossary", term] => Route::Glossary {
                 term: Some(term.to_string()),
             },
+            ["lesson", "compare"] | ["lesson", "compare", "step", _] => Route::Compare { seed: 0 },
+            ["lesson", "compare", "seed", seed] => match seed.parse::<u64>() {
+                Ok(seed) => Route::Compare { seed },
+                Err(_) => not_found(format!(
+                    "The crash schedule \"{seed}\" is not a whole number like 0, 1 or 2."
+                )),
+            },
             ["lesson", id] => Route::Lesson {
                 id: id.to_string(),
                 step: 0,
@@ -81,6 +92,7 @@ impl Route {
         match self {
             Route::Home => "#/".to_string(),
             Route::Lesson { id, step } => format!("#/lesson/{id}/step/{step}"),
+            Route::Compare { seed } => format!("#/lesson/compare/seed/{seed}"),
             Route::Sandbox { run: None, .. } => "#/sandbox".to_string(),
             Route::Sandbox {
                 run: Some(run),
@@ -124,6 +136,31 @@ impl fmt::Display for Route {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_compare_page_keeps_its_crash_schedule() {
+        assert_eq!(
+            Route::from_hash("#/lesson/compare/seed/7"),
+            Route::Compare { seed: 7 }
+        );
+        assert_eq!(
+            Route::Compare { seed: 7 }.to_hash(),
+            "#/lesson/compare/seed/7"
+        );
+        // The course's own link to the page, and older links, open schedule 0.
+        assert_eq!(
+            Route::from_hash("#/lesson/compare/step/0"),
+            Route::Compare { seed: 0 }
+        );
+        assert_eq!(
+            Route::from_hash("#/lesson/compare"),
+            Route::Compare { seed: 0 }
+        );
+        assert!(matches!(
+            Route::from_hash("#/lesson/compare/seed/x"),
+            Route::NotFound { .. }
+        ));
+    }
 
     #[test]
     fn empty_and_root_hashes_are_home() {

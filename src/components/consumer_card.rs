@@ -1,6 +1,6 @@
 use yew::prelude::*;
 
-use crate::stage::ConsumerView;
+use crate::stage_view::ConsumerView;
 
 #[derive(Properties, PartialEq)]
 pub struct ConsumerCardProps {
@@ -15,13 +15,14 @@ pub fn ConsumerCard(props: &ConsumerCardProps) -> Html {
                  aria-label={format!("Consumer {}", c.id)}>
             <h4><span class="client-kind">{"consumer "}</span>{&c.id}</h4>
             <dl>
-                <dt>{"group"}</dt><dd>{&c.group}</dd>
+                // The facts a learner watches first come first: a phone shows only those.
                 <dt>{"state"}</dt><dd class="client-state">{c.state.name()}</dd>
                 <dt>{"doing"}</dt><dd class="client-activity">{&c.activity}</dd>
                 <dt>{"position"}</dt>
                 <dd>{ if c.positions.is_empty() { "no partitions assigned".to_string() } else {
                     c.positions.iter().map(|(tp, o)| format!("{tp}: {o}")).collect::<Vec<_>>().join(", ")
                 } }</dd>
+                <dt>{"group"}</dt><dd>{&c.group}</dd>
             </dl>
         </article>
     }

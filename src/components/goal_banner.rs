@@ -2,6 +2,8 @@
 
 use yew::prelude::*;
 
+use crate::rules::prose;
+
 #[derive(Properties, PartialEq)]
 pub struct GoalBannerProps {
     pub text: AttrValue,
@@ -12,7 +14,7 @@ pub struct GoalBannerProps {
 pub fn GoalBanner(props: &GoalBannerProps) -> Html {
     html! {
         <section class={classes!("goal", props.reached.then_some("reached"))} aria-label="Goal">
-            <p><strong>{"Goal. "}</strong>{props.text.clone()}</p>
+            <p><strong>{"Goal. "}</strong>{prose(&props.text)}</p>
             <p class="goal-status" role="status">
                 { if props.reached { "✔ Goal reached: the model confirms it at the end of your timeline." }
                   else { "Not reached yet: the model checks the end of your timeline." } }

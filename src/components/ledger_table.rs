@@ -13,6 +13,8 @@ pub struct LedgerTableProps {
     pub ledger: Vec<LedgerOut>,
     pub problems: std::rc::Rc<Vec<Problem>>,
     pub on_jump: Callback<usize>,
+    #[prop_or(AttrValue::Static("Ledger: what happened to each message"))]
+    pub caption: AttrValue,
 }
 
 pub fn label_text(label: Label) -> &'static str {
@@ -43,7 +45,7 @@ pub fn LedgerTable(props: &LedgerTableProps) -> Html {
     });
     let table = html! {
         <table class="ledger" aria-rowcount={(len + 1).to_string()}>
-            <caption>{"Ledger: what happened to each message"}</caption>
+            <caption>{props.caption.clone()}</caption>
             <thead>
                 <tr aria-rowindex="1">
                     <th scope="col">{"message"}</th>

@@ -3,6 +3,7 @@ use yew::prelude::*;
 use crate::catalog::CourseEntry;
 use crate::progress::LessonProgress;
 use crate::route::Route;
+use crate::rules;
 
 #[derive(Properties, PartialEq)]
 pub struct LessonCardProps {
@@ -33,7 +34,7 @@ pub fn LessonCard(props: &LessonCardProps) -> Html {
                     }
                     <span class="lesson-rules">
                         <span class="visually-hidden">{"Rules covered: "}</span>
-                        { for lesson.rules.iter().map(|rule| html! { <span class="rule-chip">{rule}</span> }) }
+                        { for lesson.rules.iter().filter_map(|rule| rules::find(rule)).map(rules::rule_tag) }
                     </span>
                 </span>
             </a>

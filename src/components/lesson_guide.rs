@@ -1,13 +1,16 @@
-//! What the lesson says at this moment, and its predict-then-reveal question: the learner picks an answer
-//! before the step happens; once the timeline reaches the reveal, the model's own state grades it.
+//! What the lesson asks at this moment: its predict-then-reveal questions (the learner picks an answer before
+//! the step happens; once the timeline reaches the reveal, the model's own state grades it). What the lesson
+//! says is in the narration card (`narration.rs`).
 
 use std::rc::Rc;
 
 use kafka_model::lesson::{Lesson, Question, ScriptEntry};
 use yew::prelude::*;
 
+use crate::rules::prose;
+
 #[derive(Properties, PartialEq)]
-pub struct LessonGuideProps {
+pub struct LessonQuestionsProps {
     pub lesson: Rc<Lesson>,
     /// Steps applied.
     pub cursor: usize,
@@ -51,10 +54,7 @@ pub fn shown_questions(lesson: &Lesson, cursor: usize) -> Vec<(usize, &Question)
 }
 
 #[function_component]
-pub fn LessonGuide(props: &LessonGuideProps) -> Html {
-    let Some(entry) = shown_entry(&props.lesson, props.cursor) else {
-        return html! {};
-    };
+pub fn LessonQuestions(props: &LessonQuestionsProps) -> Html {
     let questions = shown_questions(&props.lesson, props.cursor).into_iter().map(|(asked_at, question)| {
         let right_choice = props.right_choices.get(&asked_at).copied();
         let chosen = props.answers.get(&asked_at).copied();
@@ -90,7 +90,7 @@ pub fn LessonGuide(props: &LessonGuideProps) -> Html {
                 (Some(_), Some(_)) => "Not what happened.",
                 _ => "You did not predict this one.",
             };
-            html! { <p class="reveal" role="status"><strong>{grade}</strong>{" "}{&question.why}</p> }
+            html! { <p class="reveal" role="status"><strong>{grade}</strong>{" "}{prose(&question.why)}</p> }
         } else if chosen.is_some() {
             let on_jump = props.on_jump.reform(move |_| reveal_at);
             html! {
@@ -104,19 +104,11 @@ pub fn LessonGuide(props: &LessonGuideProps) -> Html {
         };
         html! {
             <fieldset class="question">
-                <legend>{"Predict: "}{&question.prompt}</legend>
+                <legend>{"Predict: "}{prose(&question.prompt)}</legend>
                 <ul>{ for choices }</ul>
                 {footer}
             </fieldset>
         }
     });
-    html! {
-        <section class="lesson-guide" aria-label="Lesson">
-            <p class="narration">{&entry.say}</p>
-            if let Some(hint) = &entry.hint {
-                <details class="hint"><summary>{"Hint"}</summary><p>{hint}</p></details>
-            }
-            {for questions}
-        </section>
-    }
+    html! { <>{for questions}</> }
 }

@@ -5,11 +5,13 @@ use kafka_model::partition_log::{EntryKind, TxnStatus};
 use yew::prelude::*;
 
 use crate::components::scroll_window::{use_scroll_window, Axis};
-use crate::stage::{CellView, Marker, MarkerKind, PartitionView, ReplicaView};
+use crate::stage_view::{CellView, Marker, MarkerKind, PartitionView, ReplicaView};
 
 const CELL: f64 = 46.0;
 const PAD: f64 = 12.0;
 const LANE: f64 = 20.0;
+/// The height of one replica's row: a compact log, its cells under the partition's own.
+const REPLICA_ROW: f64 = 26.0;
 
 #[derive(Properties, PartialEq)]
 pub struct PartitionLogProps {
@@ -37,18 +39,25 @@ pub fn PartitionLog(props: &PartitionLogProps) -> Html {
         .iter()
         .filter(|m| m.kind != MarkerKind::Position)
         .collect();
+    let beyond = partition.truncated.iter().chain(
+        partition
+            .replicas
+            .iter()
+            .flat_map(|r| r.diverged.iter().chain(&r.truncated)),
+    );
     let last_offset = partition
         .cells
         .iter()
+        .chain(beyond)
         .map(|c| c.offset + 1)
         .chain(partition.markers.iter().map(|m| m.offset + 1))
         .max()
         .unwrap_or(1);
     let row_top = PAD + LANE * above.len() as f64 + 6.0;
     let row_bottom = row_top + CELL;
-    let width = PAD * 2.0 + CELL * last_offset as f64 + 150.0;
-    let replicas_top = row_bottom + 8.0 + LANE * below.len() as f64;
-    let height = replicas_top + 22.0 * partition.replicas.len() as f64 + PAD;
+    let width = PAD * 2.0 + CELL * last_offset as f64 + 220.0;
+    let replicas_top = row_bottom + 12.0 + LANE * below.len() as f64;
+    let height = replicas_top + REPLICA_ROW * partition.replicas.len() as f64 + PAD;
     let x_of = |offset: u64| PAD + CELL * offset as f64;
 
     let cells = partition
@@ -76,15 +85,28 @@ pub fn PartitionLog(props: &PartitionLogProps) -> Html {
         let y = row_bottom + 8.0 + LANE * lane as f64;
         marker(m, x_of(m.offset), y + 13.0, row_top, y + 4.0)
     });
+    let shown = |c: &&CellView| window.shown.contains(&(c.offset as usize));
+    // Struck out for the one step that removed them: a shorter leader's log won.
+    let removed = partition.truncated.iter().filter(shown).map(|c| {
+        html! { <LogCell key={format!("removed-{}", c.offset)} cell={c.clone()} x={x_of(c.offset)} y={row_top} removed=true /> }
+    });
     let replicas = partition.replicas.iter().enumerate().map(|(i, r)| {
-        let y = replicas_top + 22.0 * i as f64;
+        let y = replicas_top + REPLICA_ROW * i as f64;
         let status = replica_text(r);
+        // The leader's entries up to this copy's end, or up to where its own history diverged.
+        let common_end = r.diverged.first().map_or(r.log_end, |c| c.offset.min(r.log_end));
+        let held = partition.cells.iter().filter(|c| c.offset < common_end).filter(shown);
+        let ends = x_of(r.log_end.max(r.diverged.last().map_or(0, |c| c.offset + 1)).max(1));
+        let hw = x_of(r.high_watermark) - 2.0;
         html! {
             <g class={classes!("replica", r.leader.then_some("leader"), (!r.in_sync).then_some("out-of-sync"), (!r.alive).then_some("down"))}>
                 <title>{&status}</title>
-                <rect class="replica-copy" x={PAD.to_string()} y={(y + 4.0).to_string()}
-                      width={(CELL * r.log_end as f64).max(2.0).to_string()} height="10" rx="3" />
-                <text x={(x_of(r.log_end) + 6.0).to_string()} y={(y + 13.0).to_string()}>{status}</text>
+                { for held.map(|c| replica_cell(c, x_of(c.offset), y, None)) }
+                { for r.diverged.iter().filter(shown).map(|c| replica_cell(c, x_of(c.offset), y, Some("diverged"))) }
+                { for r.truncated.iter().filter(shown).map(|c| replica_cell(c, x_of(c.offset), y, Some("removed"))) }
+                <line class="replica-hw" x1={hw.to_string()} x2={hw.to_string()} y1={(y + 1.0).to_string()}
+                      y2={(y + REPLICA_ROW - 3.0).to_string()} />
+                <text class="replica-status" x={(ends + 6.0).to_string()} y={(y + REPLICA_ROW / 2.0 + 3.0).to_string()}>{status}</text>
             </g>
         }
     });
@@ -105,6 +127,7 @@ pub fn PartitionLog(props: &PartitionLogProps) -> Html {
                 <svg viewBox={format!("0 0 {width} {height}")} width={width.to_string()} height={height.to_string()}
                      role="group" aria-label={format!("Log of {}", partition.name)}>
                     { for cells }
+                    { for removed }
                     { for empty }
                     { for markers_above }
                     { for markers_below }
@@ -118,6 +141,9 @@ pub fn PartitionLog(props: &PartitionLogProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct LogCellProps {
     cell: CellView,
+    /// Removed by this step: drawn struck out.
+    #[prop_or_default]
+    removed: bool,
     x: f64,
     y: f64,
 }
@@ -135,7 +161,9 @@ fn LogCell(props: &LogCellProps) -> Html {
         "log-cell",
         kind,
         format!("txn-{}", c.transaction.name()),
-        c.changed.then_some("changed")
+        c.changed.then_some("changed"),
+        c.arrived.then_some("arrived"),
+        props.removed.then_some("removed")
     );
     let size = CELL - 4.0;
     let centre = x + size / 2.0;
@@ -150,7 +178,9 @@ fn LogCell(props: &LogCellProps) -> Html {
             html! { <polygon points={format!("{cx},{} {},{cy} {cx},{} {},{cy}", cy - r, cx + r, cy + r, cx - r)} /> }
         }
     };
-    let strike = (c.transaction == TxnStatus::Aborted && c.kind == EntryKind::Record).then(|| {
+    let struck =
+        props.removed || (c.transaction == TxnStatus::Aborted && c.kind == EntryKind::Record);
+    let strike = struck.then(|| {
         html! { <line class="strike" x1={(x + 4.0).to_string()} y1={(y + size - 6.0).to_string()}
         x2={(x + size - 4.0).to_string()} y2={(y + 6.0).to_string()} /> }
     });
@@ -174,11 +204,25 @@ fn marker(m: &Marker, x: f64, label_y: f64, line_from: f64, line_to: f64) -> Htm
         MarkerKind::Pending => "pending",
         MarkerKind::Position => "position",
     };
-    let x = x - 2.0;
+    // Placed by a transform, and keyed by what it marks, so a marker that moves slides to its new offset.
     html! {
-        <g class={classes!("marker", kind, m.changed.then_some("changed"))}>
-            <line x1={x.to_string()} x2={x.to_string()} y1={line_from.to_string()} y2={line_to.to_string()} />
-            <text x={(x + 5.0).to_string()} y={label_y.to_string()}>{marker_text(m)}</text>
+        <g key={format!("{kind}:{}", m.label)} class={classes!("marker", kind, m.changed.then_some("changed"))}
+           style={format!("transform: translateX({}px)", x - 2.0)}>
+            <line x1="0" x2="0" y1={line_from.to_string()} y2={line_to.to_string()} />
+            <text x="5" y={label_y.to_string()}>{marker_text(m)}</text>
+        </g>
+    }
+}
+
+/// One entry of a replica's own log, small, under the partition's cell at the same offset.
+fn replica_cell(c: &CellView, x: f64, y: f64, state: Option<&'static str>) -> Html {
+    let size = CELL - 4.0;
+    html! {
+        <g class={classes!("replica-cell", state)}>
+            <rect x={x.to_string()} y={(y + 2.0).to_string()} width={size.to_string()}
+                  height={(REPLICA_ROW - 6.0).to_string()} rx="4" />
+            <text x={(x + size / 2.0).to_string()} y={(y + REPLICA_ROW / 2.0 + 3.0).to_string()}
+                  text-anchor="middle">{&c.short}</text>
         </g>
     }
 }
@@ -199,6 +243,13 @@ fn replica_text(r: &ReplicaView) -> String {
         words.push("not copying".into());
     }
     words.push(format!("copy ends at {}", r.log_end));
+    words.push(format!("HW {}", r.high_watermark));
+    if !r.diverged.is_empty() {
+        words.push(format!("holds {} the leader lost", r.diverged.len()));
+    }
+    if !r.truncated.is_empty() {
+        words.push(format!("removed {}", r.truncated.len()));
+    }
     words.join(" · ")
 }
 

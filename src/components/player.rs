@@ -1,5 +1,6 @@
-//! The player: the model's state at the cursor drawn as a stage, the timeline controls, the action palette,
-//! the database, the ledger and the event log. Timers, keys and the address bar are effects here.
+//! The player, laid out as a lab on one screen: the stage, the narration, the question or goal of the moment
+//! and the timeline controls always in view, and the panels (code, actions, ledger, database, event log, real
+//! cluster) one tab away. Timers, keys and the address bar are effects here.
 
 use std::rc::Rc;
 
@@ -14,13 +15,14 @@ use yew::prelude::*;
 use crate::components::action_palette::palette_actions;
 use crate::components::lesson_guide::shown_questions;
 use crate::components::{
-    ActionPalette, CodePanel, ConsumerCard, DatabaseTable, EventLog, GoalBanner, LedgerTable,
-    LessonGuide, PartitionLog, ProducerCard, RealClusterPanel, TimelineBar, TransactionDiagram,
+    lab_panels, narration, stage, ActionPalette, CodePanel, DatabaseTable, EventLog, GoalBanner,
+    LedgerTable, LessonQuestions, Panel, RealClusterPanel, TimelineBar,
 };
 use crate::live::model_run::Snapshot;
 use crate::playback::{Playback, PlaybackAction};
 use crate::progress::{ProgressAction, ProgressContext};
-use crate::stage::stage_at;
+use crate::stage_view::stage_at;
+use crate::storage;
 
 #[derive(Properties)]
 pub struct PlayerProps {
@@ -38,6 +40,9 @@ pub struct PlayerProps {
     /// The lesson being played: narration, questions, code and goal.
     #[prop_or_default]
     pub lesson: Option<Rc<Lesson>>,
+    /// Panels of the page's own, after the player's (the sandbox's scenario).
+    #[prop_or_default]
+    pub panels: Vec<Panel>,
 }
 
 impl PartialEq for PlayerProps {
@@ -48,12 +53,17 @@ impl PartialEq for PlayerProps {
             && self.on_cursor == other.on_cursor
             && self.on_timeline == other.on_timeline
             && self.lesson == other.lesson
+            && self.panels == other.panels
     }
 }
 
-/// A flush of hundreds of records is hundreds of sentences: the step's summary (read aloud by the live
-/// region) shows the first few.
-const NOW_SENTENCES: usize = 8;
+/// Every panel a page may have, by id.
+const PANELS: &[&str] = &[
+    "code", "actions", "ledger", "database", "events", "real", "scenario",
+];
+
+/// Where the open panel is remembered between visits.
+const OPEN_PANEL_KEY: &str = "kafka-delivery-lab.panel";
 
 #[function_component]
 pub fn Player(props: &PlayerProps) -> Html {
@@ -139,8 +149,20 @@ pub fn Player(props: &PlayerProps) -> Html {
     }
 
     let progress = use_context::<ProgressContext>();
+    let open_panel = {
+        let default = if props.lesson.is_some() {
+            "code"
+        } else {
+            "actions"
+        };
+        use_state(move || {
+            storage::get(OPEN_PANEL_KEY)
+                .and_then(|id| PANELS.iter().find(|p| **p == id).copied())
+                .unwrap_or(default)
+        })
+    };
     let state = timeline.state();
-    let stage = stage_at(timeline);
+    let view = stage_at(timeline);
     let ledger = ledger_output(state);
     let groups = state.setup().groups.clone();
     let index = playback.index.clone();
@@ -148,27 +170,6 @@ pub fn Player(props: &PlayerProps) -> Html {
     let on_jump = use_callback(playback.dispatcher(), |step, dispatcher| {
         dispatcher.dispatch(PlaybackAction::Jump(step))
     });
-    let now = match cursor.checked_sub(1).and_then(|i| index.lines.get(i)) {
-        Some(line) => html! {
-            <>
-                <p class="now-label">
-                    <span class="now-step">{format!("Step {cursor}")}</span>{" "}{&line.label}
-                    if let Some(error) = &line.error {
-                        {" "}<span class="event-error">{format!("failed: {error}")}</span>
-                    }
-                </p>
-                <ul>{ for line.sentences.iter().take(NOW_SENTENCES).map(|s| html! { <li>{s}</li> }) }</ul>
-                if line.sentences.len() > NOW_SENTENCES {
-                    <p class="muted">{format!("… and {} more: every one is in the event log below.",
-                                              line.sentences.len() - NOW_SENTENCES)}</p>
-                }
-            </>
-        },
-        None => {
-            html! { <p class="now-label">{"The start: nothing has happened yet. Step forward to begin."}</p> }
-        }
-    };
-
     // Graded on the learner's own timeline, so worked out again only when a fork or an undo changes it.
     let graded = {
         let (playback, lesson) = (playback.clone(), props.lesson.clone());
@@ -176,7 +177,8 @@ pub fn Player(props: &PlayerProps) -> Html {
             lesson.map(|lesson| Grades::of(&lesson, &playback.timeline))
         })
     };
-    let lesson_area = props.lesson.as_ref().zip(graded.as_ref().as_ref()).map(|(lesson, grades)| {
+    // The question or goal of the moment, beside the stage.
+    let ask = props.lesson.as_ref().zip(graded.as_ref().as_ref()).map(|(lesson, grades)| {
         let right_choices: std::collections::BTreeMap<usize, usize> = shown_questions(lesson, cursor)
             .into_iter()
             .filter(|(_, question)| cursor >= question.reveal_at)
@@ -197,18 +199,27 @@ pub fn Player(props: &PlayerProps) -> Html {
                 }
             })
         };
-        let current_line = cursor.checked_sub(1).and_then(|i| timeline.step(i)).and_then(|step| {
-            let names = timeline.names();
-            lesson.line_of(cursor, actor_name(&names, &step.action).as_deref(), &step.action)
-        });
-        let code = lesson.code_at(cursor).0.clone();
         html! {
-            <div class="lesson-area">
-                <LessonGuide lesson={lesson.clone()} cursor={cursor} answers={answers}
-                             right_choices={Rc::new(right_choices)} on_answer={on_answer} on_jump={on_jump.clone()} />
-                <CodePanel code={code} current={current_line} />
-            </div>
+            <section class="lab-ask" aria-label="Question and goal" tabindex="0">
+                <LessonQuestions lesson={lesson.clone()} cursor={cursor} answers={answers}
+                                 right_choices={Rc::new(right_choices)} on_answer={on_answer} on_jump={on_jump.clone()} />
+                <GoalBanner text={lesson.goal.text.clone()} reached={grades.goal_reached} />
+            </section>
         }
+    });
+    let code = props.lesson.as_ref().map(|lesson| {
+        let current_line = cursor
+            .checked_sub(1)
+            .and_then(|i| timeline.step(i))
+            .and_then(|step| {
+                let names = timeline.names();
+                lesson.line_of(
+                    cursor,
+                    actor_name(&names, &step.action).as_deref(),
+                    &step.action,
+                )
+            });
+        html! { <CodePanel code={lesson.code_at(cursor).0.clone()} current={current_line} /> }
     });
     let goal_reached = graded.as_ref().as_ref().map(|grades| grades.goal_reached);
     {
@@ -230,54 +241,88 @@ pub fn Player(props: &PlayerProps) -> Html {
             },
         );
     }
-    let goal = props
-        .lesson
-        .as_ref()
-        .zip(goal_reached)
-        .map(|(lesson, reached)| {
-            html! { <GoalBanner text={lesson.goal.text.clone()} {reached} /> }
-        });
-
     // Real-cluster mode takes the timeline only when the learner asks for a run.
     let snapshot = {
         let playback = playback.clone();
         Callback::from(move |()| Snapshot::of(&playback.timeline, playback.revision))
     };
 
-    html! {
-        <section class="player" aria-label="Player">
-            <TimelineBar cursor={cursor} len={timeline.len()} playing={playback.playing} speed={playback.speed}
-                         first_problem={playback.first_problem().map(|p| p.step)} on_action={dispatch.clone()} />
-            <div class="now" aria-live="polite" aria-atomic="true">{now}</div>
-            {for lesson_area}
-            <div class="stage">
-                <section class="stage-clients" aria-label="Producers">
-                    { for stage.producers.iter().map(|p| html! { <ProducerCard producer={p.clone()} /> }) }
-                </section>
-                <section class="stage-logs" aria-label="Partitions">
-                    { for stage.partitions.iter().map(|p| html! { <PartitionLog partition={p.clone()} /> }) }
-                </section>
-                <section class="stage-clients" aria-label="Consumers">
-                    { for stage.consumers.iter().map(|c| html! { <ConsumerCard consumer={c.clone()} /> }) }
-                </section>
-            </div>
-            if !stage.transactions.is_empty() {
-                <div class="coordinators">
-                    { for stage.transactions.iter().map(|t| html! { <TransactionDiagram transaction={t.clone()} /> }) }
-                </div>
+    let open = {
+        let open = open_panel.clone();
+        Callback::from(move |panel: &'static str| {
+            storage::set(OPEN_PANEL_KEY, panel).ok();
+            open.set(panel);
+        })
+    };
+    let open_actions = {
+        let open = open.clone();
+        Callback::from(move |()| {
+            open.emit("actions");
+            // On a phone the panels sit under the stage: bring them into view.
+            if let Some(tabs) = gloo::utils::document()
+                .query_selector(".lab-tabs")
+                .ok()
+                .flatten()
+            {
+                tabs.scroll_into_view();
             }
-            <div class="panels">
-                <DatabaseTable ledger={ledger.clone()} groups={groups} />
-                <LedgerTable ledger={ledger} problems={index.problems.clone()} on_jump={on_jump.clone()} />
-            </div>
-            {for goal}
-            <RealClusterPanel cursor={cursor} revision={playback.revision} snapshot={snapshot} />
+        })
+    };
+    let mut panels = Vec::new();
+    if let Some(code) = code {
+        panels.push(Panel {
+            id: "code",
+            label: "Code",
+            content: code,
+        });
+    }
+    panels.push(Panel {
+        id: "actions",
+        label: "Actions",
+        content: html! {
             <ActionPalette actions={palette_actions(state)} forks={cursor < timeline.len()}
                            can_undo={playback.can_undo()}
                            on_act={dispatch.reform(PlaybackAction::Act)}
                            on_undo={dispatch.reform(|_| PlaybackAction::Undo)} />
-            <h3>{"Event log"}</h3>
-            <EventLog index={index} cursor={cursor} on_jump={on_jump} />
+        },
+    });
+    panels.push(Panel {
+        id: "ledger",
+        label: "Ledger",
+        content: html! { <LedgerTable ledger={ledger.clone()} problems={index.problems.clone()} on_jump={on_jump.clone()} /> },
+    });
+    panels.push(Panel {
+        id: "database",
+        label: "Database",
+        content: html! { <DatabaseTable ledger={ledger} groups={groups} /> },
+    });
+    panels.push(Panel {
+        id: "events",
+        label: "Event log",
+        content: html! { <EventLog index={index.clone()} cursor={cursor} on_jump={on_jump} /> },
+    });
+    panels.push(Panel {
+        id: "real",
+        label: "Real cluster",
+        content: html! { <RealClusterPanel cursor={cursor} revision={playback.revision} snapshot={snapshot} /> },
+    });
+    panels.extend(props.panels.iter().cloned());
+    // A remembered panel this page does not have (the code, in the sandbox) falls back to the first.
+    let shown = panels
+        .iter()
+        .find(|p| p.id == *open_panel)
+        .unwrap_or(&panels[0])
+        .id;
+
+    html! {
+        <section class={classes!("player", "lab", props.lesson.is_some().then_some("with-lesson"),
+                                 playback.animate.then_some("animate"))} aria-label="Player">
+            {stage(&view, &open_actions)}
+            {narration(cursor, cursor.checked_sub(1).and_then(|i| index.lines.get(i)), props.lesson.as_deref())}
+            {for ask}
+            <TimelineBar cursor={cursor} len={timeline.len()} playing={playback.playing} speed={playback.speed}
+                         first_problem={playback.first_problem().map(|p| p.step)} on_action={dispatch.clone()} />
+            {lab_panels(&panels, shown, &open)}
         </section>
     }
 }
@@ -319,8 +364,8 @@ impl Grades {
     }
 }
 
-/// Keys belong to the focused control when it uses them: a text field, the scrubber or a select takes every
-/// key; a button, a link or a disclosure takes Space, which presses it.
+/// Keys belong to the focused control when it uses them: a text field, the scrubber, a select or a panel tab
+/// takes every key; a button, a link or a disclosure takes Space, which presses it.
 fn typing_somewhere(event: &KeyboardEvent) -> bool {
     let Some(target) = event.target() else {
         return false;
@@ -331,5 +376,7 @@ fn typing_somewhere(event: &KeyboardEvent) -> bool {
     let tag = element.tag_name();
     matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT")
         || element.has_attribute("contenteditable")
+        // The panel tabs move between themselves with the arrow keys, Home and End.
+        || element.get_attribute("role").as_deref() == Some("tab")
         || (event.key() == " " && matches!(tag.as_str(), "BUTTON" | "A" | "SUMMARY"))
 }

@@ -1,6 +1,7 @@
+use kafka_model::producer::ProducerState;
 use yew::prelude::*;
 
-use crate::stage::ProducerView;
+use crate::stage_view::ProducerView;
 
 #[derive(Properties, PartialEq)]
 pub struct ProducerCardProps {
@@ -19,21 +20,25 @@ pub fn ProducerCard(props: &ProducerCardProps) -> Html {
                  aria-label={format!("Producer {}", p.id)}>
             <h4><span class="client-kind">{"producer "}</span>{&p.id}</h4>
             <dl>
+                // The facts a learner watches first come first: a phone shows only those.
                 <dt>{"state"}</dt><dd class="client-state">{p.state.name()}</dd>
                 <dt>{"id"}</dt><dd>{pid}</dd>
-                if let Some(tid) = &p.transactional_id {
-                    <dt>{"transactional.id"}</dt><dd>{tid}</dd>
-                }
+                <dt>{"in flight"}</dt>
+                <dd>{ if p.in_flight.is_empty() { "nothing".to_string() } else { p.in_flight.join(" ") } }</dd>
                 if let Some(ts) = &p.transaction_state {
                     <dt>{"transaction"}</dt><dd>{ts.name()}</dd>
+                }
+                if let Some(tid) = &p.transactional_id {
+                    <dt>{"transactional.id"}</dt><dd>{tid}</dd>
                 }
                 if !p.next_sequence.is_empty() {
                     <dt>{"next sequence"}</dt>
                     <dd>{ p.next_sequence.iter().map(|(tp, s)| format!("{tp}: {s}")).collect::<Vec<_>>().join(", ") }</dd>
                 }
-                <dt>{"in flight"}</dt>
-                <dd>{ if p.in_flight.is_empty() { "nothing".to_string() } else { p.in_flight.join(" ") } }</dd>
             </dl>
+            if p.state == ProducerState::Fenced {
+                <p class="fence" role="note">{"⛔ fenced: a newer instance of its transactional.id holds a higher epoch"}</p>
+            }
             if p.ack_will_be_lost {
                 <p class="fault">{"⚡ the next acknowledgement will be lost"}</p>
             }

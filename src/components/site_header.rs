@@ -23,11 +23,11 @@ pub fn SiteHeader(props: &SiteHeaderProps) -> Html {
                     </g>
                     <path d="M50 20v24" stroke="#fdba74" stroke-width="4" stroke-linecap="round" />
                 </svg>
-                {"Kafka Delivery Lab"}
+                <span class="brand-name">{"Kafka Delivery Lab"}</span>
             </a>
             <nav aria-label="Main">
                 <a href={Route::Home.to_hash()}
-                   aria-current={current(matches!(props.route, Route::Home | Route::Lesson { .. }))}>
+                   aria-current={current(matches!(props.route, Route::Home | Route::Lesson { .. } | Route::Compare { .. }))}>
                     {"Course"}
                 </a>
                 <a href={Route::Sandbox { run: None, step: 0 }.to_hash()}

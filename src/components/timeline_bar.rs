@@ -62,7 +62,8 @@ pub fn TimelineBar(props: &TimelineBarProps) -> Html {
                 </select>
             </label>
             if let Some(onclick) = jump_problem {
-                <button class="first-problem" {onclick}>{"Jump to the first problem"}</button>
+                <button class="first-problem" {onclick} aria-label="Jump to the first problem"
+                        title="Jump to the first problem">{"⚠ First problem"}</button>
             }
         </div>
     }

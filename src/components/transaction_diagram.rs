@@ -4,7 +4,7 @@
 use kafka_model::transaction_coordinator::TxnState;
 use yew::prelude::*;
 
-use crate::stage::TransactionView;
+use crate::stage_view::TransactionView;
 
 #[derive(Properties, PartialEq)]
 pub struct TransactionDiagramProps {

@@ -37,12 +37,13 @@ pub fn scenario_up_to_cursor(timeline: &Timeline) -> String {
     scenario.to_string()
 }
 
-/// The model's output after the first `cursor` steps, in the contract's shape.
+/// The model's output after the first `cursor` steps, in the contract's shape (without the steps' `changes`,
+/// which the comparison does not read).
 pub fn model_output(timeline: &Timeline) -> Output {
     let state = timeline.state();
     Output {
         steps: (0..timeline.cursor())
-            .filter_map(|i| timeline.step_output(i))
+            .filter_map(|i| timeline.step_summary(i))
             .collect(),
         final_state: final_state(state),
         ledger: ledger_output(state),

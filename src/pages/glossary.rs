@@ -2,6 +2,7 @@ use yew::prelude::*;
 
 use crate::glossary::TERMS;
 use crate::route::Route;
+use crate::rules::{self, RULES};
 
 #[derive(Properties, PartialEq)]
 pub struct GlossaryProps {
@@ -35,10 +36,28 @@ pub fn Glossary(props: &GlossaryProps) -> Html {
                                 {t.meaning}
                                 if !t.rules.is_empty() {
                                     {" "}<span class="lesson-rules">
-                                        { for t.rules.iter().map(|r| html! { <span class="rule-chip">{*r}</span> }) }
+                                        { for t.rules.iter().filter_map(|r| rules::find(r)).map(rules::rule_chip) }
                                     </span>
                                 }
                             </dd>
+                        </div>
+                    }
+                }) }
+            </dl>
+            <h2 id="rules-title">{"The rules"}</h2>
+            <p>{"Each rule the lessons show, in a sentence. A lesson names a rule by a chip like these."}</p>
+            <dl class="terms" aria-labelledby="rules-title">
+                { for RULES.iter().map(|rule| {
+                    let term = rule.term();
+                    let here = props.term.as_deref() == Some(term.as_str());
+                    html! {
+                        <div id={format!("term-{term}")} class={classes!("term", here.then_some("current"))}>
+                            <dt>
+                                <a href={Route::Glossary { term: Some(term.clone()) }.to_hash()}>
+                                    {format!("{} · {}", rule.id, rule.title)}
+                                </a>
+                            </dt>
+                            <dd>{rule.sentence}</dd>
                         </div>
                     }
                 }) }

@@ -13,6 +13,9 @@ pub struct LessonProps {
     pub step: u32,
     /// Counts navigations, so going to the same step again moves the player there.
     pub visit: u32,
+    /// The compare page's crash schedule.
+    #[prop_or_default]
+    pub seed: u64,
 }
 
 #[function_component]
@@ -37,7 +40,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
         });
     });
     let body = match (&*timeline, &entry.lesson) {
-        _ if entry.id == "compare" => html! { <Compare /> },
+        _ if entry.id == "compare" => html! { <Compare seed={props.seed} /> },
         _ if entry.id == "experiments" => html! { <Experiments /> },
         (Some(Ok(timeline)), Some(lesson)) => html! {
             // Keyed by lesson: another lesson is a new player, not this one with its old timeline.
@@ -56,9 +59,11 @@ pub fn Lesson(props: &LessonProps) -> Html {
     };
     html! {
         <article class="lesson" aria-labelledby="lesson-title">
-            <p class="breadcrumb"><a href={Route::Home.to_hash()}>{"Course"}</a>{" / "}{&entry.title}</p>
-            <h1 id="lesson-title">{&entry.title}</h1>
-            <p class="lead">{&entry.summary}</p>
+            <header class="lab-head">
+                <p class="breadcrumb"><a href={Route::Home.to_hash()}>{"Course"}</a>{" /"}</p>
+                <h1 id="lesson-title">{&entry.title}</h1>
+                <p class="lead">{&entry.summary}</p>
+            </header>
             {body}
         </article>
     }

@@ -6,7 +6,7 @@ use kafka_model::{parse_scenario, Timeline};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::components::{Player, SetupForm};
+use crate::components::{Panel, Player, SetupForm};
 use crate::file_io::{download, read_chosen_file, ReadSlot};
 use crate::route::{self, Route};
 use crate::share_code;
@@ -212,32 +212,12 @@ pub fn Sandbox(props: &SandboxProps) -> Html {
         })
     };
 
-    let player = match &*loaded {
-        Ok(loaded) => html! {
-            <Player key={loaded.key.clone()} timeline={loaded.timeline.clone()} start_at={props.step as usize}
-                    visit={props.visit} {on_cursor} {on_timeline} />
-        },
-        Err(problem) => html! {
-            <div class="notice error" role="alert">
-                <p>{format!("This sandbox link cannot be opened: {problem}.")}</p>
-                <p>
-                    <a href={Route::Sandbox { run: None, step: 0 }.to_hash()}>{"Open a fresh sandbox"}</a>
-                    {" or "}<a href={Route::Home.to_hash()}>{"go to the course home"}</a>{"."}
-                </p>
-            </div>
-        },
-    };
-
-    html! {
-        <section class="sandbox" aria-labelledby="sandbox-title">
-            <h1 id="sandbox-title">{"Sandbox"}</h1>
-            <p class="lead">
-                {"Set up topics, producers and consumers as a scenario, step through it, and break things on \
-                  purpose with the actions below the stage. The address bar always holds your run: copy it to \
-                  share this exact moment."}
-            </p>
+    // The set-up form, the scenario as JSON and its files: a panel of the player, or the page's own when the
+    // address holds no playable run.
+    let scenario_panel = html! {
+        <div class="scenario-panel">
             <SetupForm on_start={on_setup} />
-            <details class="scenario-editor">
+            <details class="scenario-editor" open={loaded.is_err()}>
                 <summary>{"Scenario (JSON)"}</summary>
                 <label for="scenario-json" class="visually-hidden">{"Scenario JSON"}</label>
                 <textarea id="scenario-json" spellcheck="false" rows="18" value={(*draft).clone()} oninput={on_input} />
@@ -253,7 +233,45 @@ pub fn Sandbox(props: &SandboxProps) -> Html {
                     <p class="notice error" role="alert">{format!("The scenario was not loaded: {problem}")}</p>
                 }
             </details>
-            {player}
+        </div>
+    };
+    let body = match &*loaded {
+        Ok(loaded) => {
+            let panels = vec![Panel {
+                id: "scenario",
+                label: "Scenario",
+                content: scenario_panel,
+            }];
+            html! {
+                <Player key={loaded.key.clone()} timeline={loaded.timeline.clone()} start_at={props.step as usize}
+                        visit={props.visit} {on_cursor} {on_timeline} {panels} />
+            }
+        }
+        Err(problem) => html! {
+            <>
+                <div class="notice error" role="alert">
+                    <p>{format!("This sandbox link cannot be opened: {problem}.")}</p>
+                    <p>
+                        <a href={Route::Sandbox { run: None, step: 0 }.to_hash()}>{"Open a fresh sandbox"}</a>
+                        {" or "}<a href={Route::Home.to_hash()}>{"go to the course home"}</a>{"."}
+                    </p>
+                </div>
+                {scenario_panel}
+            </>
+        },
+    };
+
+    html! {
+        <section class="sandbox" aria-labelledby="sandbox-title">
+            <header class="lab-head">
+                <h1 id="sandbox-title">{"Sandbox"}</h1>
+                <p class="lead">
+                    {"Set up topics, producers and consumers, step through them and break things on purpose (the \
+                      Actions and Scenario panels). The address bar always holds your run: copy it to share this \
+                      exact moment."}
+                </p>
+            </header>
+            {body}
         </section>
     }
 }

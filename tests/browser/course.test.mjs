@@ -3,25 +3,12 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { SITE_ROOT, launch, openPage, serveSite } from './support.mjs';
+import { SITE_ROOT, launch, openPage, openPanel, paletteLabel, serveSite } from './support.mjs';
 
 const LESSONS = readdirSync('crates/model/lessons')
   .filter((f) => f.endsWith('.json'))
   .map((f) => JSON.parse(readFileSync(`crates/model/lessons/${f}`, 'utf8')));
 
-/** The palette button for a scenario step, as the app labels actions. */
-function paletteLabel(step) {
-  const what =
-    {
-      commit: 'commit()',
-      lose_next_ack: 'lose the next acknowledgement',
-      crash_broker: `crash broker ${step.broker}`,
-      restart_broker: `restart broker ${step.broker}`,
-      send_offsets_to_transaction: `send offsets to the transaction (${step.consumer}'s positions)`,
-      seek: `seek ${step.topic}-${step.partition ?? 0} to ${step.offset}`,
-    }[step.op] ?? step.op.replaceAll('_', ' ');
-  return step.actor ? `${step.actor}: ${what}` : what;
-}
 
 let browser;
 let site;
@@ -63,6 +50,7 @@ for (const lesson of LESSONS) {
     const { fork_at: forkAt, steps: solution } = lesson.goal.solution;
     await page.getByRole('slider').fill(String(forkAt));
     await page.locator('.now-step', { hasText: `Step ${forkAt}` }).or(page.getByText('The start: nothing')).first().waitFor();
+    await openPanel(page, 'Actions');
     for (const step of solution) {
       await page.getByRole('button', { name: paletteLabel(step), exact: true }).first().click();
     }

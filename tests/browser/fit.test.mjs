@@ -1,4 +1,4 @@
-// Accessibility (axe-core: no serious or critical violations) and fit, on every page at 375 and 1440 px.
+// Accessibility (axe-core: no serious or critical violations) and fit, on every page at 375, 1280 and 1440 px.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { SITE_ROOT, launch, openPage, screenshot, serveSite, seriousA11yViolations } from './support.mjs';
@@ -26,10 +26,10 @@ after(async () => {
   await site?.stop();
 });
 
-for (const width of [375, 1440]) {
+for (const [width, height] of [[375, 812], [1280, 720], [1440, 900]]) {
   for (const [name, hash, heading] of PAGES) {
     test(`${name} at ${width} px: accessible and no wider than the screen`, async () => {
-      const { context, page, problems } = await openPage(browser, { viewport: { width, height: 900 } });
+      const { context, page, problems } = await openPage(browser, { viewport: { width, height } });
       await page.goto(`${site.url}${hash}`);
       await page.getByRole('heading', { level: 1, name: heading }).waitFor();
       assert.deepEqual(await seriousA11yViolations(page), []);

@@ -2,7 +2,7 @@
 // runs, and the goal the model checks at the end of the learner's own timeline.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { SITE_ROOT, launch, openPage, screenshot, serveSite } from './support.mjs';
+import { SITE_ROOT, launch, openPage, openPanel, screenshot, serveSite } from './support.mjs';
 
 let browser;
 let site;
@@ -18,7 +18,7 @@ after(async () => {
 const open = async (hash) => {
   const opened = await openPage(browser);
   await opened.page.goto(`${site.url}${hash}`);
-  await opened.page.locator('.lesson-guide').waitFor();
+  await opened.page.locator('.narration').waitFor();
   return opened;
 };
 
@@ -70,6 +70,7 @@ test('the goal is graded by the model on the learner’s own timeline', async ()
   const status = page.locator('.goal-status');
   assert.match(await status.innerText(), /Not reached yet/);
   // Fork where order 5 fails: this time processing succeeds.
+  await openPanel(page, 'Actions');
   await page.getByRole('button', { name: 'worker: process', exact: true }).click();
   await page.locator('.goal.reached').waitFor();
   assert.match(await status.innerText(), /Goal reached/);
@@ -83,6 +84,7 @@ test('the goal is graded by the model on the learner’s own timeline', async ()
 test('the palette seeks back to the committed offset, a fix the goal grades', async () => {
   const { context, page, problems } = await open('#/lesson/manual-commit/step/28');
   // Order 5 just failed: the group committed 5 and the position is 6, so a seek back is offered.
+  await openPanel(page, 'Actions');
   await page.getByRole('button', { name: 'worker: seek orders-0 to 5', exact: true }).click();
   await page.locator('.now-step', { hasText: 'Step 29' }).waitFor();
   assert.equal(await page.locator('.goal.reached').count(), 0);
@@ -113,13 +115,36 @@ test('compare: one crash schedule, three guarantees, and each run opens in the s
   await page.goto(`${site.url}#/lesson/compare`);
   const column = (name) => page.getByRole('article', { name });
   // Seed 0: the at-most-once loop loses an order, the at-least-once loop repeats one, exactly-once neither.
-  assert.match(await column('at-most-once').locator('.compare-summary').innerText(), /5 exactly once · 1 lost · 0 processed twice/);
-  assert.match(await column('at-least-once').locator('.compare-summary').innerText(), /5 exactly once · 0 lost · 1 processed twice/);
-  assert.match(await column('exactly-once').locator('.compare-summary').innerText(), /6 exactly once · 0 lost · 0 processed twice/);
+  assert.match(await column('at-most-once').locator('.compare-summary').innerText(), /^orders: 5 exactly once · 1 lost · 0 twice/);
+  assert.match(await column('at-least-once').locator('.compare-summary').innerText(), /^orders: 5 exactly once · 0 lost · 1 twice/);
+  assert.match(await column('exactly-once').locator('.compare-summary').innerText(), /^processed-orders: 6 exactly once · 0 lost · 0 twice/);
   assert.equal(await column('at-most-once').locator('.label-lost').count(), 1);
+  // Each summary counts the rows of the topic it names, and each topic's rows are titled.
+  for (const name of ['at-most-once', 'at-least-once', 'exactly-once']) {
+    const summary = await column(name).locator('.compare-summary').innerText();
+    const [, topic, once, lost, twice] = summary.match(/^([\w-]+): (\d+) exactly once · (\d+) lost · (\d+) twice/);
+    const table = column(name).locator('table', { has: page.locator('caption', { hasText: new RegExp(`^${topic} ·`) }) });
+    assert.equal(await table.locator('.label-exactly-once').count(), Number(once), `${name}: ${summary}`);
+    assert.equal(await table.locator('.label-lost').count(), Number(lost), `${name}: ${summary}`);
+    assert.equal(await table.locator('.label-processed-twice, .label-duplicate-in-log').count(), Number(twice), `${name}: ${summary}`);
+  }
+  assert.deepEqual(await column('exactly-once').locator('caption').allInnerTexts(),
+    ['orders · times processed by the worker', 'processed-orders · times received by shipping (read_committed)']);
+  // Every column is whole at 1440 px: nothing cut off on the right.
+  await page.setViewportSize({ width: 1440, height: 900 });
+  for (const table of await page.locator('.compare-column table').all()) {
+    assert.ok(await table.evaluate((el) => el.scrollWidth <= el.parentElement.clientWidth + 1), 'a table wider than its column');
+  }
+  // The crash schedule is part of the address.
+  await page.getByLabel('Crash schedule (seed)').fill('3');
+  await page.waitForURL(/#\/lesson\/compare\/seed\/3$/);
+  await page.reload();
+  assert.equal(await page.getByLabel('Crash schedule (seed)').inputValue(), '3');
+  await page.getByLabel('Crash schedule (seed)').fill('0');
   await screenshot(page, 'compare');
   await column('at-least-once').getByRole('link', { name: 'Step through this run in the sandbox' }).click();
   await page.getByRole('heading', { level: 1, name: 'Sandbox' }).waitFor();
+  await openPanel(page, 'Ledger');
   await page.locator('table.ledger .label-processed-twice').first().waitFor();
   assert.deepEqual(problems, []);
   await context.close();

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import { SITE_ROOT, launch, openPage, screenshot, serveSite, seriousA11yViolations } from './support.mjs';
+import { SITE_ROOT, launch, openPage, openPanel, screenshot, serveSite, seriousA11yViolations } from './support.mjs';
 
 const BOOTSTRAP = process.env.KAFKA_BOOTSTRAP;
 const PROXY_BIN = process.env.KAFKA_PROXY_BIN && resolve(process.env.KAFKA_PROXY_BIN);
@@ -109,6 +109,7 @@ const aboutProxy = (problem) =>
   problem.includes(`127.0.0.1:${proxyPort}`) || /Failed to load resource|ERR_CONNECTION_REFUSED/.test(problem);
 
 async function switchOn(page) {
+  await openPanel(page, 'Real cluster');
   const toggle = page.getByRole('switch', { name: 'Real cluster' });
   assert.equal(await toggle.getAttribute('aria-checked'), 'false', 'off by default');
   await toggle.click();

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { SITE_ROOT, launch, openPage, screenshot, serveSite } from './support.mjs';
+import { SITE_ROOT, launch, openPage, openPanel, screenshot, serveSite } from './support.mjs';
 
 const LESSON = '#/lesson/manual-commit/step/';
 // The lesson's length as written; its later parts run a second consumer (fixed-worker), whose card comes second.
@@ -86,6 +86,7 @@ test('scrubbing, the ledger and "jump to the first problem" show order 5 lost', 
   await page.goto(`${site.url}${LESSON}0`);
   await scrubber(page).fill('29');
   await atStep(page, 29);
+  await openPanel(page, 'Ledger');
   const order5 = page.locator('table.ledger tr', { has: page.locator('th', { hasText: '#5' }) });
   assert.equal(await order5.locator('.label-lost').count(), 0, 'not lost yet at step 29');
 
@@ -93,6 +94,7 @@ test('scrubbing, the ledger and "jump to the first problem" show order 5 lost', 
   const step = stepInUrl(page);
   assert.ok(step > 29, `the first problem comes after the failure (step ${step})`);
   await order5.locator('.label-lost').waitFor();
+  await openPanel(page, 'Database');
   const database = page.locator('table.database tr', { has: page.locator('th', { hasText: '#5' }) });
   // The first column is the group order-processor-v2, the worker's.
   assert.equal(await database.locator('td').first().innerText(), '—', 'order 5 was never processed');
@@ -101,6 +103,7 @@ test('scrubbing, the ledger and "jump to the first problem" show order 5 lost', 
   await screenshot(page, 'player-first-problem');
 
   await page.getByRole('button', { name: 'Go to the last step' }).click();
+  await openPanel(page, 'Ledger');
   await order5.locator('.label-lost').click();
   await atStep(page, step);
   assert.deepEqual(problems, []);
@@ -112,6 +115,7 @@ test('acting at an earlier step forks the timeline, and undo brings it back', as
   await page.goto(`${site.url}${LESSON}13`);
   await atStep(page, 13);
   assert.equal(await scrubber(page).getAttribute('max'), String(LAST));
+  await openPanel(page, 'Actions');
   await page.getByRole('button', { name: 'worker: crash', exact: true }).click();
   await atStep(page, 14);
   assert.equal(await scrubber(page).getAttribute('max'), '14', 'the later steps are replaced');
@@ -127,6 +131,7 @@ test('the sandbox runs a scenario and refuses a bad one without losing the runni
   await page.goto(`${site.url}#/sandbox`);
   await page.getByRole('button', { name: 'Go to the last step' }).click();
   await page.locator('.now-step', { hasText: 'Step 8' }).waitFor();
+  await openPanel(page, 'Scenario');
   await page.getByText('Scenario (JSON)').click();
   const editor = page.getByLabel('Scenario JSON');
   const good = await editor.inputValue();
@@ -165,6 +170,7 @@ test('the transaction coordinator and the replicas are drawn from the model', as
   await page.locator('.replica.leader').waitFor();
   assert.match(await page.locator('.replica.leader').textContent(), /broker 1 · leader · in sync · copy ends at 1/);
   assert.match(await page.locator('.replica.down').textContent(), /broker 0 · out of sync · down/);
+  await openPanel(page, 'Ledger');
   const order1 = page.locator('table.ledger tr', { has: page.locator('th', { hasText: '#1' }) });
   await order1.locator('.label-lost').waitFor();
   await screenshot(page, 'replicas');
@@ -178,7 +184,8 @@ test('a step with many events sums them up at the top; the event log keeps every
   await page.goto(`${site.url}#/sandbox/run/${golden('c-manual-commit-loses-order-5')}/step/11`);
   await page.locator('.now-step', { hasText: 'Step 11' }).waitFor();
   assert.equal(await page.locator('.now li').count(), 8);
-  assert.match(await page.locator('.now').innerText(), /… and 2 more: every one is in the event log below\./);
+  assert.match(await page.locator('.now').innerText(), /… and 2 more: every one is in the event log\./);
+  await openPanel(page, 'Event log');
   assert.equal(await page.locator('.event.current .event-reasons li').count(), 10);
   assert.deepEqual(problems, []);
   await context.close();
@@ -197,6 +204,7 @@ test('a long log draws the cells near its visible part, and scrolling draws the 
   assert.equal(await page.locator('.log-cell[aria-label^="Offset 149:"]').count(), 0);
   await page.locator('.log-scroll').first().evaluate((el) => { el.scrollLeft = el.scrollWidth; });
   await page.locator('.log-cell[aria-label^="Offset 149:"]').waitFor();
+  await openPanel(page, 'Event log');
   // The event log marks one current step and hides the reasons of the steps still to come, wherever the cursor is.
   for (const step of [151, 100, 50, 1]) {
     await scrubber(page).fill(String(step));
@@ -225,6 +233,7 @@ test('the ledger and database tables draw the rows in view, at any font size, an
   await page.goto(`${site.url}#/sandbox/run/${code}/step/151`);
   await page.locator('.now-step', { hasText: 'Step 151' }).waitFor();
   for (const table of ['ledger', 'database']) {
+    await openPanel(page, table === 'ledger' ? 'Ledger' : 'Database');
     const rows = page.locator(`table.${table} tbody tr:not(.spacer)`);
     const row = (value) => page.locator(`table.${table} tbody tr`, { has: page.locator('th', { hasText: new RegExp(`^${value}$`) }) });
     await row('v0').waitFor();
@@ -235,7 +244,7 @@ test('the ledger and database tables draw the rows in view, at any font size, an
     // Scrolled down bit by bit, the view moves smoothly through drawn rows: never a gap, never a jump of
     // several rows when the drawn part moves (as there would be if rows were measured at the wrong size).
     const seen = await scroller.evaluate(async (el) => {
-      el.scrollIntoView({ block: 'center' }); // clear of the sticky timeline bar
+      el.scrollIntoView({ block: 'center' });
       const frame = () => new Promise((done) => requestAnimationFrame(done));
       const seen = [];
       for (let top = 0; top < el.scrollHeight / 2; top += 30) {
@@ -264,6 +273,7 @@ test('the ledger and database tables draw the rows in view, at any font size, an
 test('the sandbox sets up a cluster and clients from a form', async () => {
   const { context, page, problems } = await openPage(browser);
   await page.goto(`${site.url}#/sandbox`);
+  await openPanel(page, 'Scenario');
   await page.getByText('Set up a cluster and clients').click();
   await page.getByLabel('replication.factor').fill('3');
   await page.getByLabel('replication.factor').dispatchEvent('change');
@@ -274,6 +284,7 @@ test('the sandbox sets up a cluster and clients from a form', async () => {
   await page.getByRole('region', { name: 'Consumer worker-2' }).or(page.locator('[aria-label="Consumer worker-2"]')).first().waitFor();
   assert.equal(await page.getByRole('slider').getAttribute('max'), '0', 'a set-up starts with no steps');
   assert.equal(await page.locator('.replica').count(), 3, 'three copies of orders-0');
+  await openPanel(page, 'Actions');
   await page.getByRole('button', { name: 'producer: init transactions' }).click();
   await page.getByRole('region', { name: /Transaction coordinator for sandbox-tx/ }).waitFor();
   await page.getByRole('button', { name: 'crash broker 1' }).waitFor();

@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { SITE_ROOT, launch, openPage, screenshot, serveSite } from './support.mjs';
+import { SITE_ROOT, launch, openPage, openPanel, screenshot, serveSite } from './support.mjs';
 
 let browser;
 let site;
@@ -70,6 +70,7 @@ test('the run exports as a scenario file that the sandbox loads again', async ()
   await page.goto(`${site.url}#/sandbox`);
   await page.getByRole('button', { name: 'Go to the last step' }).click();
   await page.getByRole('button', { name: 'worker: process', exact: true }).click();
+  await openPanel(page, 'Scenario');
   await page.getByText('Scenario (JSON)').click();
   const [download] = await Promise.all([
     page.waitForEvent('download'),
@@ -124,6 +125,7 @@ test('progress is kept, exported and imported; a bad file changes nothing', asyn
   let page = first.page;
   await page.goto(`${site.url}#/lesson/manual-commit/step/27`);
   await page.locator('.question').getByLabel(/7 — past both/).check();
+  await openPanel(page, 'Actions');
   await page.getByRole('button', { name: 'worker: process', exact: true }).click();
   await page.locator('.goal.reached').waitFor();
   await page.goto(`${site.url}#/`);

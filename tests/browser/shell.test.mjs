@@ -262,9 +262,15 @@ describe('the glossary', () => {
     await term.waitFor();
     assert.match(await term.innerText(), /last stable offset \(LSO\)[\s\S]*read_committed consumers stop here/);
     assert.ok(await term.isVisible());
-    await page.getByRole('link', { name: 'control marker' }).click();
+    await page.getByRole('link', { name: 'control marker', exact: true }).click();
     await page.locator('.term.current', { hasText: 'COMMIT or ABORT' }).waitFor();
     assert.match(page.url(), /#\/glossary\/control-marker$/);
+    // A rule's chip says the rule in a sentence and opens the rule's own entry.
+    const chip = page.locator('.term.current').getByRole('link', { name: /^Rule T7: / });
+    assert.match(await chip.getAttribute('title'), /takes one offset/);
+    await chip.click();
+    await page.locator('.term.current', { hasText: 'T7 · control markers' }).waitFor();
+    assert.match(page.url(), /#\/glossary\/rule-t7$/);
     await screenshot(page, 'glossary');
     assert.deepEqual(problems, []);
     await context.close();

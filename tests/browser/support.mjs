@@ -132,3 +132,23 @@ export async function seriousA11yViolations(page) {
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
 }
+
+/** Opens one of the player's panels (Code, Actions, Ledger, Database, Event log, Real cluster, Scenario). */
+export async function openPanel(page, name) {
+  await page.getByRole('tab', { name, exact: true }).click();
+  await page.locator('[role=tabpanel]:not([hidden])', { has: page.locator(':scope') }).first().waitFor();
+}
+
+/** The palette button for a scenario step, as the app labels actions. */
+export function paletteLabel(step) {
+  const what =
+    {
+      commit: 'commit()',
+      lose_next_ack: 'lose the next acknowledgement',
+      crash_broker: `crash broker ${step.broker}`,
+      restart_broker: `restart broker ${step.broker}`,
+      send_offsets_to_transaction: `send offsets to the transaction (${step.consumer}'s positions)`,
+      seek: `seek ${step.topic}-${step.partition ?? 0} to ${step.offset}`,
+    }[step.op] ?? step.op.replaceAll('_', ' ');
+  return step.actor ? `${step.actor}: ${what}` : what;
+}

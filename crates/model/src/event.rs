@@ -4,6 +4,7 @@
 use crate::consumer::ConsumerState;
 use crate::error::StepError;
 use crate::ids::{ClientIdx, Epoch, GroupIdx, MessageId, Offset, ProducerId, TopicPartition};
+use crate::partition_log::LogEntry;
 use crate::producer::ProducerState;
 use crate::transaction_coordinator::TxnState;
 
@@ -304,6 +305,8 @@ pub enum Change {
         broker: Option<u16>,
         to: Offset,
         removed: u32,
+        /// The entries removed, oldest first, so a view can show what went (not part of the JSON output).
+        entries: Vec<LogEntry>,
     },
     ReplicationToggled {
         broker: Option<u16>,

@@ -300,6 +300,24 @@ pub fn step_output(
     events: &[Event],
 ) -> StepOutput {
     StepOutput {
+        changes: events
+            .iter()
+            .map(|e| change_json(names, &e.change))
+            .collect(),
+        ..step_summary(names, index, action, result, events)
+    }
+}
+
+/// One step of the output without `changes`, the JSON copies of its events: for readers of its result and
+/// sentences only (the live view), which then need not carry the code that writes changes.
+pub fn step_summary(
+    names: &Names<'_>,
+    index: usize,
+    action: &Action,
+    result: Result<(), StepError>,
+    events: &[Event],
+) -> StepOutput {
+    StepOutput {
         index,
         actor: actor_name(names, action),
         op: action.op(),
@@ -309,10 +327,7 @@ pub fn step_output(
             .iter()
             .map(|e| e.sentence(names).to_string())
             .collect(),
-        changes: events
-            .iter()
-            .map(|e| change_json(names, &e.change))
-            .collect(),
+        changes: Vec::new(),
     }
 }
 
@@ -766,6 +781,7 @@ pub fn change_json(n: &Names<'_>, change: &Change) -> Value {
             broker,
             to,
             removed,
+            ..
         } => json!({
             "type": "log_truncated", "partition": tp(*t), "broker": broker, "to": to.0,
             "removed": removed }),

@@ -95,6 +95,8 @@ pub struct Replica {
     /// A crashed replica whose log holds entries the current leader does not have: when it returns it
     /// truncates to this offset before it catches up (KIP-101).
     pub diverged_at: Option<Offset>,
+    /// Those entries, from `diverged_at` on: the replica holds them until it truncates.
+    pub diverged: Vec<LogEntry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -130,6 +132,7 @@ impl PartitionLog {
                     fetching: true,
                     lagging_since_ms: None,
                     diverged_at: None,
+                    diverged: Vec::new(),
                 })
                 .collect(),
             ..Self::default()
@@ -234,11 +237,11 @@ impl PartitionLog {
     }
 
     /// Drop every entry from `to` on (a new leader's log is shorter, D3/D4) and rebuild what the broker
-    /// derives from the log: open transactions and the producers' windows.
-    pub fn truncate(&mut self, to: Offset) -> u32 {
-        let before = self.entries.len();
-        self.entries.truncate(to.0 as usize);
-        let removed = (before - self.entries.len()) as u32;
+    /// derives from the log: open transactions and the producers' windows. Returns the entries dropped.
+    pub fn truncate(&mut self, to: Offset) -> Vec<LogEntry> {
+        let removed = self
+            .entries
+            .split_off((to.0 as usize).min(self.entries.len()));
         for r in &mut self.replicas {
             if r.alive && r.log_end > to {
                 r.log_end = to;

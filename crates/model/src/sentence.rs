@@ -505,12 +505,12 @@ impl fmt::Display for Sentence<'_> {
                 broker, n.tp(*tp),
                 if reason == R::ReplicaLagging { ": it lagged longer than replica.lag.time.max.ms." } else { ": it is down." }
             ),
-            (C::LogTruncated { tp, broker: None, to, removed }, _) => write!(
+            (C::LogTruncated { tp, broker: None, to, removed, .. }, _) => write!(
                 f,
                 "The new leader's log of {} ends at offset {}, so {} entr{} after it are gone.",
                 n.tp(*tp), to, removed, if *removed == 1 { "y" } else { "ies" }
             ),
-            (C::LogTruncated { tp, broker: Some(b), to, removed }, _) => write!(
+            (C::LogTruncated { tp, broker: Some(b), to, removed, .. }, _) => write!(
                 f,
                 "Broker {} truncated its copy of {} to offset {} ({} entr{} the leader does not have), then caught up (KIP-101).",
                 b, n.tp(*tp), to, removed, if *removed == 1 { "y" } else { "ies" }

@@ -10,7 +10,7 @@ use crate::action::Action;
 use crate::cluster::Cluster;
 use crate::event::{Change, Event};
 use crate::names::Names;
-use crate::output::{step_output, StepOutput};
+use crate::output::{step_output, step_summary, StepOutput};
 use crate::runner::StepResult;
 use crate::scenario::{write_scenario, Scenario};
 
@@ -92,6 +92,18 @@ impl Timeline {
     pub fn step_output(&self, index: usize) -> Option<StepOutput> {
         let s = self.steps.get(index)?;
         Some(step_output(
+            &self.names(),
+            index,
+            &s.action,
+            s.result,
+            &s.events,
+        ))
+    }
+
+    /// The same without the step's `changes` (see [`step_summary`]).
+    pub fn step_summary(&self, index: usize) -> Option<StepOutput> {
+        let s = self.steps.get(index)?;
+        Some(step_summary(
             &self.names(),
             index,
             &s.action,

@@ -150,24 +150,29 @@ fn d2_min_insync_replicas_refuses_acks_all_writes_and_appends_nothing() {
     assert_eq!(part(&o).log.len(), 1);
 }
 
+/// Order 1 reaches only the leader, which crashes; order 2 goes to the new leader; the old one returns.
+fn leader_crash_with_acks_1() -> Vec<Value> {
+    vec![
+        send(0),
+        op("producer", "flush"),
+        json!({ "op": "pause_replication" }),
+        send(1),
+        op("producer", "flush"),
+        // The follower (still in the ISR: it lags less than replica.lag.time.max.ms) takes over.
+        json!({ "op": "crash_broker", "broker": 0 }),
+        json!({ "op": "resume_replication" }),
+        send(2),
+        op("producer", "flush"),
+        json!({ "op": "restart_broker", "broker": 0 }),
+    ]
+}
+
 #[test]
 fn d3_acks_1_leader_failure_loses_acknowledged_records_and_the_old_leader_truncates() {
     let o = run(&scenario(
         json!({ "name": "orders", "replication.factor": 2 }),
         json!({ "acks": "1", "enable.idempotence": false }),
-        vec![
-            send(0),
-            op("producer", "flush"),
-            json!({ "op": "pause_replication" }),
-            send(1),
-            op("producer", "flush"),
-            // The follower (still in the ISR: it lags less than replica.lag.time.max.ms) takes over.
-            json!({ "op": "crash_broker", "broker": 0 }),
-            json!({ "op": "resume_replication" }),
-            send(2),
-            op("producer", "flush"),
-            json!({ "op": "restart_broker", "broker": 0 }),
-        ],
+        leader_crash_with_acks_1(),
     ));
     assert_eq!(
         types(&o, 5),
@@ -317,4 +322,52 @@ fn p4_a_lost_request_with_pipelining_makes_a_sequence_gap_then_the_resend_restor
         zombie.steps[6].error.as_deref(),
         Some("InvalidProducerEpoch")
     );
+}
+
+/// D3 as each copy sees it: while it is down, the old leader still holds the record only it had; when it returns,
+/// the truncation removes exactly that record (what the stage draws on each broker's copy of the log).
+#[test]
+fn d3_the_crashed_leader_keeps_what_only_it_held_until_it_truncates() {
+    use kafka_model::ids::{TopicIdx, TopicPartition};
+    use kafka_model::{Change, Timeline};
+
+    let s = scenario(
+        json!({ "name": "orders", "replication.factor": 2 }),
+        json!({ "acks": "1", "enable.idempotence": false }),
+        leader_crash_with_acks_1(),
+    );
+    let mut timeline =
+        Timeline::from_scenario(&kafka_model::parse_scenario(&s.to_string()).unwrap());
+    let tp = TopicPartition::new(TopicIdx(0), 0);
+    let values = |entries: &[kafka_model::partition_log::LogEntry], t: &Timeline| -> Vec<String> {
+        entries
+            .iter()
+            .map(|e| t.names().text(e.value).to_owned())
+            .collect()
+    };
+    timeline.jump(9);
+    let old_leader = timeline.state().log(tp).replica(0).unwrap();
+    assert_eq!(old_leader.diverged_at.map(|o| o.0), Some(1));
+    assert_eq!(values(&old_leader.diverged, &timeline), vec![order(1)]);
+    timeline.jump(10);
+    assert!(timeline
+        .state()
+        .log(tp)
+        .replica(0)
+        .unwrap()
+        .diverged
+        .is_empty());
+    let removed = timeline.steps()[9]
+        .events
+        .iter()
+        .find_map(|e| match &e.change {
+            Change::LogTruncated {
+                broker: Some(0),
+                entries,
+                ..
+            } => Some(entries.clone()),
+            _ => None,
+        })
+        .expect("the returning replica truncates");
+    assert_eq!(values(&removed, &timeline), vec![order(1)]);
 }

@@ -5,6 +5,7 @@ use super::Cluster;
 use crate::error::StepError;
 use crate::event::{Change, Event, Reason};
 use crate::ids::{ClientIdx, Offset, TopicIdx, TopicPartition};
+use crate::partition_log::LogEntry;
 
 impl Cluster {
     fn all_partitions(&self) -> Vec<TopicPartition> {
@@ -121,14 +122,22 @@ impl Cluster {
             log.isr = vec![leader];
         }
         let new_end = log.replica(leader).map_or(Offset(0), |r| r.log_end);
-        let mut removed = 0;
+        let mut removed = Vec::new();
         if new_end < log.log_end() {
+            removed = log.truncate(new_end);
+            // A crashed replica keeps what it held beyond the new leader's log until it returns (KIP-101): the
+            // entries just dropped that it had copied, then any it held from an earlier divergence.
             for r in &mut log.replicas {
                 if !r.alive && r.log_end > new_end {
+                    let held_until = r.diverged_at.map_or(r.log_end, |d| d.min(r.log_end));
+                    let copied = held_until.0.saturating_sub(new_end.0) as usize;
+                    let mut diverged: Vec<LogEntry> =
+                        removed.iter().take(copied).cloned().collect();
+                    diverged.append(&mut r.diverged);
+                    r.diverged = diverged;
                     r.diverged_at = Some(r.diverged_at.map_or(new_end, |d| d.min(new_end)));
                 }
             }
-            removed = log.truncate(new_end);
         }
         log.replicate(now);
         // Live followers that copy the new leader (after an unclean election, everyone but the leader was
@@ -153,13 +162,14 @@ impl Cluster {
         for b in rejoin {
             self.isr_add(tp, b, out);
         }
-        if removed > 0 {
+        if !removed.is_empty() {
             out.push(Event::new(
                 Change::LogTruncated {
                     tp,
                     broker: None,
                     to: new_end,
-                    removed,
+                    removed: removed.len() as u32,
+                    entries: removed,
                 },
                 Reason::Election,
             ));
@@ -208,6 +218,7 @@ impl Cluster {
                         broker: Some(broker),
                         to: d,
                         removed,
+                        entries: std::mem::take(&mut r.diverged),
                     },
                     Reason::CaughtUpWithLeader,
                 ));

@@ -32,7 +32,8 @@ pub struct TransactionView {
     pub changed: bool,
 }
 
-/// One copy of a partition on a broker (D1–D4).
+/// One copy of a partition on a broker (D1–D4), drawn as a log of its own: the leader's entries up to its log
+/// end, then what it holds that the leader does not.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ReplicaView {
     pub broker: u16,
@@ -41,6 +42,13 @@ pub struct ReplicaView {
     pub alive: bool,
     pub fetching: bool,
     pub log_end: u64,
+    /// The high watermark as this copy knows it: a follower learns it from the leader, and cannot know one past
+    /// its own log end.
+    pub high_watermark: u64,
+    /// Entries this copy holds beyond the leader's log: a crashed replica's, until it returns and truncates.
+    pub diverged: Vec<CellView>,
+    /// Entries the step just removed from this copy, drawn struck out for that step.
+    pub truncated: Vec<CellView>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -51,6 +59,8 @@ pub struct PartitionView {
     pub markers: Vec<Marker>,
     /// Empty when the partition has a single copy.
     pub replicas: Vec<ReplicaView>,
+    /// Entries the step just removed from the log (a new leader's shorter log won), drawn struck out.
+    pub truncated: Vec<CellView>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -62,7 +72,10 @@ pub struct CellView {
     /// Everything about the entry, for hover, focus and screen readers.
     pub detail: String,
     pub transaction: TxnStatus,
+    /// Written or decided by the step that led here.
     pub changed: bool,
+    /// Written by that step: it arrives.
+    pub arrived: bool,
 }
 
 /// A labelled offset under or over a log: where a consumer reads next, what a group committed, HW, LSO.
@@ -132,7 +145,8 @@ fn partitions(now: &Cluster, marks: &Highlights) -> Vec<PartitionView> {
                     cell(
                         entry,
                         text(entry.value),
-                        marks.cells.contains(&(tp, entry.offset)),
+                        marks.decided.contains(&(tp, entry.offset)),
+                        marks.written.contains(&(tp, entry.offset)),
                     )
                 })
                 .collect();
@@ -181,6 +195,15 @@ fn partitions(now: &Cluster, marks: &Highlights) -> Vec<PartitionView> {
             if lso != log.high_watermark {
                 markers.push(marker(MarkerKind::LastStableOffset, "LSO", lso, touched));
             }
+            let removed = |broker: Option<u16>| -> Vec<CellView> {
+                marks
+                    .truncated
+                    .iter()
+                    .filter(|(t, b, _)| *t == tp && *b == broker)
+                    .flat_map(|(_, _, entries)| entries)
+                    .map(|entry| cell(entry, text(entry.value), true, false))
+                    .collect()
+            };
             let replicas = if log.replicas.len() > 1 {
                 log.replicas
                     .iter()
@@ -191,6 +214,13 @@ fn partitions(now: &Cluster, marks: &Highlights) -> Vec<PartitionView> {
                         alive: r.alive,
                         fetching: r.fetching,
                         log_end: r.log_end.0,
+                        high_watermark: log.high_watermark.min(r.log_end).0,
+                        diverged: r
+                            .diverged
+                            .iter()
+                            .map(|entry| cell(entry, text(entry.value), false, false))
+                            .collect(),
+                        truncated: removed(Some(r.broker)),
                     })
                     .collect()
             } else {
@@ -201,6 +231,7 @@ fn partitions(now: &Cluster, marks: &Highlights) -> Vec<PartitionView> {
                 cells,
                 markers,
                 replicas,
+                truncated: removed(None),
             }
         })
         .collect()
@@ -215,7 +246,8 @@ fn marker(kind: MarkerKind, label: &str, offset: Offset, changed: bool) -> Marke
     }
 }
 
-fn cell(entry: &LogEntry, value: &str, changed: bool) -> CellView {
+/// A log entry as a cell; `arrived`: the step wrote it, `changed`: the step wrote or decided it.
+fn cell(entry: &LogEntry, value: &str, changed: bool, arrived: bool) -> CellView {
     let (short, what) = match entry.kind {
         EntryKind::Record => (short_value(value), format!("record {value}")),
         EntryKind::CommitMarker => ("C".to_string(), "commit marker".to_string()),
@@ -240,7 +272,8 @@ fn cell(entry: &LogEntry, value: &str, changed: bool) -> CellView {
         short,
         detail,
         transaction: entry.txn,
-        changed,
+        changed: changed || arrived,
+        arrived,
     }
 }
 
@@ -508,6 +541,14 @@ mod tests {
             1,
             "the new leader never copied order 1"
         );
+        // The crashed old leader's copy still holds order 1, beyond the new leader's log.
+        let diverged: Vec<&str> = by_broker(0)
+            .diverged
+            .iter()
+            .map(|c| c.short.as_str())
+            .collect();
+        assert_eq!(diverged, vec!["#1"]);
+        assert_eq!(by_broker(1).high_watermark, 1);
         assert_eq!(view.partitions[0].cells.len(), 1);
     }
 
