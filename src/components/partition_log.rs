@@ -29,6 +29,43 @@ pub fn PartitionLog(props: &PartitionLogProps) -> Html {
             .and_then(|w| w.as_f64())
             .unwrap_or(CELL * 40.0)
     });
+    {
+        // Keep what the step changed in view: the furthest changed cell or marker, else the high watermark.
+        let focus = partition
+            .cells
+            .iter()
+            .filter(|c| c.changed)
+            .map(|c| c.offset)
+            .chain(
+                partition
+                    .markers
+                    .iter()
+                    .filter(|m| m.changed)
+                    .map(|m| m.offset),
+            )
+            .max()
+            .or_else(|| {
+                let hw = partition
+                    .markers
+                    .iter()
+                    .find(|m| m.kind == MarkerKind::HighWatermark);
+                hw.map(|m| m.offset)
+            })
+            .unwrap_or(0);
+        let node = window.node.clone();
+        use_effect_with(focus, move |focus| {
+            if let Some(scroller) = node.cast::<web_sys::Element>() {
+                let x = PAD + CELL * *focus as f64;
+                let (left, width) = (
+                    f64::from(scroller.scroll_left()),
+                    f64::from(scroller.client_width()),
+                );
+                if x < left + CELL || x > left + width - 2.0 * CELL {
+                    scroller.set_scroll_left((x - width / 2.0).max(0.0) as i32);
+                }
+            }
+        });
+    }
     let above: Vec<&Marker> = partition
         .markers
         .iter()

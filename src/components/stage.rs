@@ -23,6 +23,7 @@ pub fn stage(stage: &StageView, on_act: &Callback<()>) -> Html {
         .unwrap_or(0);
     html! {
         <section class="lab-stage" aria-label="Stage" tabindex="0">
+            <button class="button secondary stage-act" onclick={on_act}>{"Break it yourself…"}</button>
             <div class={classes!("stage", (longest > LONG_LOG).then_some("long-logs"))}>
                 <section class="stage-clients producers" aria-label="Producers" tabindex="0">
                     <p class="flow" aria-hidden="true"></p>
@@ -41,7 +42,6 @@ pub fn stage(stage: &StageView, on_act: &Callback<()>) -> Html {
                     { for stage.transactions.iter().map(|t| html! { <TransactionDiagram transaction={t.clone()} /> }) }
                 </div>
             }
-            <button class="button secondary stage-act" onclick={on_act}>{"Break it yourself…"}</button>
         </section>
     }
 }
