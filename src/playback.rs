@@ -60,6 +60,11 @@ pub enum PlaybackAction {
     ToEnd,
     /// Apply an action at the cursor; at an earlier step this forks the timeline.
     Act(Action),
+    /// Back to another timeline (the lesson's script), at `at` steps; the forks are forgotten.
+    Restore {
+        timeline: Rc<Timeline>,
+        at: usize,
+    },
     Undo,
     TogglePlay,
     Pause,
@@ -131,6 +136,14 @@ impl Reducible for Playback {
                 next.playing = false;
                 next.animate = true;
             }
+            PlaybackAction::Restore { timeline, at } => {
+                next.timeline = (*timeline).clone();
+                next.timeline.jump(at);
+                next.index = Rc::new(TimelineIndex::of(&next.timeline));
+                next.undo.clear();
+                next.revision += 1;
+                next.playing = false;
+            }
             PlaybackAction::Undo => match next.undo.pop() {
                 Some(previous) => {
                     next.index = Rc::new(TimelineIndex::of(&previous));
@@ -176,7 +189,7 @@ impl TimelineIndex {
             replay.jump(step);
             for row in ledger_output(replay.state()) {
                 for label in row.labels {
-                    let known = label == Label::ExactlyOnce
+                    let known = !label.is_problem()
                         || problems
                             .iter()
                             .any(|problem| problem.value == row.value && problem.label == label);

@@ -7,17 +7,21 @@ use crate::rules::prose;
 #[derive(Properties, PartialEq)]
 pub struct GoalBannerProps {
     pub text: AttrValue,
-    pub reached: bool,
+    /// What keeps the goal from being met, or `None` once it is.
+    pub failure: Option<String>,
 }
 
 #[function_component]
 pub fn GoalBanner(props: &GoalBannerProps) -> Html {
+    let reached = props.failure.is_none();
     html! {
-        <section class={classes!("goal", props.reached.then_some("reached"))} aria-label="Goal">
+        <section class={classes!("goal", reached.then_some("reached"))} aria-label="Goal">
             <p><strong>{"Goal. "}</strong>{prose(&props.text)}</p>
             <p class="goal-status" role="status">
-                { if props.reached { "✔ Goal reached: the model confirms it at the end of your timeline." }
-                  else { "Not reached yet: the model checks the end of your timeline." } }
+                { match &props.failure {
+                    None => "✔ Goal reached: the model confirms it at the end of your timeline.".to_string(),
+                    Some(why) => format!("Not reached yet: at the end of your timeline, {why}."),
+                } }
             </p>
         </section>
     }

@@ -24,6 +24,7 @@ pub fn label_text(label: Label) -> &'static str {
         Label::ProcessedTwice => "processed twice",
         Label::DuplicateInLog => "duplicate in log",
         Label::AbortedRead => "aborted read",
+        Label::NotProcessed => "not processed",
     }
 }
 
@@ -50,7 +51,7 @@ pub fn LedgerTable(props: &LedgerTableProps) -> Html {
                 <tr aria-rowindex="1">
                     <th scope="col">{"message"}</th>
                     <th scope="col">{"sent"}</th>
-                    <th scope="col">{"committed copies in log"}</th>
+                    <th scope="col" title="copies in the partitions' logs, not counting aborted ones or ones in a transaction still open">{"copies in the log"}</th>
                     <th scope="col">{"delivered"}</th>
                     <th scope="col">{"processed"}</th>
                     <th scope="col">{"labels"}</th>

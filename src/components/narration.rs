@@ -15,7 +15,14 @@ const SHOWN_SENTENCES: usize = 8;
 /// The card after `cursor` steps: `line` is the step that led there, as the event log shows it (none at the
 /// start). A plain function, not a component: it has no state, and each component type adds its own copy of
 /// Yew's lifecycle code to the WebAssembly.
-pub fn narration(cursor: usize, line: Option<&StepLine>, lesson: Option<&Lesson>) -> Html {
+/// Off the lesson's script, `back` is where the learner left it and the way back; the lesson's text, written
+/// for the script, is not shown.
+pub fn narration(
+    cursor: usize,
+    line: Option<&StepLine>,
+    lesson: Option<&Lesson>,
+    back: Option<&(usize, Callback<MouseEvent>)>,
+) -> Html {
     let now = match line {
         Some(line) => html! {
             <>
@@ -36,7 +43,18 @@ pub fn narration(cursor: usize, line: Option<&StepLine>, lesson: Option<&Lesson>
             html! { <p class="now-label">{"The start: nothing has happened yet. Step forward to begin."}</p> }
         }
     };
+    let off_script = back.map(|(left_at, onclick)| {
+        html! {
+            <p class="off-script">
+                {format!("Your own steps since step {left_at}, told by the model; the lesson's text describes its own run. ")}
+                <button class="button secondary" onclick={onclick.clone()}>
+                    {format!("Back to the lesson at step {left_at}")}
+                </button>
+            </p>
+        }
+    });
     let said = lesson
+        .filter(|_| back.is_none())
         .and_then(|lesson| shown_entry(lesson, cursor))
         .map(|entry| {
             html! {
@@ -52,6 +70,7 @@ pub fn narration(cursor: usize, line: Option<&StepLine>, lesson: Option<&Lesson>
         <section class="lab-now" aria-label="What just happened" tabindex="0">
             {for said}
             <div class="now" aria-live="polite" aria-atomic="true">{now}</div>
+            {for off_script}
         </section>
     }
 }

@@ -13,7 +13,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::action_palette::palette_actions;
-use crate::components::lesson_guide::shown_questions;
+use crate::components::lesson_guide::questions_in_view;
 use crate::components::{
     lab_panels, narration, stage, ActionPalette, CodePanel, DatabaseTable, EventLog, GoalBanner,
     LedgerTable, LessonQuestions, Panel, RealClusterPanel, TimelineBar,
@@ -172,18 +172,34 @@ pub fn Player(props: &PlayerProps) -> Html {
     });
     // Graded on the learner's own timeline, so worked out again only when a fork or an undo changes it.
     let graded = {
-        let (playback, lesson) = (playback.clone(), props.lesson.clone());
+        let (playback, lesson, script) = (
+            playback.clone(),
+            props.lesson.clone(),
+            props.timeline.clone(),
+        );
         use_memo(playback.revision, move |_| {
-            lesson.map(|lesson| Grades::of(&lesson, &playback.timeline))
+            lesson.map(|lesson| Grades::of(&lesson, &playback.timeline, &script))
         })
     };
+    // Off the lesson's script (the learner's own steps from `left_at` on), the scripted narration and
+    // questions would describe another run: the model's own sentences speak instead.
+    let off_script = graded
+        .as_ref()
+        .as_ref()
+        .and_then(|grades| grades.left_script_at)
+        .filter(|left_at| cursor > *left_at);
     // The question or goal of the moment, beside the stage.
     let ask = props.lesson.as_ref().zip(graded.as_ref().as_ref()).map(|(lesson, grades)| {
-        let right_choices: std::collections::BTreeMap<usize, usize> = shown_questions(lesson, cursor)
-            .into_iter()
+        let in_view = match off_script {
+            Some(_) => Vec::new(),
+            None => questions_in_view(lesson, cursor, state, |at| grades.right_choice(at)),
+        };
+        let right_choices: std::collections::BTreeMap<usize, usize> = in_view
+            .iter()
             .filter(|(_, question)| cursor >= question.reveal_at)
-            .filter_map(|(at, _)| grades.right_choice(at).map(|right| (at, right)))
+            .filter_map(|(at, _)| grades.right_choice(*at).map(|right| (*at, right)))
             .collect();
+        let shown = Rc::new(in_view.iter().map(|(at, _)| *at).collect::<Vec<_>>());
         let answers = Rc::new(
             progress
                 .as_ref()
@@ -201,9 +217,9 @@ pub fn Player(props: &PlayerProps) -> Html {
         };
         html! {
             <section class="lab-ask" aria-label="Question and goal" tabindex="0">
-                <LessonQuestions lesson={lesson.clone()} cursor={cursor} answers={answers}
+                <LessonQuestions lesson={lesson.clone()} cursor={cursor} answers={answers} {shown}
                                  right_choices={Rc::new(right_choices)} on_answer={on_answer} on_jump={on_jump.clone()} />
-                <GoalBanner text={lesson.goal.text.clone()} reached={grades.goal_reached} />
+                <GoalBanner text={lesson.goal.text.clone()} failure={grades.goal_failure.clone()} />
             </section>
         }
     });
@@ -221,7 +237,10 @@ pub fn Player(props: &PlayerProps) -> Html {
             });
         html! { <CodePanel code={lesson.code_at(cursor).0.clone()} current={current_line} /> }
     });
-    let goal_reached = graded.as_ref().as_ref().map(|grades| grades.goal_reached);
+    let goal_reached = graded
+        .as_ref()
+        .as_ref()
+        .map(|grades| grades.goal_failure.is_none());
     {
         // The learner's progress: how far they stepped, and a goal once reached stays reached.
         let progress = progress.clone();
@@ -268,6 +287,19 @@ pub fn Player(props: &PlayerProps) -> Html {
             }
         })
     };
+    // The way back from the learner's own steps to the lesson, where they left it.
+    let back_to_script = off_script.map(|left_at| {
+        let (dispatch, script) = (dispatch.clone(), props.timeline.clone());
+        (
+            left_at,
+            Callback::from(move |_: MouseEvent| {
+                dispatch.emit(PlaybackAction::Restore {
+                    timeline: script.clone(),
+                    at: left_at,
+                })
+            }),
+        )
+    });
     let mut panels = Vec::new();
     if let Some(code) = code {
         panels.push(Panel {
@@ -318,7 +350,8 @@ pub fn Player(props: &PlayerProps) -> Html {
         <section class={classes!("player", "lab", props.lesson.is_some().then_some("with-lesson"),
                                  playback.animate.then_some("animate"))} aria-label="Player">
             {stage(&view, &open_actions)}
-            {narration(cursor, cursor.checked_sub(1).and_then(|i| index.lines.get(i)), props.lesson.as_deref())}
+            {narration(cursor, cursor.checked_sub(1).and_then(|i| index.lines.get(i)), props.lesson.as_deref(),
+                       back_to_script.as_ref())}
             {for ask}
             <TimelineBar cursor={cursor} len={timeline.len()} playing={playback.playing} speed={playback.speed}
                          first_problem={playback.first_problem().map(|p| p.step)} on_action={dispatch.clone()} />
@@ -328,15 +361,19 @@ pub fn Player(props: &PlayerProps) -> Html {
 }
 
 /// A lesson's grading on a timeline: the right choice of each question, as the timeline stands at the
-/// question's reveal (by the question's step), and whether the goal holds at the timeline's end.
+/// question's reveal (by the question's step), whether the goal holds at the timeline's end, and where the
+/// timeline leaves the lesson's script.
 #[derive(PartialEq)]
 struct Grades {
     right_choices: Vec<(usize, usize)>,
-    goal_reached: bool,
+    /// What keeps the goal from being met at the timeline's end; `None` once it is.
+    goal_failure: Option<String>,
+    /// Steps applied before the first step that is not the script's.
+    left_script_at: Option<usize>,
 }
 
 impl Grades {
-    fn of(lesson: &Lesson, timeline: &Timeline) -> Self {
+    fn of(lesson: &Lesson, timeline: &Timeline, script: &Timeline) -> Self {
         let mut at = timeline.clone();
         let right_choices = lesson
             .script
@@ -351,7 +388,13 @@ impl Grades {
         at.jump(timeline.len());
         Self {
             right_choices,
-            goal_reached: lesson.goal.reached(at.state()),
+            goal_failure: lesson.goal.failure(at.state()),
+            left_script_at: timeline
+                .steps()
+                .iter()
+                .zip(script.steps())
+                .position(|(mine, scripted)| mine.action != scripted.action)
+                .or_else(|| (timeline.len() > script.len()).then_some(script.len())),
         }
     }
 

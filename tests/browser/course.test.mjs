@@ -1,30 +1,15 @@
 // Every lesson, start to finish, through the UI: each step taken, each question answered and revealed,
 // and the goal reached by the lesson's own solution played on the action palette.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { after, before, test } from 'node:test';
-import { SITE_ROOT, launch, openPage, openPanel, paletteLabel, serveSite } from './support.mjs';
+import { test } from 'node:test';
+import { LESSONS, openPage, openPanel, paletteLabel, servedLab } from './support.mjs';
 
-const LESSONS = readdirSync('crates/model/lessons')
-  .filter((f) => f.endsWith('.json'))
-  .map((f) => JSON.parse(readFileSync(`crates/model/lessons/${f}`, 'utf8')));
-
-
-let browser;
-let site;
-before(async () => {
-  browser = await launch();
-  site = await serveSite(SITE_ROOT);
-});
-after(async () => {
-  await browser?.close();
-  await site?.stop();
-});
+const lab = servedLab();
 
 for (const lesson of LESSONS) {
   test(`lesson ${lesson.id}: every step, every question, and the goal`, async () => {
-    const { context, page, problems } = await openPage(browser);
-    await page.goto(`${site.url}#/lesson/${lesson.id}/step/0`);
+    const { context, page, problems } = await openPage(lab.browser);
+    await page.goto(`${lab.site.url}#/lesson/${lesson.id}/step/0`);
     const steps = lesson.scenario.steps.length;
     const questions = lesson.script.filter((entry) => entry.question).map((entry) => entry.question.prompt);
     const revealed = new Set();
@@ -55,7 +40,7 @@ for (const lesson of LESSONS) {
       await page.getByRole('button', { name: paletteLabel(step), exact: true }).first().click();
     }
     await page.locator('.goal.reached').waitFor();
-    await page.goto(`${site.url}#/`);
+    await page.goto(`${lab.site.url}#/`);
     await page.locator('.lesson-card', { hasText: lesson.title }).getByText('goal reached').waitFor();
     assert.deepEqual(problems, []);
     await context.close();

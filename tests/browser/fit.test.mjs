@@ -1,7 +1,7 @@
 // Accessibility (axe-core: no serious or critical violations) and fit, on every page at 375, 1280 and 1440 px.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { SITE_ROOT, launch, openPage, screenshot, serveSite, seriousA11yViolations } from './support.mjs';
+import { test } from 'node:test';
+import { openPage, screenshot, seriousA11yViolations, servedLab } from './support.mjs';
 
 const PAGES = [
   ['home', '#/', /Delivery guarantees/],
@@ -15,22 +15,13 @@ const PAGES = [
   ['not-found', '#/nowhere', /Page not found/],
 ];
 
-let browser;
-let site;
-before(async () => {
-  browser = await launch();
-  site = await serveSite(SITE_ROOT);
-});
-after(async () => {
-  await browser?.close();
-  await site?.stop();
-});
+const lab = servedLab();
 
 for (const [width, height] of [[375, 812], [1280, 720], [1440, 900]]) {
   for (const [name, hash, heading] of PAGES) {
     test(`${name} at ${width} px: accessible and no wider than the screen`, async () => {
-      const { context, page, problems } = await openPage(browser, { viewport: { width, height } });
-      await page.goto(`${site.url}${hash}`);
+      const { context, page, problems } = await openPage(lab.browser, { viewport: { width, height } });
+      await page.goto(`${lab.site.url}${hash}`);
       await page.getByRole('heading', { level: 1, name: heading }).waitFor();
       assert.deepEqual(await seriousA11yViolations(page), []);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -2,13 +2,9 @@
 // narration and the question or goal of the moment are all inside the viewport — at the lesson's first question,
 // right after a fork, and once the goal is reached; and the panels open by keyboard.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { after, before, test } from 'node:test';
-import { SITE_ROOT, launch, openPage, openPanel, paletteLabel, screenshot, serveSite } from './support.mjs';
+import { test } from 'node:test';
+import { LESSONS, openPage, openPanel, paletteLabel, screenshot, servedLab } from './support.mjs';
 
-const LESSONS = readdirSync('crates/model/lessons')
-  .filter((f) => f.endsWith('.json'))
-  .map((f) => JSON.parse(readFileSync(`crates/model/lessons/${f}`, 'utf8')));
 const SIZES = [
   [1440, 900],
   [1280, 720],
@@ -17,16 +13,7 @@ const SIZES = [
 const ON_SCREEN = ['.lab-stage', '.timeline-bar', '.lab-now', '.lab-ask'];
 
 
-let browser;
-let site;
-before(async () => {
-  browser = await launch();
-  site = await serveSite(SITE_ROOT);
-});
-after(async () => {
-  await browser?.close();
-  await site?.stop();
-});
+const lab = servedLab();
 
 /** Every part of the lab that must be seen is wholly inside the viewport, seen from the top of the page. */
 async function allOnScreen(page, moment) {
@@ -48,10 +35,10 @@ async function allOnScreen(page, moment) {
 
 for (const [width, height] of SIZES) {
   test(`at ${width}×${height}, every lesson keeps the stage, controls, narration and question or goal on screen`, async () => {
-    const { context, page, problems } = await openPage(browser, { viewport: { width, height } });
+    const { context, page, problems } = await openPage(lab.browser, { viewport: { width, height } });
     for (const lesson of LESSONS) {
       const asked = lesson.script.find((entry) => entry.question)?.at ?? 0;
-      await page.goto(`${site.url}#/lesson/${lesson.id}/step/${asked}`);
+      await page.goto(`${lab.site.url}#/lesson/${lesson.id}/step/${asked}`);
       await page.locator('.now-step', { hasText: `Step ${asked}` }).or(page.getByText('The start: nothing')).first().waitFor();
       if (asked > 0) await page.locator('.question').first().waitFor();
       await allOnScreen(page, `${lesson.id} at its first question`);
@@ -77,8 +64,8 @@ for (const [width, height] of SIZES) {
 }
 
 test('the panels open by keyboard, and the open one is remembered', async () => {
-  const { context, page, problems } = await openPage(browser);
-  await page.goto(`${site.url}#/lesson/manual-commit/step/31`);
+  const { context, page, problems } = await openPage(lab.browser);
+  await page.goto(`${lab.site.url}#/lesson/manual-commit/step/31`);
   const tab = (name) => page.getByRole('tab', { name, exact: true });
   assert.equal(await tab('Code').getAttribute('aria-selected'), 'true', 'a lesson opens on its code');
   await tab('Code').focus();
@@ -136,8 +123,8 @@ const distinct = (xs) => new Set(xs).size;
 test('one step forward moves what changed; a scrub, a step back and reduced motion show the end at once', async () => {
   // Step 15 of the manual-commit lesson polls again: the worker's position moves one offset on.
   const marker = '.marker.position';
-  const { context, page, problems } = await openPage(browser);
-  await page.goto(`${site.url}#/lesson/manual-commit/step/14`);
+  const { context, page, problems } = await openPage(lab.browser);
+  await page.goto(`${lab.site.url}#/lesson/manual-commit/step/14`);
   await page.locator('.now-step', { hasText: 'Step 14' }).waitFor();
   const forward = await positionsWhile(page, marker, () => page.keyboard.press('ArrowRight'));
   await page.locator('.now-step', { hasText: 'Step 15' }).waitFor();
@@ -151,7 +138,7 @@ test('one step forward moves what changed; a scrub, a step back and reduced moti
   assert.equal(await page.locator('.lab.animate').count(), 0);
 
   // The flush of step 6 writes five records: each arrives from the producer's side into its cell.
-  await page.goto(`${site.url}#/lesson/offsets/step/5`);
+  await page.goto(`${lab.site.url}#/lesson/offsets/step/5`);
   await page.locator('.now-step', { hasText: 'Step 5' }).waitFor();
   const arriving = await page.evaluate(
     () =>
@@ -172,8 +159,8 @@ test('one step forward moves what changed; a scrub, a step back and reduced moti
   assert.deepEqual(problems, []);
   await context.close();
 
-  const reduced = await openPage(browser, { reducedMotion: 'reduce' });
-  await reduced.page.goto(`${site.url}#/lesson/manual-commit/step/14`);
+  const reduced = await openPage(lab.browser, { reducedMotion: 'reduce' });
+  await reduced.page.goto(`${lab.site.url}#/lesson/manual-commit/step/14`);
   await reduced.page.locator('.now-step', { hasText: 'Step 14' }).waitFor();
   const still = await positionsWhile(reduced.page, marker, () => reduced.page.keyboard.press('ArrowRight'));
   await reduced.page.locator('.now-step', { hasText: 'Step 15' }).waitFor();

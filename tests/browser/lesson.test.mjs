@@ -1,23 +1,14 @@
 // Lessons in a real browser: narration, predict-then-reveal graded by the model, the code line each step
 // runs, and the goal the model checks at the end of the learner's own timeline.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { SITE_ROOT, launch, openPage, openPanel, screenshot, serveSite } from './support.mjs';
+import { test } from 'node:test';
+import { openPage, openPanel, screenshot, servedLab } from './support.mjs';
 
-let browser;
-let site;
-before(async () => {
-  browser = await launch();
-  site = await serveSite(SITE_ROOT);
-});
-after(async () => {
-  await browser?.close();
-  await site?.stop();
-});
+const lab = servedLab();
 
 const open = async (hash) => {
-  const opened = await openPage(browser);
-  await opened.page.goto(`${site.url}${hash}`);
+  const opened = await openPage(lab.browser);
+  await opened.page.goto(`${lab.site.url}${hash}`);
   await opened.page.locator('.narration').waitFor();
   return opened;
 };
@@ -100,19 +91,19 @@ test('the code panel switches to the corrected loop where the lesson changes the
   // As written: init_transactions() inside the loop.
   await page.locator('.code-line.current', { hasText: 'producer.init_transactions()' }).waitFor();
   assert.equal(await page.locator('.code-line', { hasText: 'consumer.seek(' }).count(), 0);
-  await page.goto(`${site.url}#/lesson/transactions/step/52`);
+  await page.goto(`${lab.site.url}#/lesson/transactions/step/52`);
   await page.locator('.code-line.current', { hasText: 'consumer.seek(tp, consumer.committed(tp))' }).waitFor();
   await page.locator('.code-line', { hasText: 'init_transactions()  # once, before the loop' }).waitFor();
   // Another lesson by its address in the same page: its own timeline and code, not the last lesson's.
-  await page.goto(`${site.url}#/lesson/manual-commit/step/80`);
+  await page.goto(`${lab.site.url}#/lesson/manual-commit/step/80`);
   await page.locator('.code-line.current', { hasText: 'already_saved' }).waitFor();
   assert.deepEqual(problems, []);
   await context.close();
 });
 
 test('compare: one crash schedule, three guarantees, and each run opens in the sandbox', async () => {
-  const { context, page, problems } = await openPage(browser);
-  await page.goto(`${site.url}#/lesson/compare`);
+  const { context, page, problems } = await openPage(lab.browser);
+  await page.goto(`${lab.site.url}#/lesson/compare`);
   const column = (name) => page.getByRole('article', { name });
   // Seed 0: the at-most-once loop loses an order, the at-least-once loop repeats one, exactly-once neither.
   assert.match(await column('at-most-once').locator('.compare-summary').innerText(), /^orders: 5 exactly once · 1 lost · 0 twice/);
@@ -151,8 +142,8 @@ test('compare: one crash schedule, three guarantees, and each run opens in the s
 });
 
 test('experiments: seeded crash schedules, with progress and a chart', async () => {
-  const { context, page, problems } = await openPage(browser);
-  await page.goto(`${site.url}#/lesson/experiments`);
+  const { context, page, problems } = await openPage(lab.browser);
+  await page.goto(`${lab.site.url}#/lesson/experiments`);
   await page.getByRole('combobox').selectOption('100');
   await page.getByRole('button', { name: 'Run the experiment' }).click();
   await page.getByRole('status').getByText(/100 of 100 runs — done in \d+ ms/).waitFor();

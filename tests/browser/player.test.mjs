@@ -2,22 +2,13 @@
 // sandbox: stepping, keyboard, scrubbing, forks and undo, deep links, the ledger, bad scenarios.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, test } from 'node:test';
-import { SITE_ROOT, launch, openPage, openPanel, screenshot, serveSite } from './support.mjs';
+import { test } from 'node:test';
+import { openPage, openPanel, screenshot, servedLab } from './support.mjs';
 
 const LESSON = '#/lesson/manual-commit/step/';
 // The lesson's length as written; its later parts run a second consumer (fixed-worker), whose card comes second.
 const LAST = JSON.parse(readFileSync('crates/model/lessons/manual-commit.json', 'utf8')).scenario.steps.length;
-let browser;
-let site;
-before(async () => {
-  browser = await launch();
-  site = await serveSite(SITE_ROOT);
-});
-after(async () => {
-  await browser?.close();
-  await site?.stop();
-});
+const lab = servedLab();
 
 const stepInUrl = (page) => Number(new URL(page.url()).hash.split('/').pop());
 const scrubber = (page) => page.getByRole('slider');
@@ -29,8 +20,8 @@ async function atStep(page, step) {
 }
 
 test('a deep link restores the exact step, and the buttons step through it', async () => {
-  const { context, page, problems } = await openPage(browser);
-  await page.goto(`${site.url}${LESSON}12`);
+  const { context, page, problems } = await openPage(lab.browser);
+  await page.goto(`${lab.site.url}${LESSON}12`);
   await atStep(page, 12);
   await page.locator('.now-label', { hasText: 'worker: poll' }).waitFor();
   assert.match(await page.locator('.consumer .client-activity').first().innerText(), /holding #0 \(offset 0\)/);
@@ -50,8 +41,8 @@ test('a deep link restores the exact step, and the buttons step through it', asy
 });
 
 test('the keyboard steps, plays and jumps', async () => {
-  const { context, page, problems } = await openPage(browser);
-  await page.goto(`${site.url}${LESSON}5`);
+  const { context, page, problems } = await openPage(lab.browser);
+  await page.goto(`${lab.site.url}${LESSON}5`);
   await atStep(page, 5);
   await page.keyboard.press('ArrowRight');
   await atStep(page, 6);
@@ -82,8 +73,8 @@ test('the keyboard steps, plays and jumps', async () => {
 });
 
 test('scrubbing, the ledger and "jump to the first problem" show order 5 lost', async () => {
-  const { context, page, problems } = await openPage(browser);
-  await page.goto(`${site.url}${LESSON}0`);
+  const { context, page, problems } = await openPage(lab.browser);
+  await page.goto(`${lab.site.url}${LESSON}0`);
   await scrubber(page).fill('29');
   await atStep(page, 29);
   await openPanel(page, 'Ledger');
@@ -111,8 +102,8 @@ test('scrubbing, the ledger and "jump to the first problem" show order 5 lost', 
 });
 
 test('acting at an earlier step forks the timeline, and undo brings it back', async () => {
-  const { context, page, problems } = await openPage(browser);
-  await page.goto(`${site.url}${LESSON}13`);
+  const { context, page, problems } = await openPage(lab.browser);
+  await page.goto(`${lab.site.url}${LESSON}13`);
   await atStep(page, 13);
   assert.equal(await scrubber(page).getAttribute('max'), String(LAST));
   await openPanel(page, 'Actions');
@@ -127,8 +118,8 @@ test('acting at an earlier step forks the timeline, and undo brings it back', as
 });
 
 test('the sandbox runs a scenario and refuses a bad one without losing the running one', async () => {
-  const { context, page, problems } = await openPage(browser);
-  await page.goto(`${site.url}#/sandbox`);
+  const { context, page, problems } = await openPage(lab.browser);
+  await page.goto(`${lab.site.url}#/sandbox`);
   await page.getByRole('button', { name: 'Go to the last step' }).click();
   await page.locator('.now-step', { hasText: 'Step 8' }).waitFor();
   await openPanel(page, 'Scenario');
@@ -156,8 +147,8 @@ const golden = (name) =>
   Buffer.from(readFileSync(`crates/model/tests/golden/${name}.json`, 'utf8')).toString('base64url');
 
 test('the transaction coordinator and the replicas are drawn from the model', async () => {
-  const { context, page, problems } = await openPage(browser);
-  await page.goto(`${site.url}#/sandbox/run/${golden('i-corrected-exactly-once-loop')}/step/17`);
+  const { context, page, problems } = await openPage(lab.browser);
+  await page.goto(`${lab.site.url}#/sandbox/run/${golden('i-corrected-exactly-once-loop')}/step/17`);
   const coordinator = page.getByRole('region', { name: /Transaction coordinator for order-processor-tx/ });
   await coordinator.waitFor();
   assert.equal(await coordinator.locator('.txn-state.current').textContent(), '▶ Ongoing');
@@ -166,7 +157,7 @@ test('the transaction coordinator and the replicas are drawn from the model', as
   await coordinator.locator('.txn-state.current', { hasText: 'PrepareCommit' }).waitFor();
   await screenshot(page, 'transaction-coordinator');
 
-  await page.goto(`${site.url}#/sandbox/run/${golden('k-acks-1-leader-crash-loses-an-acknowledged-record')}/step/6`);
+  await page.goto(`${lab.site.url}#/sandbox/run/${golden('k-acks-1-leader-crash-loses-an-acknowledged-record')}/step/6`);
   await page.locator('.replica.leader').waitFor();
   assert.match(await page.locator('.replica.leader').textContent(), /broker 1 · leader · in sync · copy ends at 1/);
   assert.match(await page.locator('.replica.down').textContent(), /broker 0 · out of sync · down/);
@@ -179,9 +170,9 @@ test('the transaction coordinator and the replicas are drawn from the model', as
 });
 
 test('a step with many events sums them up at the top; the event log keeps every one', async () => {
-  const { context, page, problems } = await openPage(browser);
+  const { context, page, problems } = await openPage(lab.browser);
   // Step 11 flushes ten records: ten sentences.
-  await page.goto(`${site.url}#/sandbox/run/${golden('c-manual-commit-loses-order-5')}/step/11`);
+  await page.goto(`${lab.site.url}#/sandbox/run/${golden('c-manual-commit-loses-order-5')}/step/11`);
   await page.locator('.now-step', { hasText: 'Step 11' }).waitFor();
   assert.equal(await page.locator('.now li').count(), 8);
   assert.match(await page.locator('.now').innerText(), /… and 2 more: every one is in the event log\./);
@@ -196,8 +187,8 @@ test('a long log draws the cells near its visible part, follows the step, and sc
   const scenario = { topics: [{ name: 'orders' }], producers: [{ id: 'producer' }], consumers: [],
     steps: [...sends, { actor: 'producer', op: 'flush' }] };
   const code = Buffer.from(JSON.stringify(scenario)).toString('base64url');
-  const { context, page, problems } = await openPage(browser, { viewport: { width: 1440, height: 900 } });
-  await page.goto(`${site.url}#/sandbox/run/${code}/step/151`);
+  const { context, page, problems } = await openPage(lab.browser, { viewport: { width: 1440, height: 900 } });
+  await page.goto(`${lab.site.url}#/sandbox/run/${code}/step/151`);
   await page.locator('.now-step', { hasText: 'Step 151' }).waitFor();
   // The log follows what the step changed: the flush wrote up to offset 149, so its end is in view.
   await page.locator('.log-cell[aria-label^="Offset 149:"]').waitFor();
@@ -227,11 +218,11 @@ test('the ledger and database tables draw the rows in view, at any font size, an
     consumers: [{ id: 'worker', subscribe: ['orders'], config: { 'group.id': 'g', 'auto.offset.reset': 'earliest' } }],
     steps: [...sends, { actor: 'producer', op: 'flush' }] };
   const code = Buffer.from(JSON.stringify(scenario)).toString('base64url');
-  const { context, page, problems } = await openPage(browser, { viewport: { width: 1440, height: 900 } });
+  const { context, page, problems } = await openPage(lab.browser, { viewport: { width: 1440, height: 900 } });
   // A reader's larger root font: rows are sized in rem, and the tables must measure them in pixels right.
-  await page.goto(`${site.url}#/sandbox`);
+  await page.goto(`${lab.site.url}#/sandbox`);
   await page.evaluate(() => { document.documentElement.style.fontSize = '21.5px'; });
-  await page.goto(`${site.url}#/sandbox/run/${code}/step/151`);
+  await page.goto(`${lab.site.url}#/sandbox/run/${code}/step/151`);
   await page.locator('.now-step', { hasText: 'Step 151' }).waitFor();
   for (const table of ['ledger', 'database']) {
     await openPanel(page, table === 'ledger' ? 'Ledger' : 'Database');
@@ -272,8 +263,8 @@ test('the ledger and database tables draw the rows in view, at any font size, an
 });
 
 test('the sandbox sets up a cluster and clients from a form', async () => {
-  const { context, page, problems } = await openPage(browser);
-  await page.goto(`${site.url}#/sandbox`);
+  const { context, page, problems } = await openPage(lab.browser);
+  await page.goto(`${lab.site.url}#/sandbox`);
   await openPanel(page, 'Scenario');
   await page.getByText('Set up a cluster and clients').click();
   await page.getByLabel('replication.factor').fill('3');

@@ -4,25 +4,16 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { SITE_ROOT, launch, openPage, openPanel, screenshot, serveSite } from './support.mjs';
+import { test } from 'node:test';
+import { openPage, openPanel, screenshot, servedLab } from './support.mjs';
 
-let browser;
-let site;
-before(async () => {
-  browser = await launch();
-  site = await serveSite(SITE_ROOT);
-});
-after(async () => {
-  await browser?.close();
-  await site?.stop();
-});
+const lab = servedLab();
 
 const stepOf = (url) => Number(url.split('/').pop());
 
 test('a shared sandbox link restores the run, forks included, at its step', async () => {
-  const first = await openPage(browser);
-  await first.page.goto(`${site.url}#/sandbox`);
+  const first = await openPage(lab.browser);
+  await first.page.goto(`${lab.site.url}#/sandbox`);
   await first.page.waitForURL(/#\/sandbox\/run\/[A-Za-z0-9_-]+\/step\/0$/);
   await first.page.getByRole('button', { name: 'Step forward' }).click();
   await first.page.getByRole('button', { name: 'Step forward' }).click();
@@ -39,7 +30,7 @@ test('a shared sandbox link restores the run, forks included, at its step', asyn
   const expected = await committedAtEnd(first.page);
   await first.context.close();
 
-  const second = await openPage(browser);
+  const second = await openPage(lab.browser);
   await second.page.goto(link);
   await second.page.locator('.now-step', { hasText: 'Step 3' }).waitFor();
   assert.equal(await second.page.getByRole('slider').getAttribute('max'), '4', 'the fork is part of the link');
@@ -50,13 +41,13 @@ test('a shared sandbox link restores the run, forks included, at its step', asyn
 });
 
 test('a tampered sandbox link shows what is wrong and a way out', async () => {
-  const { context, page, problems } = await openPage(browser);
-  await page.goto(`${site.url}#/sandbox/run/not$vali/step/2`);
+  const { context, page, problems } = await openPage(lab.browser);
+  await page.goto(`${lab.site.url}#/sandbox/run/not$vali/step/2`);
   const alert = page.getByRole('alert');
   await alert.waitFor();
   assert.match(await alert.innerText(), /cannot be opened: the link's run code contains "\$"/);
   const scenarioWithTypo = Buffer.from('{"topics": [], "steps": [{"op": "advance", "ms": -1}]}').toString('base64url');
-  await page.goto(`${site.url}#/sandbox/run/${scenarioWithTypo}/step/0`);
+  await page.goto(`${lab.site.url}#/sandbox/run/${scenarioWithTypo}/step/0`);
   await page.getByText(/the shared run's scenario is invalid: .*ms/).waitFor();
   await screenshot(page, 'sandbox-bad-link');
   await page.getByRole('link', { name: 'Open a fresh sandbox' }).click();
@@ -66,8 +57,8 @@ test('a tampered sandbox link shows what is wrong and a way out', async () => {
 });
 
 test('the run exports as a scenario file that the sandbox loads again', async () => {
-  const { context, page, problems } = await openPage(browser);
-  await page.goto(`${site.url}#/sandbox`);
+  const { context, page, problems } = await openPage(lab.browser);
+  await page.goto(`${lab.site.url}#/sandbox`);
   await page.getByRole('button', { name: 'Go to the last step' }).click();
   await page.getByRole('button', { name: 'worker: process', exact: true }).click();
   await openPanel(page, 'Scenario');
@@ -83,7 +74,7 @@ test('the run exports as a scenario file that the sandbox loads again', async ()
 
   // A fresh sandbox imports it; a broken file is refused with the model's error and changes nothing.
   await page.goto('about:blank');
-  await page.goto(`${site.url}#/sandbox`);
+  await page.goto(`${lab.site.url}#/sandbox`);
   await page.getByText('Scenario (JSON)').click();
   const folder = mkdtempSync(join(tmpdir(), 'kdl-scenario-'));
   const broken = join(folder, 'broken.json');
@@ -100,8 +91,8 @@ test('the run exports as a scenario file that the sandbox loads again', async ()
 });
 
 test('leaving a changed sandbox asks first', async () => {
-  const { context, page } = await openPage(browser);
-  await page.goto(`${site.url}#/sandbox`);
+  const { context, page } = await openPage(lab.browser);
+  await page.goto(`${lab.site.url}#/sandbox`);
   await page.getByRole('button', { name: 'Step forward' }).click();
   await page.getByRole('button', { name: 'worker: crash' }).first().waitFor({ state: 'attached' }).catch(() => {});
   const unchanged = await page.evaluate(() => {
@@ -121,14 +112,14 @@ test('leaving a changed sandbox asks first', async () => {
 });
 
 test('progress is kept, exported and imported; a bad file changes nothing', async () => {
-  const first = await openPage(browser);
+  const first = await openPage(lab.browser);
   let page = first.page;
-  await page.goto(`${site.url}#/lesson/manual-commit/step/27`);
+  await page.goto(`${lab.site.url}#/lesson/manual-commit/step/27`);
   await page.locator('.question').getByLabel(/7 — past both/).check();
   await openPanel(page, 'Actions');
   await page.getByRole('button', { name: 'worker: process', exact: true }).click();
   await page.locator('.goal.reached').waitFor();
-  await page.goto(`${site.url}#/`);
+  await page.goto(`${lab.site.url}#/`);
   const card = page.locator('.lesson-card', { hasText: 'lost order 5' });
   await card.getByText('goal reached').waitFor();
   const [download] = await Promise.all([
@@ -142,9 +133,9 @@ test('progress is kept, exported and imported; a bad file changes nothing', asyn
   await first.context.close();
 
   // A fresh browser profile: nothing yet, then the import.
-  const second = await openPage(browser);
+  const second = await openPage(lab.browser);
   page = second.page;
-  await page.goto(`${site.url}#/`);
+  await page.goto(`${lab.site.url}#/`);
   const freshCard = page.locator('.lesson-card', { hasText: 'lost order 5' });
   assert.equal(await freshCard.getByText('goal reached').count(), 0);
   const folder = mkdtempSync(join(tmpdir(), 'kdl-progress-'));
@@ -160,7 +151,7 @@ test('progress is kept, exported and imported; a bad file changes nothing', asyn
   await freshCard.getByText('goal reached').waitFor();
   await page.reload();
   await freshCard.getByText('goal reached').waitFor();
-  await page.goto(`${site.url}#/lesson/manual-commit/step/27`);
+  await page.goto(`${lab.site.url}#/lesson/manual-commit/step/27`);
   assert.equal(await page.locator('.question').getByLabel(/7 — past both/).isChecked(), true, 'the prediction came along');
   await screenshot(page, 'progress-imported');
   assert.deepEqual([...first.problems, ...second.problems], []);

@@ -1,14 +1,20 @@
 // Shared pieces of the browser tests: a static server for a built site, Debian's Chromium driven by
 // playwright-core, and a watch on every page for console errors and failed requests.
 import { createServer } from 'node:http';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const SITE_ROOT = resolve(process.env.SITE_ROOT ?? 'target/site/root');
 export const SITE_SUB = resolve(process.env.SITE_SUB ?? 'target/site/sub');
 export const SUB_PATH = '/any/sub/path/';
 const SCREENSHOTS = resolve('test-results/screenshots');
+
+/** The course's lesson files, parsed. */
+export const LESSONS = readdirSync('crates/model/lessons')
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => JSON.parse(readFileSync(`crates/model/lessons/${f}`, 'utf8')));
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -80,6 +86,20 @@ export async function launch() {
 }
 
 /** A fresh context and page, with every console error, page error and failed request recorded. */
+/** A browser and the built site served for the tests of one file: `lab.browser`, `lab.site.url`. */
+export function servedLab() {
+  const lab = {};
+  before(async () => {
+    lab.browser = await launch();
+    lab.site = await serveSite(SITE_ROOT);
+  });
+  after(async () => {
+    await lab.browser?.close();
+    await lab.site?.stop();
+  });
+  return lab;
+}
+
 export async function openPage(browser, options = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
   const page = await context.newPage();

@@ -50,6 +50,8 @@ pub enum Label {
     ProcessedTwice,
     AbortedRead,
     ExactlyOnce,
+    /// One committed copy and nothing wrong, but no group has applied it yet: not "exactly once" (L2).
+    NotProcessed,
 }
 
 contract_names!(Label {
@@ -58,7 +60,15 @@ contract_names!(Label {
     ProcessedTwice = "processed-twice",
     AbortedRead = "aborted-read",
     ExactlyOnce = "exactly-once",
+    NotProcessed = "not-processed",
 });
+
+impl Label {
+    /// Whether the label reports something gone wrong: all but `exactly-once` and `not-processed`.
+    pub fn is_problem(self) -> bool {
+        !matches!(self, Label::ExactlyOnce | Label::NotProcessed)
+    }
+}
 
 /// One message's line in the report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -183,6 +193,7 @@ impl Ledger {
             let mut labels = Vec::new();
             let mut lost = s.acknowledged && committed_copies == 0;
             let mut every_group_once = true;
+            let mut some_group_applied = false;
             let mut twice = false;
             for (g, group) in groups.iter().enumerate() {
                 let gi = GroupIdx(g as u16);
@@ -198,6 +209,9 @@ impl Ledger {
                 }
                 if counts.processed > 1 {
                     twice = true;
+                }
+                if counts.processed > 0 {
+                    some_group_applied = true;
                 }
                 if counts.delivered > 0 {
                     let still_waiting = waiting.binary_search(&(gi, m)).is_ok();
@@ -219,7 +233,11 @@ impl Ledger {
                 labels.push(Label::AbortedRead);
             }
             if labels.is_empty() && committed_copies == 1 && every_group_once {
-                labels.push(Label::ExactlyOnce);
+                labels.push(if some_group_applied {
+                    Label::ExactlyOnce
+                } else {
+                    Label::NotProcessed
+                });
             }
             let by_group: Vec<(GroupIdx, GroupCounts)> = (0..groups.len())
                 .map(|g| (GroupIdx(g as u16), s.by_group[g]))

@@ -11,7 +11,7 @@ use crate::cluster::Cluster;
 use crate::consumer::ConsumerState;
 use crate::course_page::PAGES;
 use crate::ledger::Label;
-use crate::output::{final_state, ledger_output, LedgerOut};
+use crate::output::{final_state, ledger_output, short_value, LedgerOut};
 use crate::partition_log::{EntryKind, TxnStatus};
 use crate::producer::ProducerState;
 use crate::scenario::{scenario_from_value, Scenario, ScenarioError};
@@ -100,8 +100,15 @@ pub struct Solution {
 }
 
 impl Goal {
+    /// Judged once the cluster has settled (markers the coordinator owes are written).
     pub fn reached(&self, cluster: &Cluster) -> bool {
-        self.checks.iter().all(|check| check.holds(cluster))
+        self.failure(cluster).is_none()
+    }
+
+    /// What keeps the goal from being met, in a sentence naming the message or the value and the condition.
+    pub fn failure(&self, cluster: &Cluster) -> Option<String> {
+        let settled = cluster.settled();
+        self.checks.iter().find_map(|check| check.failure(&settled))
     }
 }
 
@@ -345,6 +352,173 @@ impl Check {
                 .transaction(transactional_id)
                 .is_some_and(|t| given(s, t.state) && given(epoch, t.producer_epoch)),
         }
+    }
+}
+
+/// A count in words: "0 times", "once", "twice", "3 times".
+fn times(n: u32) -> String {
+    match n {
+        0 => "0 times".to_owned(),
+        1 => "once".to_owned(),
+        2 => "twice".to_owned(),
+        n => format!("{n} times"),
+    }
+}
+
+fn offset(o: Option<u64>) -> String {
+    o.map_or_else(|| "none".to_owned(), |o| o.to_string())
+}
+
+fn labels(list: &[Label]) -> String {
+    match list {
+        [] => "no label".to_owned(),
+        list => list.iter().map(|l| l.name()).collect::<Vec<_>>().join(", "),
+    }
+}
+
+impl Check {
+    /// `None` when the check holds; else what is true instead, naming the message or the value.
+    pub fn failure(&self, cluster: &Cluster) -> Option<String> {
+        if self.holds(cluster) {
+            return None;
+        }
+        let state = final_state(cluster);
+        let ledger = ledger_output(cluster);
+        let row = |value: &str| LedgerOut::find(&ledger, value);
+        let in_group = |value: &str, group: &str| row(value).and_then(|r| r.group(group)).cloned();
+        Some(match self {
+            Check::Committed {
+                group,
+                topic,
+                partition,
+                offset: wanted,
+            } => format!(
+                "group {group}'s committed offset for {topic}-{partition} is {}; the goal asks for {}",
+                offset(state.committed(group, topic, *partition)),
+                offset(*wanted)
+            ),
+            Check::Position {
+                consumer,
+                topic,
+                partition,
+                offset: wanted,
+            } => format!(
+                "{consumer}'s position in {topic}-{partition} is {}; the goal asks for {wanted}",
+                offset(
+                    state
+                        .consumer(consumer)
+                        .and_then(|c| c.position(topic, *partition))
+                )
+            ),
+            Check::Processed {
+                value,
+                group,
+                times: wanted,
+            } => format!(
+                "{} was processed by {group} {}; the goal asks for {}",
+                short_value(value),
+                times(in_group(value, group).map_or(0, |g| g.processed)),
+                times(*wanted)
+            ),
+            Check::Delivered {
+                value,
+                group,
+                times: wanted,
+            } => format!(
+                "{} was handed to {group} {}; the goal asks for {}",
+                short_value(value),
+                times(in_group(value, group).map_or(0, |g| g.delivered)),
+                times(*wanted)
+            ),
+            Check::Label {
+                value,
+                label,
+                present,
+            } => format!(
+                "{} is labelled {}, which {} {}",
+                short_value(value),
+                labels(row(value).map_or(&[][..], |r| &r.labels[..])),
+                if *present { "lacks" } else { "has" },
+                label.name()
+            ),
+            Check::AllLabelled { labels: wanted } => {
+                match ledger.iter().find(|r| &r.labels != wanted) {
+                    Some(r) => format!(
+                        "{} is labelled {}; the goal asks for {}",
+                        short_value(&r.value),
+                        labels(&r.labels),
+                        labels(wanted)
+                    ),
+                    None => "no message has been sent".to_owned(),
+                }
+            }
+            Check::Sent {
+                value,
+                times: wanted,
+            } => format!(
+                "{} was sent {}; the goal asks for {}",
+                short_value(value),
+                times(row(value).map_or(0, |r| r.sent)),
+                times(*wanted)
+            ),
+            Check::Copies { value, committed } => format!(
+                "the log holds {} cop{} of {} (not aborted); the goal asks for {committed}",
+                row(value).map_or(0, |r| r.committed_copies),
+                if row(value).map_or(0, |r| r.committed_copies) == 1 {
+                    "y"
+                } else {
+                    "ies"
+                },
+                short_value(value)
+            ),
+            Check::Records {
+                topic,
+                partition,
+                count,
+            } => format!(
+                "{topic}-{partition} holds {} records; the goal asks for {count}",
+                state
+                    .partition(topic, *partition)
+                    .map_or(0, |p| p.records())
+            ),
+            Check::ConsumerState {
+                consumer,
+                state: wanted,
+            } => format!(
+                "{consumer} is {}; the goal asks for {}",
+                state
+                    .consumer(consumer)
+                    .map_or("missing", |c| c.state.name()),
+                wanted.name()
+            ),
+            Check::Entry {
+                topic,
+                partition,
+                offset: at,
+                ..
+            } => format!(
+                "the entry at offset {at} of {topic}-{partition} is not the one the goal asks for"
+            ),
+            Check::Partition {
+                topic, partition, ..
+            } => {
+                format!("{topic}-{partition} is not in the state the goal asks for")
+            }
+            Check::Producer { producer, .. } => format!(
+                "{producer} is {}",
+                state
+                    .producer(producer)
+                    .map_or("missing", |p| p.state.name())
+            ),
+            Check::Transaction {
+                transactional_id, ..
+            } => format!(
+                "the coordinator shows {transactional_id} in {}",
+                state
+                    .transaction(transactional_id)
+                    .map_or("no state", |t| t.state.name())
+            ),
+        })
     }
 }
 

@@ -1358,3 +1358,55 @@ fn transaction_version_2_lesson_claims_hold() {
         },
     );
 }
+
+/// A goal is judged once the cluster has settled: right after `commit_transaction`, before any other step
+/// lets the coordinator write its markers, a goal that needs the commit is already met.
+#[test]
+fn goals_count_a_committed_transaction_without_waiting_for_another_step() {
+    for id in ["transactions", "transaction-timeout"] {
+        let l = lesson(id);
+        let mut timeline = l.solved().unwrap();
+        let commit = (0..timeline.len())
+            .rev()
+            .find(|&i| {
+                matches!(
+                    timeline.steps()[i].action,
+                    kafka_model::Action::ProducerCommitTransaction { .. }
+                )
+            })
+            .expect("the solution commits");
+        timeline.jump(commit + 1);
+        let state = timeline.state();
+        assert!(
+            !l.goal.checks.iter().all(|c| c.holds(state)),
+            "{id}: the markers are still owed right after the commit"
+        );
+        assert!(l.goal.reached(state), "{id}: {:?}", l.goal.failure(state));
+    }
+}
+
+/// A goal about every order processed exactly once is not met by orders nobody processed (L2), and the
+/// grader names the first such order.
+#[test]
+fn a_goal_names_the_message_that_fails_it() {
+    let l = lesson("auto-commit");
+    let mut timeline = l.timeline().unwrap();
+    timeline.jump(l.goal.solution.fork_at);
+    let close = kafka_model::scenario::parse_step(
+        timeline.state().setup(),
+        &mut kafka_model::scenario::Texts::default(),
+        0,
+        &serde_json::json!({ "actor": "worker", "op": "close" }),
+    )
+    .unwrap();
+    timeline.apply(close);
+    let failure = l
+        .goal
+        .failure(timeline.state())
+        .expect("closing alone does not reach the goal");
+    assert!(failure.contains("not-processed"), "{failure}");
+    assert!(
+        failure.starts_with('#'),
+        "the failure names the order: {failure}"
+    );
+}

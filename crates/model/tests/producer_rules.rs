@@ -86,7 +86,8 @@ fn p3_broker_answers_a_retry_with_the_original_offset() {
             "The acknowledgement was lost, so the producer sent the batch again; the broker recognised PID 0 sequence 2 and answered with the original offset 2 instead of appending a copy.",
         ]
     );
-    assert_eq!(o.ledger[2].labels, vec![Label::ExactlyOnce]);
+    // One copy in the log; no consumer here, so nobody processed it (L2).
+    assert_eq!(o.ledger[2].labels, vec![Label::NotProcessed]);
 }
 
 #[test]
@@ -199,7 +200,7 @@ fn p6_lost_ack_with_idempotence_keeps_one_copy() {
         steps,
     ));
     assert_eq!(log(&o, 0), vec![(0, order(0))]);
-    assert_eq!(o.ledger[0].labels, vec![Label::ExactlyOnce]);
+    assert_eq!(o.ledger[0].labels, vec![Label::NotProcessed]);
 }
 
 #[test]

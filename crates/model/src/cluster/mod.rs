@@ -327,6 +327,14 @@ impl Cluster {
     }
 
     /// Apply one action. Events are appended to `out` (also for a step that fails part-way).
+    /// The cluster once the coordinator has written the markers it owes (T6): what the next step, any step,
+    /// starts with. Goals are judged here, so a committed transaction counts without waiting for another step.
+    pub fn settled(&self) -> Cluster {
+        let mut settled = self.clone();
+        settled.complete_prepared(&mut Vec::new());
+        settled
+    }
+
     pub fn apply(&mut self, action: &Action, out: &mut Vec<Event>) -> Result<(), StepError> {
         use Action::*;
         // Actions built by hand may name things that do not exist: refuse them instead of panicking.
