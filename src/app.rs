@@ -16,6 +16,9 @@ pub fn App() -> Html {
     let page = match &route {
         Route::Home => html! { <Home /> },
         Route::Lesson { id, step } => html! { <Lesson id={id.clone()} step={*step} {visit} /> },
+        Route::Chapter { id, chapter } => {
+            html! { <Lesson id={id.clone()} step=0 chapter={*chapter} {visit} /> }
+        }
         Route::Compare { seed } => html! { <Lesson id="compare" step=0 {visit} seed={*seed} /> },
         Route::Sandbox { run, step } => {
             html! { <Sandbox run={run.clone()} step={*step} {visit} /> }
@@ -67,7 +70,7 @@ fn page_title(route: &Route) -> String {
     let page = match route {
         Route::Home => None,
         Route::Compare { .. } => crate::catalog::find("compare").map(|page| page.title),
-        Route::Lesson { id, .. } => Some(
+        Route::Lesson { id, .. } | Route::Chapter { id, .. } => Some(
             crate::catalog::find(id)
                 .map(|lesson| lesson.title)
                 .unwrap_or_else(|| "Lesson not found".to_string()),

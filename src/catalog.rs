@@ -6,6 +6,8 @@ use std::rc::Rc;
 use kafka_model::course_page::PAGES;
 use kafka_model::lesson::{lessons, Lesson};
 
+use crate::route::Route;
+
 /// One entry of the course map.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CourseEntry {
@@ -15,6 +17,19 @@ pub struct CourseEntry {
     pub rules: Vec<String>,
     /// `None` for the pages that are not a scenario (compare, experiments).
     pub lesson: Option<Rc<Lesson>>,
+}
+
+impl CourseEntry {
+    /// Where the entry opens: a lesson at its start, the Compare page with crash schedule 0.
+    pub fn route(&self) -> Route {
+        match self.id.as_str() {
+            "compare" => Route::Compare { seed: 0 },
+            id => Route::Lesson {
+                id: id.to_string(),
+                step: 0,
+            },
+        }
+    }
 }
 
 thread_local! {

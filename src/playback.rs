@@ -27,6 +27,8 @@ pub struct Playback {
     pub index: Rc<TimelineIndex>,
     /// Counts changes to the recorded steps (forks, undo), so effects can follow them.
     pub revision: u32,
+    /// Where play stops by itself (a lesson's questions and chapter ends), by steps applied.
+    stops: Rc<[usize]>,
 }
 
 /// What the player shows about the whole timeline: each step's line for the event log, and each ledger
@@ -68,8 +70,9 @@ pub enum PlaybackAction {
     Undo,
     TogglePlay,
     Pause,
-    /// One tick of the play timer: a step forward, stopping at the end.
+    /// One tick of the play timer: a step forward, stopping at the end and at the stops.
     Tick,
+    SetStops(Rc<[usize]>),
     SetSpeed(u32),
 }
 
@@ -83,6 +86,7 @@ impl Playback {
             speed: SPEEDS[1],
             undo: Vec::new(),
             revision: 0,
+            stops: Rc::new([]),
         }
     }
 
@@ -167,9 +171,16 @@ impl Reducible for Playback {
                     return self;
                 }
                 next.animate = timeline.forward();
-                if !next.animate || timeline.cursor() == timeline.len() {
+                if !next.animate
+                    || timeline.cursor() == timeline.len()
+                    || next.stops.contains(&timeline.cursor())
+                {
                     next.playing = false;
                 }
+            }
+            PlaybackAction::SetStops(stops) => {
+                next.stops = stops;
+                next.animate = self.animate;
             }
             PlaybackAction::SetSpeed(speed) => {
                 next.speed = speed;
@@ -222,5 +233,26 @@ impl TimelineIndex {
             lines,
             problems: Rc::new(problems),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn play_stops_at_each_stop_and_goes_on_when_asked() {
+        let lesson = kafka_model::lesson::lessons().remove(0).unwrap();
+        let mut playback = Rc::new(Playback::new(lesson.timeline().unwrap()));
+        playback = playback.reduce(PlaybackAction::SetStops(Rc::from([3, 5])));
+        let mut stopped_at = Vec::new();
+        for _ in 0..3 {
+            playback = playback.reduce(PlaybackAction::TogglePlay);
+            while playback.playing {
+                playback = playback.reduce(PlaybackAction::Tick);
+            }
+            stopped_at.push(playback.timeline.cursor());
+        }
+        assert_eq!(stopped_at, [3, 5, playback.timeline.len()]);
     }
 }

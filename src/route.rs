@@ -10,6 +10,11 @@ pub enum Route {
         id: String,
         step: u32,
     },
+    /// A lesson's chapter, counted from 1: it opens where the chapter starts.
+    Chapter {
+        id: String,
+        chapter: u32,
+    },
     /// `run`: a shared run (see `share_code`); `step`: steps applied when it opens.
     Sandbox {
         run: Option<String>,
@@ -83,6 +88,15 @@ impl Route {
                     "The step number \"{step}\" is not a whole number like 0, 1 or 2."
                 )),
             },
+            ["lesson", id, "chapter", chapter] => match chapter.parse::<u32>() {
+                Ok(chapter) if chapter > 0 => Route::Chapter {
+                    id: id.to_string(),
+                    chapter,
+                },
+                _ => not_found(format!(
+                    "The chapter number \"{chapter}\" is not a whole number like 1, 2 or 3."
+                )),
+            },
             _ => not_found("No page of the course has this address.".to_string()),
         }
     }
@@ -92,6 +106,7 @@ impl Route {
         match self {
             Route::Home => "#/".to_string(),
             Route::Lesson { id, step } => format!("#/lesson/{id}/step/{step}"),
+            Route::Chapter { id, chapter } => format!("#/lesson/{id}/chapter/{chapter}"),
             Route::Compare { seed } => format!("#/lesson/compare/seed/{seed}"),
             Route::Sandbox { run: None, .. } => "#/sandbox".to_string(),
             Route::Sandbox {
@@ -187,6 +202,23 @@ mod tests {
                 step: 0
             }
         );
+    }
+
+    #[test]
+    fn a_chapter_has_an_address() {
+        let route = Route::from_hash("#/lesson/manual-commit/chapter/3");
+        assert_eq!(
+            route,
+            Route::Chapter {
+                id: "manual-commit".into(),
+                chapter: 3
+            }
+        );
+        assert_eq!(route.to_hash(), "#/lesson/manual-commit/chapter/3");
+        match Route::from_hash("#/lesson/offsets/chapter/0") {
+            Route::NotFound { problem, .. } => assert!(problem.contains("\"0\""), "{problem}"),
+            other => panic!("expected NotFound, got {other:?}"),
+        }
     }
 
     #[test]

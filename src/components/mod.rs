@@ -1,4 +1,5 @@
 pub mod action_palette;
+pub mod chapters;
 mod code_panel;
 mod consumer_card;
 mod database_table;
@@ -20,7 +21,7 @@ mod site_header;
 mod stage;
 mod state_comparison;
 mod theme_toggle;
-mod timeline_bar;
+pub mod timeline_bar;
 mod transaction_diagram;
 
 pub use action_palette::ActionPalette;

@@ -1,9 +1,11 @@
 //! The narration card under the stage: the step just taken in the model's own words (the first few
-//! sentences; the event log has them all) and, in a lesson, what the lesson says at this moment.
+//! sentences; the event log has them all) and, in a lesson, the chapter and what the lesson says at this
+//! moment.
 
 use kafka_model::lesson::Lesson;
 use yew::prelude::*;
 
+use crate::components::chapters::chapter_line;
 use crate::components::lesson_guide::shown_entry;
 use crate::playback::StepLine;
 use crate::rules::prose;
@@ -53,6 +55,9 @@ pub fn narration(
             </p>
         }
     });
+    let chapter = lesson
+        .filter(|_| back.is_none())
+        .map(|lesson| chapter_line(lesson, cursor));
     let said = lesson
         .filter(|_| back.is_none())
         .and_then(|lesson| shown_entry(lesson, cursor))
@@ -68,6 +73,7 @@ pub fn narration(
         });
     html! {
         <section class="lab-now" aria-label="What just happened" tabindex="0">
+            {for chapter}
             {for said}
             <div class="now" aria-live="polite" aria-atomic="true">{now}</div>
             {for off_script}

@@ -13,7 +13,9 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::action_palette::palette_actions;
+use crate::components::chapters::chapter_end;
 use crate::components::lesson_guide::questions_in_view;
+use crate::components::timeline_bar::ProblemJump;
 use crate::components::{
     lab_panels, narration, stage, ActionPalette, CodePanel, DatabaseTable, EventLog, GoalBanner,
     LedgerTable, LessonQuestions, Panel, RealClusterPanel, TimelineBar,
@@ -86,7 +88,7 @@ pub fn Player(props: &PlayerProps) -> Html {
     {
         // The address bar moved the cursor (a pasted link, back and forward).
         let dispatch = dispatch.clone();
-        use_effect_with(props.start_at, move |step| {
+        use_effect_with((props.start_at, props.visit), move |(step, _)| {
             dispatch.emit(PlaybackAction::Jump(*step))
         });
     }
@@ -188,6 +190,37 @@ pub fn Player(props: &PlayerProps) -> Html {
         .as_ref()
         .and_then(|grades| grades.left_script_at)
         .filter(|left_at| cursor > *left_at);
+    {
+        // Play stops at every question and chapter end of the lesson's script, as far as the learner follows it.
+        let dispatch = dispatch.clone();
+        let lesson = props.lesson.clone();
+        let left_at = graded
+            .as_ref()
+            .as_ref()
+            .and_then(|grades| grades.left_script_at);
+        use_effect_with((lesson, left_at), move |(lesson, left_at)| {
+            let stops: Vec<usize> = lesson
+                .iter()
+                .flat_map(|lesson| {
+                    let asked = lesson
+                        .script
+                        .iter()
+                        .filter(|e| e.question.is_some())
+                        .map(|e| e.at);
+                    asked.chain(lesson.chapters.iter().map(|c| c.end))
+                })
+                .filter(|at| left_at.is_none_or(|left_at| *at <= left_at))
+                .collect();
+            dispatch.emit(PlaybackAction::SetStops(stops.into()))
+        });
+    }
+    let answered = Rc::new(
+        progress
+            .as_ref()
+            .zip(props.lesson.as_ref())
+            .map(|(p, lesson)| p.progress.lesson(&lesson.id).answers)
+            .unwrap_or_default(),
+    );
     // The question or goal of the moment, beside the stage.
     let ask = props.lesson.as_ref().zip(graded.as_ref().as_ref()).map(|(lesson, grades)| {
         let in_view = match off_script {
@@ -200,12 +233,6 @@ pub fn Player(props: &PlayerProps) -> Html {
             .filter_map(|(at, _)| grades.right_choice(*at).map(|right| (*at, right)))
             .collect();
         let shown = Rc::new(in_view.iter().map(|(at, _)| *at).collect::<Vec<_>>());
-        let answers = Rc::new(
-            progress
-                .as_ref()
-                .map(|p| p.progress.lesson(&lesson.id).answers)
-                .unwrap_or_default(),
-        );
         let on_answer = {
             let progress = progress.clone();
             let id = lesson.id.clone();
@@ -217,9 +244,15 @@ pub fn Player(props: &PlayerProps) -> Html {
         };
         html! {
             <section class="lab-ask" aria-label="Question and goal" tabindex="0">
-                <LessonQuestions lesson={lesson.clone()} cursor={cursor} answers={answers} {shown}
+                <LessonQuestions lesson={lesson.clone()} cursor={cursor} answers={answered.clone()} {shown}
                                  right_choices={Rc::new(right_choices)} on_answer={on_answer} on_jump={on_jump.clone()} />
-                <GoalBanner text={lesson.goal.text.clone()} failure={grades.goal_failure.clone()} />
+                // The goal closes the lesson: it shows in the last chapter, and wherever the learner acts.
+                if off_script.is_some() || grades.goal_failure.is_none()
+                    || lesson.chapter_at(cursor) + 1 == lesson.chapters.len() {
+                    <GoalBanner text={lesson.goal.text.clone()} failure={grades.goal_failure.clone()} />
+                }
+                {for chapter_end(lesson, cursor, off_script.is_none(), cursor == timeline.len(),
+                                 dispatch.reform(|_| PlaybackAction::Forward))}
             </section>
         }
     });
@@ -300,6 +333,25 @@ pub fn Player(props: &PlayerProps) -> Html {
             }),
         )
     });
+    // The way to the first problem meets the lesson's questions on the way first, so it skips no prediction.
+    let problem_jump = playback.first_problem().map(|problem| {
+        let question = props
+            .lesson
+            .as_ref()
+            .filter(|_| off_script.is_none())
+            .and_then(|lesson| {
+                lesson
+                    .script
+                    .iter()
+                    .filter(|entry| entry.question.is_some())
+                    .map(|entry| entry.at)
+                    .find(|at| cursor < *at && *at < problem.step && !answered.contains_key(at))
+            });
+        question.map_or(
+            ProblemJump::Problem(problem.step),
+            ProblemJump::QuestionFirst,
+        )
+    });
     let mut panels = Vec::new();
     if let Some(code) = code {
         panels.push(Panel {
@@ -354,7 +406,7 @@ pub fn Player(props: &PlayerProps) -> Html {
                        back_to_script.as_ref())}
             {for ask}
             <TimelineBar cursor={cursor} len={timeline.len()} playing={playback.playing} speed={playback.speed}
-                         first_problem={playback.first_problem().map(|p| p.step)} on_action={dispatch.clone()} />
+                         first_problem={problem_jump} on_action={dispatch.clone()} />
             {lab_panels(&panels, shown, &open)}
         </section>
     }

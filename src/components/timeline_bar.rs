@@ -4,13 +4,21 @@ use yew::prelude::*;
 
 use crate::playback::{PlaybackAction, SPEEDS};
 
+/// Where "first problem" leads: the step where the timeline's first problem shows, or first a question of
+/// the lesson that the learner has not answered on the way there.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ProblemJump {
+    Problem(usize),
+    QuestionFirst(usize),
+}
+
 #[derive(Properties, PartialEq)]
 pub struct TimelineBarProps {
     pub cursor: usize,
     pub len: usize,
     pub playing: bool,
     pub speed: u32,
-    pub first_problem: Option<usize>,
+    pub first_problem: Option<ProblemJump>,
     pub on_action: Callback<PlaybackAction>,
 }
 
@@ -28,10 +36,18 @@ pub fn TimelineBar(props: &TimelineBarProps) -> Html {
     });
     let at_start = props.cursor == 0;
     let at_end = props.cursor == props.len;
-    let jump_problem = props.first_problem.map(|step| {
-        props
-            .on_action
-            .reform(move |_: MouseEvent| PlaybackAction::Jump(step))
+    let jump_problem = props.first_problem.map(|jump| {
+        let (ProblemJump::Problem(step) | ProblemJump::QuestionFirst(step)) = jump;
+        let label = match jump {
+            ProblemJump::Problem(_) => "Jump to the first problem",
+            ProblemJump::QuestionFirst(_) => "Jump to the question before the first problem",
+        };
+        (
+            label,
+            props
+                .on_action
+                .reform(move |_: MouseEvent| PlaybackAction::Jump(step)),
+        )
     });
     html! {
         <div class="timeline-bar" role="toolbar" aria-label="Timeline">
@@ -61,9 +77,8 @@ pub fn TimelineBar(props: &TimelineBarProps) -> Html {
                     }) }
                 </select>
             </label>
-            if let Some(onclick) = jump_problem {
-                <button class="first-problem" {onclick} aria-label="Jump to the first problem"
-                        title="Jump to the first problem">{"⚠ First problem"}</button>
+            if let Some((label, onclick)) = jump_problem {
+                <button class="first-problem" {onclick} aria-label={label} title={label}>{"⚠ First problem"}</button>
             }
         </div>
     }

@@ -13,6 +13,9 @@ pub struct LessonProps {
     pub step: u32,
     /// Counts navigations, so going to the same step again moves the player there.
     pub visit: u32,
+    /// A chapter's address (from 1): the lesson opens where that chapter starts, not at `step`.
+    #[prop_or_default]
+    pub chapter: Option<u32>,
     /// The compare page's crash schedule.
     #[prop_or_default]
     pub seed: u64,
@@ -39,12 +42,31 @@ pub fn Lesson(props: &LessonProps) -> Html {
             step: step as u32,
         });
     });
+    let start_at = match (props.chapter, &entry.lesson) {
+        (None, _) => Ok(props.step as usize),
+        (Some(chapter), Some(lesson))
+            if (1..=lesson.chapters.len()).contains(&(chapter as usize)) =>
+        {
+            Ok(lesson.chapter_start(chapter as usize - 1))
+        }
+        (Some(chapter), lesson) => Err(format!(
+            "\"{}\" has {} chapters: there is no chapter {chapter}.",
+            entry.title,
+            lesson.as_ref().map_or(0, |lesson| lesson.chapters.len())
+        )),
+    };
+    let start_at = match start_at {
+        Ok(step) => step,
+        Err(problem) => {
+            return html! { <NotFound path={format!("/lesson/{}/chapter/{}", props.id, props.chapter.unwrap_or(0))} {problem} /> }
+        }
+    };
     let body = match (&*timeline, &entry.lesson) {
         _ if entry.id == "compare" => html! { <Compare seed={props.seed} /> },
         _ if entry.id == "experiments" => html! { <Experiments /> },
         (Some(Ok(timeline)), Some(lesson)) => html! {
             // Keyed by lesson: another lesson is a new player, not this one with its old timeline.
-            <Player key={entry.id.clone()} timeline={timeline.clone()} start_at={props.step as usize} visit={props.visit} {on_cursor}
+            <Player key={entry.id.clone()} timeline={timeline.clone()} {start_at} visit={props.visit} {on_cursor}
                     lesson={Some(lesson.clone())} />
         },
         (Some(Err(error)), _) => html! {

@@ -46,3 +46,46 @@ for (const lesson of LESSONS) {
     await context.close();
   });
 }
+
+for (const [number, lesson] of LESSONS.entries()) {
+  test(`lesson ${lesson.id}: every chapter by its address, played to its end, and on to the next`, async () => {
+    const { context, page, problems } = await openPage(lab.browser);
+    const asked = new Set(lesson.script.filter((entry) => entry.question).map((entry) => entry.at));
+    let start = 0;
+    for (const [index, chapter] of lesson.chapters.entries()) {
+      await page.goto(`${lab.site.url}#/lesson/${lesson.id}/chapter/${index + 1}`);
+      await page.locator('.lab').waitFor();
+      assert.equal(Number(await page.getByRole('slider').inputValue()), start, `${chapter.title} opens where it starts`);
+      await page.locator('.speed select').selectOption('8');
+      // Play stops at every question on the way, and at the chapter's end.
+      let cursor = start;
+      while (cursor < chapter.end) {
+        await page.getByRole('button', { name: 'Play' }).click();
+        await page.getByRole('button', { name: 'Play' }).waitFor();
+        cursor = Number(await page.getByRole('slider').inputValue());
+        assert.ok(asked.has(cursor) || cursor === chapter.end, `${lesson.id}: play stopped at step ${cursor}, where nothing is asked`);
+        if (cursor < chapter.end) assert.ok(await page.locator('.question').count() > 0, `${lesson.id} step ${cursor}: the question`);
+      }
+      assert.equal(cursor, chapter.end, `${chapter.title}: play ran past its end`);
+      const line = await page.locator('.chapter-line').innerText();
+      assert.equal(line, `Chapter ${index + 1} of ${lesson.chapters.length} · ${chapter.title}`);
+      const next = lesson.chapters[index + 1];
+      if (next) {
+        await page.locator('.question').first().waitFor();
+        await page.getByRole('button', { name: `Next chapter: ${next.title} →` }).click();
+        await page.locator('.chapter-line', { hasText: `Chapter ${index + 2} of` }).waitFor();
+      } else {
+        const following = LESSONS[number + 1];
+        const link = page.getByRole('link', { name: /^Next lesson: / });
+        assert.equal(await link.innerText(), `Next lesson: ${following ? following.title : 'Compare the three guarantees'} →`);
+        await page.locator('.goal').waitFor();
+      }
+      start = chapter.end;
+    }
+    await page.goto(`${lab.site.url}#/`);
+    const card = page.locator('.lesson-card', { hasText: lesson.title });
+    await card.getByText(`${lesson.chapters.length} chapters · ${lesson.chapters.length} done`).waitFor();
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}

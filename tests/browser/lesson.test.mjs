@@ -58,16 +58,48 @@ test('the code panel highlights the line each step runs', async () => {
 
 test('the goal is graded by the model on the learner’s own timeline', async () => {
   const { context, page, problems } = await open('#/lesson/manual-commit/step/27');
-  const status = page.locator('.goal-status');
-  assert.match(await status.innerText(), /Not reached yet/);
+  // The goal closes the lesson: on the script it shows in the last chapter only.
+  assert.equal(await page.locator('.goal').count(), 0);
+  await page.goto(`${lab.site.url}#/lesson/manual-commit/step/81`);
+  assert.match(await page.locator('.goal-status').innerText(), /^Not reached yet: at the end of your timeline, #5 /);
   // Fork where order 5 fails: this time processing succeeds.
+  await page.goto(`${lab.site.url}#/lesson/manual-commit/step/27`);
   await openPanel(page, 'Actions');
   await page.getByRole('button', { name: 'worker: process', exact: true }).click();
   await page.locator('.goal.reached').waitFor();
-  assert.match(await status.innerText(), /Goal reached/);
+  assert.match(await page.locator('.goal-status').innerText(), /Goal reached/);
   await screenshot(page, 'lesson-goal-reached');
   await page.getByRole('button', { name: 'Undo the fork' }).click();
-  await page.locator('.goal:not(.reached)').waitFor();
+  await page.locator('.goal').waitFor({ state: 'detached' });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the first-problem jump meets every unanswered question on the way, and play stops at each', async () => {
+  const { context, page, problems } = await open('#/lesson/manual-commit/step/0');
+  const jump = page.locator('.first-problem');
+  const at = async () => Number(await page.getByRole('slider').inputValue());
+  for (const question of [14, 27]) {
+    assert.equal(await jump.getAttribute('aria-label'), 'Jump to the question before the first problem');
+    await jump.click();
+    await page.locator('.now-step', { hasText: `Step ${question}` }).waitFor();
+    assert.ok(await page.locator('.question').count() > 0);
+  }
+  assert.equal(await jump.getAttribute('aria-label'), 'Jump to the first problem');
+  await jump.click();
+  await page.locator('.now-step', { hasText: 'Step 31' }).waitFor();
+  // An answered question is not met again.
+  await page.goto(`${lab.site.url}#/lesson/manual-commit/step/14`);
+  await page.locator('.question').getByRole('radio').first().check();
+  await page.goto(`${lab.site.url}#/lesson/manual-commit/step/0`);
+  await jump.click();
+  await page.locator('.now-step', { hasText: 'Step 27' }).waitFor();
+  // Play from the start stops where the first question is asked.
+  await page.goto(`${lab.site.url}#/lesson/manual-commit/step/0`);
+  await page.locator('.speed select').selectOption('8');
+  await page.getByRole('button', { name: 'Play' }).click();
+  await page.getByRole('button', { name: 'Play' }).waitFor();
+  assert.equal(await at(), 14);
   assert.deepEqual(problems, []);
   await context.close();
 });

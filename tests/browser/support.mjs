@@ -1,7 +1,7 @@
 // Shared pieces of the browser tests: a static server for a built site, Debian's Chromium driven by
 // playwright-core, and a watch on every page for console errors and failed requests.
 import { createServer } from 'node:http';
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve } from 'node:path';
 import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
@@ -11,10 +11,9 @@ export const SITE_SUB = resolve(process.env.SITE_SUB ?? 'target/site/sub');
 export const SUB_PATH = '/any/sub/path/';
 const SCREENSHOTS = resolve('test-results/screenshots');
 
-/** The course's lesson files, parsed. */
-export const LESSONS = readdirSync('crates/model/lessons')
-  .filter((f) => f.endsWith('.json'))
-  .map((f) => JSON.parse(readFileSync(`crates/model/lessons/${f}`, 'utf8')));
+/** The course's lesson files, parsed, in course order (the order of `SOURCES` in the model's lesson.rs). */
+export const LESSONS = [...readFileSync('crates/model/src/lesson.rs', 'utf8').matchAll(/include_str!\("\.\.\/lessons\/([\w-]+)\.json"\)/g)]
+  .map(([, id]) => JSON.parse(readFileSync(`crates/model/lessons/${id}.json`, 'utf8')));
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',

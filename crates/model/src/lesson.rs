@@ -66,9 +66,20 @@ pub struct Lesson {
     pub scenario: serde_json::Value,
     /// What to say at a moment of the lesson, by steps applied (`at`).
     pub script: Vec<ScriptEntry>,
+    /// The lesson in short stretches, in order; each but the last ends where a question is asked, the last at
+    /// the lesson's end, with the goal.
+    pub chapters: Vec<Chapter>,
     /// The code as it changes later in the lesson (the corrected loop replacing the one as written).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub revisions: Vec<Revision>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Chapter {
+    pub title: String,
+    /// Steps applied when the chapter ends; it starts where the one before ended (the first at 0).
+    pub end: usize,
 }
 
 /// From `from` steps applied on, the code panel shows this code and its steps run these lines.
@@ -537,8 +548,66 @@ impl Lesson {
             id: id.to_string(),
             message: e.to_string(),
         })?;
-        lesson.parsed_scenario()?;
+        let steps = lesson.parsed_scenario()?.steps.len();
+        lesson.check_chapters(steps)?;
         Ok(lesson)
+    }
+
+    /// Chapters cover the lesson, in order, and each but the last ends in a question.
+    fn check_chapters(&self, steps: usize) -> Result<(), LessonError> {
+        let wrong = |message: String| {
+            Err(LessonError::Format {
+                id: self.id.clone(),
+                message,
+            })
+        };
+        let Some(last) = self.chapters.last() else {
+            return wrong("it has no chapters".to_string());
+        };
+        if last.end != steps {
+            return wrong(format!(
+                "its last chapter, \"{}\", ends at step {} but the lesson has {steps} steps",
+                last.title, last.end
+            ));
+        }
+        let mut start = 0;
+        for chapter in &self.chapters {
+            if chapter.end <= start {
+                return wrong(format!(
+                    "chapter \"{}\" ends at step {}, not after step {start} where it starts",
+                    chapter.title, chapter.end
+                ));
+            }
+            let asks = self
+                .script
+                .iter()
+                .any(|entry| entry.at == chapter.end && entry.question.is_some());
+            if chapter.end != steps && !asks {
+                return wrong(format!(
+                    "chapter \"{}\" ends at step {} where no question is asked",
+                    chapter.title, chapter.end
+                ));
+            }
+            start = chapter.end;
+        }
+        Ok(())
+    }
+
+    /// The chapter that `cursor` (steps applied) is in, by index: a chapter holds its end, not its start,
+    /// so the moment a chapter's question is asked belongs to it.
+    pub fn chapter_at(&self, cursor: usize) -> usize {
+        self.chapters
+            .iter()
+            .position(|chapter| cursor <= chapter.end)
+            .unwrap_or(self.chapters.len().saturating_sub(1))
+    }
+
+    /// Where chapter `index` starts: steps applied when it opens.
+    pub fn chapter_start(&self, index: usize) -> usize {
+        index
+            .checked_sub(1)
+            .and_then(|before| self.chapters.get(before))
+            .map_or(0, |chapter| chapter.end)
     }
 
     pub fn parsed_scenario(&self) -> Result<Scenario, LessonError> {
@@ -627,7 +696,7 @@ pub fn lessons() -> Vec<Result<Lesson, LessonError>> {
 }
 
 /// The `lessons` subcommand's listing, the whole course in order (the lessons, then the Compare and
-/// Experiments pages): id, title, rules, goal.
+/// Experiments pages): id, title, rules, goal, and each lesson's chapters with their first and last step.
 pub fn listing() -> Result<serde_json::Value, LessonError> {
     let mut out = Vec::new();
     for lesson in lessons() {
@@ -637,6 +706,11 @@ pub fn listing() -> Result<serde_json::Value, LessonError> {
             "title": lesson.title,
             "rules": lesson.rules,
             "goal": lesson.goal.text,
+            "chapters": lesson.chapters.iter().enumerate().map(|(i, chapter)| serde_json::json!({
+                "title": chapter.title,
+                "first_step": lesson.chapter_start(i) + 1,
+                "last_step": chapter.end,
+            })).collect::<Vec<_>>(),
         }));
     }
     for page in PAGES {

@@ -300,17 +300,71 @@ fn every_rule_is_taught_by_a_lesson() {
 }
 
 #[test]
-fn the_lessons_subcommand_lists_id_title_rules_goal() {
+fn the_lessons_subcommand_lists_each_lessons_chapters_with_first_and_last_step() {
     let listing = kafka_model::lesson::listing().unwrap();
-    let first = &listing.as_array().unwrap()[0];
-    let mut keys: Vec<&str> = first
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    keys.sort();
-    assert_eq!(keys, ["goal", "id", "rules", "title"]);
+    for (entry, lesson) in listing.as_array().unwrap().iter().zip(all()) {
+        let chapters = entry["chapters"].as_array().unwrap();
+        assert_eq!(chapters.len(), lesson.chapters.len(), "{}", lesson.id);
+        let mut next = 1;
+        for (listed, chapter) in chapters.iter().zip(&lesson.chapters) {
+            assert_eq!(listed["title"], chapter.title.as_str());
+            assert_eq!(
+                listed["first_step"], next,
+                "{}: {}",
+                lesson.id, chapter.title
+            );
+            assert_eq!(listed["last_step"], chapter.end);
+            next = chapter.end + 1;
+        }
+        assert_eq!(
+            next - 1,
+            lesson.timeline().unwrap().len(),
+            "{}: the chapters cover the lesson",
+            lesson.id
+        );
+    }
+}
+
+/// About a dozen steps each: a learner meets a question or the goal at least every 18 steps.
+#[test]
+fn every_chapter_is_short_and_ends_in_a_question_or_the_goal() {
+    for lesson in all() {
+        for (i, chapter) in lesson.chapters.iter().enumerate() {
+            let steps = chapter.end - lesson.chapter_start(i);
+            assert!(
+                steps <= 18,
+                "{}: chapter \"{}\" has {steps} steps",
+                lesson.id,
+                chapter.title
+            );
+            assert_eq!(
+                lesson.chapter_at(chapter.end),
+                i,
+                "{}: the chapter holds its end",
+                lesson.id
+            );
+            assert_eq!(lesson.chapter_at(lesson.chapter_start(i) + 1), i);
+        }
+    }
+}
+
+#[test]
+fn a_chapter_that_ends_without_a_question_is_refused_by_name() {
+    let text = include_str!("../lessons/offsets.json");
+    let mut lesson: serde_json::Value = serde_json::from_str(text).unwrap();
+    lesson["chapters"][0]["end"] = serde_json::json!(6);
+    let error = Lesson::parse("offsets", &lesson.to_string())
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        error,
+        "lesson offsets: chapter \"A log of numbered records\" ends at step 6 where no question is asked"
+    );
+    lesson["chapters"] = serde_json::json!([{ "title": "All of it", "end": 19 }]);
+    let error = Lesson::parse("offsets", &lesson.to_string())
+        .unwrap_err()
+        .to_string();
+    assert_eq!(error, "lesson offsets: its last chapter, \"All of it\", ends at step 19 but the lesson has 20 steps");
 }
 
 #[test]
@@ -329,7 +383,13 @@ fn the_lessons_subcommand_lists_every_lesson_then_the_compare_and_experiments_pa
             .map(String::as_str)
             .collect();
         keys.sort();
-        assert_eq!(keys, ["goal", "id", "rules", "title"], "{entry}");
+        let lesson = !["compare", "experiments"].contains(&entry["id"].as_str().unwrap());
+        let expected: &[&str] = if lesson {
+            &["chapters", "goal", "id", "rules", "title"]
+        } else {
+            &["goal", "id", "rules", "title"]
+        };
+        assert_eq!(keys, expected, "{entry}");
         assert!(!entry["title"].as_str().unwrap().is_empty());
         assert!(!entry["goal"].as_str().unwrap().is_empty());
         for rule in entry["rules"].as_array().unwrap() {
@@ -433,6 +493,9 @@ fn manual_commit_lesson_claims_hold() {
     let v3 = "order-processor-v3";
     let fixed_committed = |offset| committed_in(v3, "orders", offset);
     let fixed_position = |offset| position_of("fixed-worker", "orders", offset);
+    // "fixed-worker processed and committed orders 0 and 1 … has committed 2."
+    holds(&l, 50, fixed_committed(Some(2)));
+    holds(&l, 50, processed(&order(1), v3, 1));
     // "Orders 0 to 4 were processed and committed one by one … the committed offset is 5."
     holds(&l, 59, fixed_committed(Some(5)));
     for i in 0..=4 {
