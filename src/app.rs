@@ -2,7 +2,7 @@ use yew::prelude::*;
 
 use crate::components::SiteHeader;
 use crate::hooks::use_route;
-use crate::pages::{Glossary, Home, Lesson, NotFound, Sandbox};
+use crate::pages::{Glossary, Handout, Home, Lesson, NotFound, Sandbox};
 use crate::progress::{self, ProgressAction, ProgressContext, ProgressState};
 use crate::route::Route;
 
@@ -19,6 +19,7 @@ pub fn App() -> Html {
         Route::Chapter { id, chapter } => {
             html! { <Lesson id={id.clone()} step=0 chapter={*chapter} {visit} /> }
         }
+        Route::Handout { id } => html! { <Handout id={id.clone()} /> },
         Route::Compare { seed } => html! { <Lesson id="compare" step=0 {visit} seed={*seed} /> },
         Route::Sandbox { run, step } => {
             html! { <Sandbox run={run.clone()} step={*step} {visit} /> }
@@ -70,7 +71,7 @@ fn page_title(route: &Route) -> String {
     let page = match route {
         Route::Home => None,
         Route::Compare { .. } => crate::catalog::find("compare").map(|page| page.title),
-        Route::Lesson { id, .. } | Route::Chapter { id, .. } => Some(
+        Route::Lesson { id, .. } | Route::Chapter { id, .. } | Route::Handout { id } => Some(
             crate::catalog::find(id)
                 .map(|lesson| lesson.title)
                 .unwrap_or_else(|| "Lesson not found".to_string()),

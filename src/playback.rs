@@ -216,11 +216,12 @@ impl TimelineIndex {
         }
         // Texts are only ever added, so the names at the end cover every step.
         let names = replay.state().names();
+        let flavor = replay.state().setup().flavor;
         let lines = timeline
             .steps()
             .iter()
             .map(|step| StepLine {
-                label: action_label(&names, &step.action),
+                label: action_label(&names, flavor, &step.action),
                 error: step.result.as_ref().err().map(|e| e.name().to_string()),
                 sentences: step
                     .events

@@ -15,6 +15,11 @@ pub enum Route {
         id: String,
         chapter: u32,
     },
+    /// A lesson on one printable page: what the learner now knows, each question with the stage where it is
+    /// asked and its answer, and the goal.
+    Handout {
+        id: String,
+    },
     /// `run`: a shared run (see `share_code`); `step`: steps applied when it opens.
     Sandbox {
         run: Option<String>,
@@ -79,6 +84,7 @@ impl Route {
                 id: id.to_string(),
                 step: 0,
             },
+            ["lesson", id, "handout"] => Route::Handout { id: id.to_string() },
             ["lesson", id, "step", step] => match step.parse::<u32>() {
                 Ok(step) => Route::Lesson {
                     id: id.to_string(),
@@ -107,6 +113,7 @@ impl Route {
             Route::Home => "#/".to_string(),
             Route::Lesson { id, step } => format!("#/lesson/{id}/step/{step}"),
             Route::Chapter { id, chapter } => format!("#/lesson/{id}/chapter/{chapter}"),
+            Route::Handout { id } => format!("#/lesson/{id}/handout"),
             Route::Compare { seed } => format!("#/lesson/compare/seed/{seed}"),
             Route::Sandbox { run: None, .. } => "#/sandbox".to_string(),
             Route::Sandbox {

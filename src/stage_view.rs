@@ -1,13 +1,15 @@
 //! What the stage draws, worked out from the model's state at the cursor, with the marks of the step that led
 //! there (`Highlights`, from that step's events), so the components only draw.
 
+use std::collections::BTreeSet;
+
 use kafka_model::consumer::ConsumerState;
 use kafka_model::ids::{ClientIdx, GroupIdx, Offset};
 use kafka_model::output::short_value;
 use kafka_model::partition_log::{EntryKind, LogEntry, TxnStatus};
 use kafka_model::producer::ProducerState;
 use kafka_model::transaction_coordinator::TxnState;
-use kafka_model::Cluster;
+use kafka_model::{Actor, Cluster};
 
 use crate::highlights::Highlights;
 
@@ -107,6 +109,10 @@ pub struct ProducerView {
     pub in_flight: Vec<String>,
     pub next_sequence: Vec<(String, u32)>,
     pub ack_will_be_lost: bool,
+    /// Idempotent (or transactional): it gets a PID from the broker before its first send.
+    pub idempotent: bool,
+    /// It has done something; before that a card says so rather than show empty state as facts.
+    pub started: bool,
     pub changed: bool,
 }
 
@@ -118,15 +124,17 @@ pub struct ConsumerView {
     /// What the application is doing: waiting, or holding a record it has not processed yet.
     pub activity: String,
     pub positions: Vec<(String, u64)>,
+    /// In its group: it has polled once.
+    pub joined: bool,
     pub changed: bool,
 }
 
 impl StageView {
     /// The stage at `now`, marked with what the step that led there changed.
-    pub fn new(now: &Cluster, marks: &Highlights) -> Self {
+    pub fn new(now: &Cluster, marks: &Highlights, started: &BTreeSet<ClientIdx>) -> Self {
         Self {
             partitions: partitions(now, marks),
-            producers: producers(now, marks),
+            producers: producers(now, marks, started),
             consumers: consumers(now, marks),
             transactions: transactions(now, marks),
         }
@@ -277,7 +285,11 @@ fn cell(entry: &LogEntry, value: &str, changed: bool, arrived: bool) -> CellView
     }
 }
 
-fn producers(now: &Cluster, marks: &Highlights) -> Vec<ProducerView> {
+fn producers(
+    now: &Cluster,
+    marks: &Highlights,
+    started: &BTreeSet<ClientIdx>,
+) -> Vec<ProducerView> {
     let names = now.names();
     let setup = now.setup();
     now.producers()
@@ -304,6 +316,8 @@ fn producers(now: &Cluster, marks: &Highlights) -> Vec<ProducerView> {
                     .map(|(tp, sequence)| (names.tp(*tp).to_string(), *sequence))
                     .collect(),
                 ack_will_be_lost: producer.lose_next_ack,
+                idempotent: spec.config.idempotence || spec.config.transactional_id.is_some(),
+                started: started.contains(&p) || producer.producer_id.is_some(),
                 changed: marks.producers.contains(&p),
             }
         })
@@ -384,6 +398,7 @@ fn consumers(now: &Cluster, marks: &Highlights) -> Vec<ConsumerView> {
                     .iter()
                     .map(|(tp, offset)| (names.tp(*tp).to_string(), offset.0))
                     .collect(),
+                joined: consumer.joined,
                 changed: marks.consumers.contains(&c),
             }
         })
@@ -399,7 +414,14 @@ pub fn stage_at(timeline: &kafka_model::Timeline) -> StageView {
         .and_then(|i| timeline.step(i))
         .map(|step| Highlights::of(step, now))
         .unwrap_or_default();
-    StageView::new(now, &marks)
+    let started = timeline.steps()[..timeline.cursor().min(timeline.len())]
+        .iter()
+        .filter_map(|step| match step.action.actor() {
+            Actor::Producer(p) => Some(p),
+            _ => None,
+        })
+        .collect();
+    StageView::new(now, &marks, &started)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 use crate::catalog::course;
 use crate::route::Route;
+use crate::rules::prose;
 
 /// "Chapter 2 of 7 · Order 5 fails", for the chapter that `cursor` is in.
 pub fn chapter_line(lesson: &Lesson, cursor: usize) -> Html {
@@ -45,7 +46,21 @@ pub fn chapter_end(
                 html! { <a class="button" href={Route::Home.to_hash()}>{"Back to the course"}</a> }
             }
         };
-        return Some(html! { <nav class="chapter-end" aria-label="What next">{link}</nav> });
+        let handout = Route::Handout {
+            id: lesson.id.clone(),
+        };
+        return Some(html! {
+            <nav class="chapter-end" aria-label="What next">
+                if !lesson.recap.is_empty() {
+                    <section class="recap" aria-labelledby="recap-title">
+                        <h3 id="recap-title">{"What you now know"}</h3>
+                        <ul>{ for lesson.recap.iter().map(|line| html! { <li>{prose(line)}</li> }) }</ul>
+                    </section>
+                }
+                {link}{" "}
+                <a class="button secondary" href={handout.to_hash()}>{"The lesson on one page, to print"}</a>
+            </nav>
+        });
     }
     let index = lesson.chapter_at(cursor);
     let ends_here = lesson.chapters.get(index).is_some_and(|c| c.end == cursor);

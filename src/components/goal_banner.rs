@@ -1,7 +1,9 @@
-//! What the lesson grades, and whether the learner's timeline meets it (the model checks it at the end).
+//! What the lesson grades, and whether the learner's timeline meets it (the model checks it at the end), with
+//! hints on asking, one at a time, and the solution after the last.
 
 use yew::prelude::*;
 
+use crate::components::Hints;
 use crate::rules::prose;
 
 #[derive(Properties, PartialEq)]
@@ -9,11 +11,25 @@ pub struct GoalBannerProps {
     pub text: AttrValue,
     /// What keeps the goal from being met, or `None` once it is.
     pub failure: Option<String>,
+    #[prop_or_default]
+    pub hints: Vec<String>,
+    /// Where the solution forks, and its steps as the palette labels them.
+    #[prop_or_default]
+    pub solution: Option<(usize, Vec<String>)>,
 }
 
 #[function_component]
 pub fn GoalBanner(props: &GoalBannerProps) -> Html {
     let reached = props.failure.is_none();
+    let help = (!reached).then(|| {
+        let solution = props
+            .solution
+            .as_ref()
+            .map_or_else(Html::default, |(fork_at, steps)| {
+                html! { <p>{format!("At step {fork_at}: {}.", steps.join(" → "))}</p> }
+            });
+        html! { <Hints hints={props.hints.clone()} {solution} /> }
+    });
     html! {
         <section class={classes!("goal", reached.then_some("reached"))} aria-label="Goal">
             <p><strong>{"Goal. "}</strong>{prose(&props.text)}</p>
@@ -23,6 +39,7 @@ pub fn GoalBanner(props: &GoalBannerProps) -> Html {
                     Some(why) => format!("Not reached yet: at the end of your timeline, {why}."),
                 } }
             </p>
+            {for help}
         </section>
     }
 }

@@ -64,6 +64,11 @@ pub fn narration(
         .map(|entry| {
             html! {
                 <div class="lesson-narration">
+                    if let Some(claim) = &entry.claim {
+                        <aside class="claim" aria-label="A common claim">
+                            <strong>{"A common claim: "}</strong>{claim}
+                        </aside>
+                    }
                     <p class="narration">{prose(&entry.say)}</p>
                     if let Some(hint) = &entry.hint {
                         <details class="hint"><summary>{"Hint"}</summary><p>{prose(hint)}</p></details>

@@ -12,13 +12,14 @@ use kafka_model::Timeline;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::components::action_palette::palette_actions;
+use crate::action_label::action_label;
+use crate::components::action_palette::{for_chapter, palette_actions};
 use crate::components::chapters::chapter_end;
 use crate::components::lesson_guide::questions_in_view;
 use crate::components::timeline_bar::ProblemJump;
 use crate::components::{
-    lab_panels, narration, stage, ActionPalette, CodePanel, DatabaseTable, EventLog, GoalBanner,
-    LedgerTable, LessonQuestions, Panel, RealClusterPanel, TimelineBar,
+    lab_panels, narration, stage, ActionPalette, CodePanel, DatabaseTable, DesignPanel, EventLog,
+    GoalBanner, LedgerTable, LessonQuestions, Panel, RealClusterPanel, TimelineBar,
 };
 use crate::live::model_run::Snapshot;
 use crate::playback::{Playback, PlaybackAction};
@@ -61,7 +62,7 @@ impl PartialEq for PlayerProps {
 
 /// Every panel a page may have, by id.
 const PANELS: &[&str] = &[
-    "code", "actions", "ledger", "database", "events", "real", "scenario",
+    "code", "design", "actions", "ledger", "database", "events", "real", "scenario",
 ];
 
 /// Where the open panel is remembered between visits.
@@ -214,6 +215,18 @@ pub fn Player(props: &PlayerProps) -> Html {
             dispatch.emit(PlaybackAction::SetStops(stops.into()))
         });
     }
+    // The goal's solution in the palette's words, shown after its last hint.
+    let solution = use_memo(props.lesson.clone(), |lesson| {
+        let lesson = lesson.as_ref()?;
+        let solved = lesson.solved().ok()?;
+        let (names, flavor) = (solved.names(), solved.state().setup().flavor);
+        let fork_at = lesson.goal.solution.fork_at;
+        let steps = solved.steps()[fork_at..]
+            .iter()
+            .map(|step| action_label(&names, flavor, &step.action))
+            .collect();
+        Some((fork_at, steps))
+    });
     let answered = Rc::new(
         progress
             .as_ref()
@@ -221,6 +234,13 @@ pub fn Player(props: &PlayerProps) -> Html {
             .map(|(p, lesson)| p.progress.lesson(&lesson.id).answers)
             .unwrap_or_default(),
     );
+    let open = {
+        let open = open_panel.clone();
+        Callback::from(move |panel: &'static str| {
+            storage::set(OPEN_PANEL_KEY, panel).ok();
+            open.set(panel);
+        })
+    };
     // The question or goal of the moment, beside the stage.
     let ask = props.lesson.as_ref().zip(graded.as_ref().as_ref()).map(|(lesson, grades)| {
         let in_view = match off_script {
@@ -249,7 +269,14 @@ pub fn Player(props: &PlayerProps) -> Html {
                 // The goal closes the lesson: it shows in the last chapter, and wherever the learner acts.
                 if off_script.is_some() || grades.goal_failure.is_none()
                     || lesson.chapter_at(cursor) + 1 == lesson.chapters.len() {
-                    <GoalBanner text={lesson.goal.text.clone()} failure={grades.goal_failure.clone()} />
+                    <GoalBanner text={lesson.goal.text.clone()} failure={grades.goal_failure.clone()}
+                                hints={lesson.goal.hints.clone()} solution={(*solution).clone()} />
+                }
+                if let Some(design) = lesson.design.as_ref().filter(|_| lesson.chapter_at(cursor) + 1 == lesson.chapters.len()) {
+                    <p class="design-pointer">
+                        {"Then design it yourself: "}{&design.text}{" "}
+                        <button class="button secondary" onclick={open.reform(|_: MouseEvent| "design")}>{"Design it"}</button>
+                    </p>
                 }
                 {for chapter_end(lesson, cursor, off_script.is_none(), cursor == timeline.len(),
                                  dispatch.reform(|_| PlaybackAction::Forward))}
@@ -270,6 +297,14 @@ pub fn Player(props: &PlayerProps) -> Html {
             });
         html! { <CodePanel code={lesson.code_at(cursor).0.clone()} current={current_line} /> }
     });
+    // Real-cluster mode takes the timeline only when the learner asks for a run.
+    let snapshot = {
+        let playback = playback.clone();
+        Callback::from(move |()| Snapshot::of(&playback.timeline, playback.revision))
+    };
+    let real_cluster = html! {
+        <RealClusterPanel cursor={cursor} revision={playback.revision} snapshot={snapshot} />
+    };
     let goal_reached = graded
         .as_ref()
         .as_ref()
@@ -293,19 +328,6 @@ pub fn Player(props: &PlayerProps) -> Html {
             },
         );
     }
-    // Real-cluster mode takes the timeline only when the learner asks for a run.
-    let snapshot = {
-        let playback = playback.clone();
-        Callback::from(move |()| Snapshot::of(&playback.timeline, playback.revision))
-    };
-
-    let open = {
-        let open = open_panel.clone();
-        Callback::from(move |panel: &'static str| {
-            storage::set(OPEN_PANEL_KEY, panel).ok();
-            open.set(panel);
-        })
-    };
     let open_actions = {
         let open = open.clone();
         Callback::from(move |()| {
@@ -353,18 +375,46 @@ pub fn Player(props: &PlayerProps) -> Html {
         )
     });
     let mut panels = Vec::new();
-    if let Some(code) = code {
+    // A lesson keeps the real cluster, a tool for engineers, folded under its code.
+    let real_cluster = match code {
+        Some(code) => {
+            panels.push(Panel {
+                id: "code",
+                label: "Code",
+                content: html! { <>{code}{run_on_real_kafka(real_cluster)}</> },
+            });
+            None
+        }
+        None => Some(real_cluster),
+    };
+    if let Some(lesson) = props.lesson.as_ref().filter(|l| l.design.is_some()) {
+        let on_watch = dispatch.reform(|run: Rc<Timeline>| PlaybackAction::Restore {
+            at: run.len(),
+            timeline: run,
+        });
         panels.push(Panel {
-            id: "code",
-            label: "Code",
-            content: code,
+            id: "design",
+            label: "Design it",
+            content: html! { <DesignPanel lesson={lesson.clone()} {on_watch} /> },
         });
     }
+    // In a lesson, on its script, the palette offers first the kinds of step the chapter ahead takes.
+    let (actions, more) = match props.lesson.as_ref().filter(|_| off_script.is_none()) {
+        Some(lesson) => {
+            let chapter = lesson.chapter_at(cursor + 1);
+            let steps = props.timeline.steps();
+            let from = lesson.chapter_start(chapter).min(steps.len());
+            let to = lesson.chapters[chapter].end.min(steps.len());
+            let chapter_steps: Vec<_> = steps[from..to].iter().map(|s| s.action.clone()).collect();
+            for_chapter(palette_actions(state), &chapter_steps)
+        }
+        None => (palette_actions(state), Vec::new()),
+    };
     panels.push(Panel {
         id: "actions",
         label: "Actions",
         content: html! {
-            <ActionPalette actions={palette_actions(state)} forks={cursor < timeline.len()}
+            <ActionPalette {actions} {more} forks={cursor < timeline.len()}
                            can_undo={playback.can_undo()}
                            on_act={dispatch.reform(PlaybackAction::Act)}
                            on_undo={dispatch.reform(|_| PlaybackAction::Undo)} />
@@ -385,11 +435,13 @@ pub fn Player(props: &PlayerProps) -> Html {
         label: "Event log",
         content: html! { <EventLog index={index.clone()} cursor={cursor} on_jump={on_jump} /> },
     });
-    panels.push(Panel {
-        id: "real",
-        label: "Real cluster",
-        content: html! { <RealClusterPanel cursor={cursor} revision={playback.revision} snapshot={snapshot} /> },
-    });
+    if let Some(content) = real_cluster {
+        panels.push(Panel {
+            id: "real",
+            label: "Real cluster",
+            content,
+        });
+    }
     panels.extend(props.panels.iter().cloned());
     // A remembered panel this page does not have (the code, in the sandbox) falls back to the first.
     let shown = panels
@@ -401,7 +453,7 @@ pub fn Player(props: &PlayerProps) -> Html {
     html! {
         <section class={classes!("player", "lab", props.lesson.is_some().then_some("with-lesson"),
                                  playback.animate.then_some("animate"))} aria-label="Player">
-            {stage(&view, &open_actions)}
+            {stage(&view, Some(&open_actions))}
             {narration(cursor, cursor.checked_sub(1).and_then(|i| index.lines.get(i)), props.lesson.as_deref(),
                        back_to_script.as_ref())}
             {for ask}
@@ -409,6 +461,20 @@ pub fn Player(props: &PlayerProps) -> Html {
                          first_problem={problem_jump} on_action={dispatch.clone()} />
             {lab_panels(&panels, shown, &open)}
         </section>
+    }
+}
+
+/// The same steps on a real broker, for whoever has one: what to start, then the switch.
+fn run_on_real_kafka(panel: Html) -> Html {
+    html! {
+        <details class="real-run">
+            <summary>{"Run this on a real Kafka"}</summary>
+            <p class="muted">{"The lesson is the model of Kafka. To see the same steps on a real broker, start one \
+                               (this project's tools/kafka/broker start, or your own cluster), start kafka-proxy \
+                               with its address (cargo run --release -p kafka-proxy -- --bootstrap-servers \
+                               HOST:PORT), then switch on the real cluster with the address and token it prints."}</p>
+            {panel}
+        </details>
     }
 }
 
@@ -441,12 +507,17 @@ impl Grades {
         Self {
             right_choices,
             goal_failure: lesson.goal.failure(at.state()),
-            left_script_at: timeline
-                .steps()
-                .iter()
-                .zip(script.steps())
-                .position(|(mine, scripted)| mine.action != scripted.action)
-                .or_else(|| (timeline.len() > script.len()).then_some(script.len())),
+            // A run with other settings (a design's) leaves the script before its first step.
+            left_script_at: if timeline.state().setup() != script.state().setup() {
+                Some(0)
+            } else {
+                timeline
+                    .steps()
+                    .iter()
+                    .zip(script.steps())
+                    .position(|(mine, scripted)| mine.action != scripted.action)
+                    .or_else(|| (timeline.len() > script.len()).then_some(script.len()))
+            },
         }
     }
 

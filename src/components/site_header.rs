@@ -27,7 +27,7 @@ pub fn SiteHeader(props: &SiteHeaderProps) -> Html {
             </a>
             <nav aria-label="Main">
                 <a href={Route::Home.to_hash()}
-                   aria-current={current(matches!(props.route, Route::Home | Route::Lesson { .. } | Route::Chapter { .. } | Route::Compare { .. }))}>
+                   aria-current={current(matches!(props.route, Route::Home | Route::Lesson { .. } | Route::Chapter { .. } | Route::Handout { .. } | Route::Compare { .. }))}>
                     {"Course"}
                 </a>
                 <a href={Route::Sandbox { run: None, step: 0 }.to_hash()}

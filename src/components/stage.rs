@@ -9,10 +9,13 @@ use crate::stage_view::StageView;
 /// Entries past which a log no longer fits between the producers and the consumers on a laptop's stage.
 const LONG_LOG: usize = 6;
 
-/// The stage of `stage`; `on_act` opens the actions panel. A plain function, not a component: the cards and
+/// The stage of `stage`; `on_act` opens the actions panel (a printed stage has none). A plain function, not a component: the cards and
 /// logs inside are components and skip what did not change.
-pub fn stage(stage: &StageView, on_act: &Callback<()>) -> Html {
-    let on_act = on_act.reform(|_: MouseEvent| ());
+pub fn stage(stage: &StageView, on_act: Option<&Callback<()>>) -> Html {
+    let act = on_act.map(|on_act| {
+        let onclick = on_act.reform(|_: MouseEvent| ());
+        html! { <button class="button secondary stage-act" {onclick}>{"Break it yourself…"}</button> }
+    });
     // A long log takes the stage's whole width when the stage is narrow; a short one leaves room for the clients
     // beside it.
     let longest = stage
@@ -23,7 +26,7 @@ pub fn stage(stage: &StageView, on_act: &Callback<()>) -> Html {
         .unwrap_or(0);
     html! {
         <section class="lab-stage" aria-label="Stage" tabindex="0">
-            <button class="button secondary stage-act" onclick={on_act}>{"Break it yourself…"}</button>
+            {for act}
             <div class={classes!("stage", (longest > LONG_LOG).then_some("long-logs"))}>
                 <section class="stage-clients producers" aria-label="Producers" tabindex="0">
                     <p class="flow" aria-hidden="true"></p>

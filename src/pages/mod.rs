@@ -1,6 +1,7 @@
 mod compare;
 mod experiments;
 mod glossary;
+mod handout;
 mod home;
 mod lesson;
 mod not_found;
@@ -9,6 +10,7 @@ mod sandbox;
 pub use compare::Compare;
 pub use experiments::Experiments;
 pub use glossary::Glossary;
+pub use handout::Handout;
 pub use home::Home;
 pub use lesson::Lesson;
 pub use not_found::NotFound;

@@ -2,7 +2,7 @@
 // and the goal reached by the lesson's own solution played on the action palette.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LESSONS, openPage, openPanel, paletteLabel, servedLab } from './support.mjs';
+import { LESSONS, act, openPage, openPanel, paletteLabel, servedLab } from './support.mjs';
 
 const lab = servedLab();
 
@@ -37,7 +37,7 @@ for (const lesson of LESSONS) {
     await page.locator('.now-step', { hasText: `Step ${forkAt}` }).or(page.getByText('The start: nothing')).first().waitFor();
     await openPanel(page, 'Actions');
     for (const step of solution) {
-      await page.getByRole('button', { name: paletteLabel(step), exact: true }).first().click();
+      await act(page, paletteLabel(step, lesson.scenario.flavor));
     }
     await page.locator('.goal.reached').waitFor();
     await page.goto(`${lab.site.url}#/`);

@@ -3,7 +3,7 @@
 // right after a fork, and once the goal is reached; and the panels open by keyboard.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LESSONS, openPage, openPanel, paletteLabel, screenshot, servedLab } from './support.mjs';
+import { LESSONS, act, openPage, openPanel, paletteLabel, screenshot, servedLab } from './support.mjs';
 
 const SIZES = [
   [1440, 900],
@@ -47,12 +47,12 @@ for (const [width, height] of SIZES) {
       await page.getByRole('slider').fill(String(forkAt));
       await page.locator('.now-step', { hasText: `Step ${forkAt}` }).or(page.getByText('The start: nothing')).first().waitFor();
       await openPanel(page, 'Actions');
-      await page.getByRole('button', { name: paletteLabel(solution[0]), exact: true }).first().click();
+      await act(page, paletteLabel(solution[0], lesson.scenario.flavor));
       await page.locator('.now-step', { hasText: `Step ${forkAt + 1}` }).waitFor();
       await allOnScreen(page, `${lesson.id} after a fork`);
 
       for (const step of solution.slice(1)) {
-        await page.getByRole('button', { name: paletteLabel(step), exact: true }).first().click();
+        await act(page, paletteLabel(step, lesson.scenario.flavor));
       }
       await page.locator('.goal.reached').waitFor();
       await allOnScreen(page, `${lesson.id} at its goal`);
@@ -70,16 +70,18 @@ test('the panels open by keyboard, and the open one is remembered', async () => 
   assert.equal(await tab('Code').getAttribute('aria-selected'), 'true', 'a lesson opens on its code');
   await tab('Code').focus();
   await page.keyboard.press('ArrowRight');
+  assert.equal(await tab('Design it').getAttribute('aria-selected'), 'true');
+  await page.keyboard.press('ArrowRight');
   assert.equal(await tab('Actions').getAttribute('aria-selected'), 'true');
   assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Actions');
-  await page.getByRole('button', { name: 'worker: poll', exact: true }).waitFor();
+  await page.getByRole('button', { name: 'worker: poll()', exact: true }).waitFor();
   assert.equal(await page.locator('.now-step').innerText(), 'Step 31', 'the arrow moved the tabs, not the timeline');
   await page.keyboard.press('End');
-  assert.equal(await tab('Real cluster').getAttribute('aria-selected'), 'true');
-  await page.getByRole('switch', { name: 'Real cluster' }).waitFor();
+  assert.equal(await tab('Event log').getAttribute('aria-selected'), 'true');
+  // A lesson keeps the real cluster folded under its code, not as a panel of its own.
+  assert.equal(await tab('Real cluster').count(), 0);
   await page.keyboard.press('Home');
-  await page.keyboard.press('ArrowRight');
-  await page.keyboard.press('ArrowRight');
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
   assert.equal(await tab('Ledger').getAttribute('aria-selected'), 'true');
   await page.locator('table.ledger').waitFor();
   // Each panel opens with Enter from the keyboard as well.
@@ -92,7 +94,7 @@ test('the panels open by keyboard, and the open one is remembered', async () => 
   assert.equal(await tab('Database').getAttribute('aria-selected'), 'true', 'the panel last opened opens again');
   // The stage's own button opens the actions.
   await page.getByRole('button', { name: 'Break it yourself…' }).click();
-  await page.getByRole('button', { name: 'worker: poll', exact: true }).waitFor();
+  await page.getByRole('button', { name: 'worker: poll()', exact: true }).waitFor();
   assert.deepEqual(problems, []);
   await context.close();
 });

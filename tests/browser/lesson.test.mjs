@@ -2,7 +2,7 @@
 // runs, and the goal the model checks at the end of the learner's own timeline.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { openPage, openPanel, screenshot, servedLab } from './support.mjs';
+import { LESSONS, act, openPage, openPanel, screenshot, servedLab } from './support.mjs';
 
 const lab = servedLab();
 
@@ -65,7 +65,7 @@ test('the goal is graded by the model on the learner’s own timeline', async ()
   // Fork where order 5 fails: this time processing succeeds.
   await page.goto(`${lab.site.url}#/lesson/manual-commit/step/27`);
   await openPanel(page, 'Actions');
-  await page.getByRole('button', { name: 'worker: process', exact: true }).click();
+  await act(page, 'worker: process');
   await page.locator('.goal.reached').waitFor();
   assert.match(await page.locator('.goal-status').innerText(), /Goal reached/);
   await screenshot(page, 'lesson-goal-reached');
@@ -108,11 +108,11 @@ test('the palette seeks back to the committed offset, a fix the goal grades', as
   const { context, page, problems } = await open('#/lesson/manual-commit/step/28');
   // Order 5 just failed: the group committed 5 and the position is 6, so a seek back is offered.
   await openPanel(page, 'Actions');
-  await page.getByRole('button', { name: 'worker: seek orders-0 to 5', exact: true }).click();
+  await act(page, 'worker: seek(orders-0, 5)');
   await page.locator('.now-step', { hasText: 'Step 29' }).waitFor();
   assert.equal(await page.locator('.goal.reached').count(), 0);
-  await page.getByRole('button', { name: 'worker: poll', exact: true }).click();
-  await page.getByRole('button', { name: 'worker: process', exact: true }).click();
+  await act(page, 'worker: poll()');
+  await act(page, 'worker: process');
   await page.locator('.goal.reached').waitFor();
   assert.deepEqual(problems, []);
   await context.close();
@@ -195,6 +195,96 @@ test('experiments: seeded crash schedules, with progress and a chart', async () 
 test('a Java lesson highlights the Java line each step runs', async () => {
   const { context, page, problems } = await open('#/lesson/transaction-version-2/step/4');
   assert.match(await page.locator('.code-line.current').innerText(), /producer\.commitTransaction\(\);/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the palette offers what the chapter is about, in the words of the lesson’s code', async () => {
+  const { context, page, problems } = await open('#/lesson/manual-commit/step/0');
+  await openPanel(page, 'Actions');
+  const main = page.locator('.action-palette > ul button.action');
+  const offered = await main.allInnerTexts();
+  assert.ok(offered.includes('producer: send the next order to orders'), offered.join(' | '));
+  assert.ok(!offered.some((label) => label.startsWith('fixed-worker')), 'the fixed worker waits for its chapter');
+  const more = page.locator('.more-actions summary');
+  assert.match(await more.innerText(), /^More actions \(\d+\)$/);
+  await more.click();
+  assert.ok((await page.locator('.more-actions button.action').allInnerTexts()).some((label) => label.startsWith('fixed-worker')));
+  // In the chapter that brings it in, the fixed worker's calls come first.
+  await page.goto(`${lab.site.url}#/lesson/manual-commit/step/43`);
+  await page.locator('.action-palette > ul').getByRole('button', { name: 'fixed-worker: poll()', exact: true }).waitFor();
+  // The Java lesson's buttons say what its code calls.
+  await page.goto(`${lab.site.url}#/lesson/java-poll-loop/step/8`);
+  await page.locator('.now-step', { hasText: 'Step 8' }).waitFor();
+  await act(page, 'worker: commitSync()');
+  await page.locator('.now-step', { hasText: 'Step 9' }).waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a client card says what has not started yet, not empty state as facts', async () => {
+  const { context, page, problems } = await open('#/lesson/zombie-fencing/step/0');
+  const card = page.locator('.client-card.producer').first();
+  assert.equal(await card.locator('.client-state').innerText(), 'not started');
+  assert.match(await card.innerText(), /none yet/);
+  assert.doesNotMatch(await card.innerText(), /not idempotent/);
+  await page.goto(`${lab.site.url}#/lesson/zombie-fencing/step/2`);
+  await page.locator('.now-step', { hasText: 'Step 2' }).waitFor();
+  assert.equal(await card.locator('.client-state').innerText(), 'in a transaction');
+  assert.match(await card.innerText(), /coordinator/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+for (const lesson of LESSONS.filter((lesson) => lesson.recap?.length)) {
+  test(`lesson ${lesson.id}: its end offers what the learner now knows and a page to print`, async () => {
+    const { context, page, problems } = await open(`#/lesson/${lesson.id}/step/${lesson.scenario.steps.length}`);
+    const recap = page.locator('.chapter-end .recap li');
+    await recap.first().waitFor();
+    assert.equal(await recap.count(), lesson.recap.length);
+    await page.getByRole('link', { name: 'The lesson on one page, to print' }).click();
+    await page.locator('.handout').waitFor();
+    assert.equal(new URL(page.url()).hash, `#/lesson/${lesson.id}/handout`);
+    const questions = lesson.script.filter((entry) => entry.question);
+    const moments = page.locator('.handout-moment');
+    assert.equal(await moments.count(), questions.length, 'every question, at its moment');
+    for (const [i, entry] of questions.entries()) {
+      const moment = moments.nth(i);
+      assert.match(await moment.locator('h2').innerText(), new RegExp(`after step ${entry.at}$`));
+      assert.ok(await moment.locator('.lab-stage .partition-log').count() > 0, 'the stage there');
+      assert.ok((await moment.innerText()).includes(entry.question.prompt));
+      assert.match(await moment.innerText(), /Answer: \S/);
+    }
+    assert.equal(await page.locator('.handout .recap li').count(), lesson.recap.length);
+    await page.locator('.handout-goal').waitFor();
+    // Printed, the site's own header and the buttons go; the lesson stays.
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.locator('.site-header').evaluate((e) => getComputedStyle(e).display), 'none');
+    assert.equal(await page.locator('.handout-actions').evaluate((e) => getComputedStyle(e).display), 'none');
+    assert.equal(await page.locator('.stage-act').count(), 0, 'no button on a printed stage');
+    const pdf = await page.pdf({ format: 'A4' });
+    assert.equal(pdf.subarray(0, 4).toString(), '%PDF');
+    if (lesson.id === 'manual-commit') await screenshot(page, 'handout-print');
+    await page.emulateMedia({ media: 'screen' });
+    if (lesson.id === 'manual-commit') await screenshot(page, 'handout');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}
+
+test('the goal states an outcome; how to get there comes as hints on asking, the solution last', async () => {
+  const { context, page, problems } = await open('#/lesson/manual-commit/step/81');
+  const goal = page.locator('.goal');
+  assert.doesNotMatch(await goal.locator('p').first().innerText(), /fork/i);
+  assert.equal(await goal.locator('.solution').count(), 0);
+  await goal.getByRole('button', { name: 'Hint 1 of 2' }).click();
+  await goal.getByRole('button', { name: 'Hint 2 of 2' }).click();
+  assert.equal(await goal.locator('.hint').count(), 2);
+  await goal.locator('.solution summary').click();
+  assert.equal(
+    await goal.locator('.solution p').innerText(),
+    'At step 28: worker: seek(orders-0, 5) → worker: poll() → worker: process.',
+  );
   assert.deepEqual(problems, []);
   await context.close();
 });

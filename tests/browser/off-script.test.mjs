@@ -17,9 +17,15 @@ for (const lesson of LESSONS) {
       await page.locator('.lab').waitFor();
       await openPanel(page, 'Actions');
       // An action the script does not take next, so the timeline really leaves the script.
-      const scripted = steps[at] ? paletteLabel(steps[at]) : null;
-      const actions = page.locator('.action-palette button.action');
-      const labels = await actions.allInnerTexts();
+      const scripted = steps[at] ? paletteLabel(steps[at], lesson.scenario.flavor) : null;
+      // The chapter's own actions first; "More actions" when the chapter offers only the scripted one.
+      let actions = page.locator('.action-palette > ul button.action');
+      let labels = await actions.allInnerTexts();
+      if (!labels.some((label) => label !== scripted)) {
+        await page.locator('.more-actions summary').click();
+        actions = page.locator('.action-palette button.action');
+        labels = await actions.allInnerTexts();
+      }
       const choice = labels.findIndex((label) => label !== scripted);
       assert.ok(choice >= 0, `${lesson.id} at step ${at}: an action to fork with`);
       await actions.nth(choice).click();

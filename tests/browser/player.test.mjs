@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { openPage, openPanel, screenshot, servedLab } from './support.mjs';
+import { act, openPage, openPanel, screenshot, servedLab } from './support.mjs';
 
 const LESSON = '#/lesson/manual-commit/step/';
 // The lesson's length as written; its later parts run a second consumer (fixed-worker), whose card comes second.
@@ -107,7 +107,7 @@ test('acting at an earlier step forks the timeline, and undo brings it back', as
   await atStep(page, 13);
   assert.equal(await scrubber(page).getAttribute('max'), String(LAST));
   await openPanel(page, 'Actions');
-  await page.getByRole('button', { name: 'worker: crash', exact: true }).click();
+  await act(page, 'worker: crash');
   await atStep(page, 14);
   assert.equal(await scrubber(page).getAttribute('max'), '14', 'the later steps are replaced');
   assert.match(await page.locator('.consumer .client-state').first().innerText(), /crashed/);
@@ -277,7 +277,7 @@ test('the sandbox sets up a cluster and clients from a form', async () => {
   assert.equal(await page.getByRole('slider').getAttribute('max'), '0', 'a set-up starts with no steps');
   assert.equal(await page.locator('.replica').count(), 3, 'three copies of orders-0');
   await openPanel(page, 'Actions');
-  await page.getByRole('button', { name: 'producer: init transactions' }).click();
+  await act(page, 'producer: init_transactions()');
   await page.getByRole('region', { name: /Transaction coordinator for sandbox-tx/ }).waitFor();
   await page.getByRole('button', { name: 'crash broker 1' }).waitFor();
   await screenshot(page, 'sandbox-setup');

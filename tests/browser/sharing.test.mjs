@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { openPage, openPanel, screenshot, servedLab } from './support.mjs';
+import { act, openPage, openPanel, screenshot, servedLab } from './support.mjs';
 
 const lab = servedLab();
 
@@ -18,7 +18,7 @@ test('a shared sandbox link restores the run, forks included, at its step', asyn
   await first.page.getByRole('button', { name: 'Step forward' }).click();
   await first.page.getByRole('button', { name: 'Step forward' }).click();
   await first.page.getByRole('button', { name: 'Step forward' }).click();
-  await first.page.getByRole('button', { name: 'worker: commit()' }).click();
+  await act(first.page, 'worker: commit()');
   await first.page.locator('.now-step', { hasText: 'Step 4' }).waitFor();
   await first.page.getByRole('button', { name: 'Step back' }).click();
   await first.page.waitForURL(/\/step\/3$/);
@@ -60,7 +60,7 @@ test('the run exports as a scenario file that the sandbox loads again', async ()
   const { context, page, problems } = await openPage(lab.browser);
   await page.goto(`${lab.site.url}#/sandbox`);
   await page.getByRole('button', { name: 'Go to the last step' }).click();
-  await page.getByRole('button', { name: 'worker: process', exact: true }).click();
+  await act(page, 'worker: process');
   await openPanel(page, 'Scenario');
   await page.getByText('Scenario (JSON)').click();
   const [download] = await Promise.all([
@@ -101,7 +101,7 @@ test('leaving a changed sandbox asks first', async () => {
     return event.defaultPrevented;
   });
   assert.equal(unchanged, false, 'no warning before anything changed');
-  await page.getByRole('button', { name: 'producer: lose the next acknowledgement' }).click();
+  await act(page, 'producer: lose the next acknowledgement');
   const changed = await page.evaluate(() => {
     const event = new Event('beforeunload', { cancelable: true });
     window.dispatchEvent(event);
@@ -117,7 +117,7 @@ test('progress is kept, exported and imported; a bad file changes nothing', asyn
   await page.goto(`${lab.site.url}#/lesson/manual-commit/step/27`);
   await page.locator('.question').getByLabel(/7 — past both/).check();
   await openPanel(page, 'Actions');
-  await page.getByRole('button', { name: 'worker: process', exact: true }).click();
+  await act(page, 'worker: process');
   await page.locator('.goal.reached').waitFor();
   await page.goto(`${lab.site.url}#/`);
   const card = page.locator('.lesson-card', { hasText: 'lost order 5' });

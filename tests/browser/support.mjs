@@ -158,16 +158,37 @@ export async function openPanel(page, name) {
   await page.locator('[role=tabpanel]:not([hidden])', { has: page.locator(':scope') }).first().waitFor();
 }
 
-/** The palette button for a scenario step, as the app labels actions. */
-export function paletteLabel(step) {
+/** The palette button for a scenario step, as the app labels actions: the client calls in the flavor's words. */
+export function paletteLabel(step, flavor = 'kafka-python') {
+  const java = flavor === 'java';
+  const call = (python, javaName, args = '') => `${java ? javaName : python}(${args})`;
   const what =
     {
-      commit: 'commit()',
-      lose_next_ack: 'lose the next acknowledgement',
-      crash_broker: `crash broker ${step.broker}`,
-      restart_broker: `restart broker ${step.broker}`,
-      send_offsets_to_transaction: `send offsets to the transaction (${step.consumer}'s positions)`,
-      seek: `seek ${step.topic}-${step.partition ?? 0} to ${step.offset}`,
-    }[step.op] ?? step.op.replaceAll('_', ' ');
+      poll: () => call('poll', 'poll'),
+      flush: () => call('flush', 'flush'),
+      close: () => call('close', 'close'),
+      commit: () =>
+        call('commit', 'commitSync', step.offsets ? `{${step.offsets.map((o) => `${o.topic}-${o.partition ?? 0}: ${o.offset}`).join(', ')}}` : ''),
+      seek: () => call('seek', 'seek', `${step.topic}-${step.partition ?? 0}, ${step.offset}`),
+      init_transactions: () => call('init_transactions', 'initTransactions'),
+      begin_transaction: () => call('begin_transaction', 'beginTransaction'),
+      commit_transaction: () => call('commit_transaction', 'commitTransaction'),
+      abort_transaction: () => call('abort_transaction', 'abortTransaction'),
+      send_offsets_to_transaction: () =>
+        `${call('send_offsets_to_transaction', 'sendOffsetsToTransaction', '…')} with ${step.consumer}'s positions`,
+      lose_next_ack: () => 'lose the next acknowledgement',
+      crash_broker: () => `crash broker ${step.broker}`,
+      restart_broker: () => `restart broker ${step.broker}`,
+    }[step.op]?.() ?? step.op.replaceAll('_', ' ');
   return step.actor ? `${step.actor}: ${what}` : what;
+}
+
+/** Clicks the palette's button for an action, opening "More actions" when the chapter keeps it there. */
+export async function act(page, label) {
+  const button = page.locator('.action-palette button.action').getByText(label, { exact: true }).first();
+  if (!(await button.isVisible())) {
+    const more = page.locator('.action-palette .more-actions');
+    if ((await more.count()) && !(await more.evaluate((d) => d.open))) await more.locator('summary').click();
+  }
+  await button.click();
 }

@@ -10,6 +10,7 @@ use crate::action::Action;
 use crate::cluster::Cluster;
 use crate::consumer::ConsumerState;
 use crate::course_page::PAGES;
+use crate::design::Design;
 use crate::ledger::Label;
 use crate::output::{final_state, ledger_output, short_value, LedgerOut};
 use crate::partition_log::{EntryKind, TxnStatus};
@@ -72,6 +73,12 @@ pub struct Lesson {
     /// The code as it changes later in the lesson (the corrected loop replacing the one as written).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub revisions: Vec<Revision>,
+    /// What the learner now knows, a few sentences shown at the lesson's end and on its printable page.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recap: Vec<String>,
+    /// A goal the learner meets by choosing how the loop is written, tried with a crash at every call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub design: Option<Design>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -98,6 +105,9 @@ pub struct Goal {
     pub text: String,
     /// Checked on the state at the end of the learner's timeline.
     pub checks: Vec<Check>,
+    /// Shown one at a time on the learner's asking; the last says how, and the solution follows.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hints: Vec<String>,
     /// One way to reach the goal, which the tests replay: fork after `fork_at` steps, then take `steps`.
     pub solution: Solution,
 }
@@ -128,6 +138,9 @@ impl Goal {
 pub struct ScriptEntry {
     pub at: usize,
     pub say: String,
+    /// A common belief about Kafka, in our words, that the steps from here put to the test.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -195,6 +208,10 @@ pub enum Check {
     },
     /// Every ledger row carries exactly these labels.
     AllLabelled { labels: Vec<Label> },
+    /// No ledger row carries any of these labels (and something was sent).
+    NoneLabelled { labels: Vec<Label> },
+    /// Every message sent has this many committed copies in the log.
+    AllCopies { committed: u32 },
     /// How many times the group was handed the message.
     Delivered {
         value: String,
@@ -306,6 +323,15 @@ impl Check {
             Check::AllLabelled { labels } => {
                 !ledger.is_empty() && ledger.iter().all(|r| &r.labels == labels)
             }
+            Check::AllCopies { committed } => {
+                !ledger.is_empty() && ledger.iter().all(|r| r.committed_copies == *committed)
+            }
+            Check::NoneLabelled { labels } => {
+                !ledger.is_empty()
+                    && !ledger
+                        .iter()
+                        .any(|r| r.labels.iter().any(|l| labels.contains(l)))
+            }
             Check::Delivered {
                 value,
                 group,
@@ -373,6 +399,43 @@ fn times(n: u32) -> String {
         1 => "once".to_owned(),
         2 => "twice".to_owned(),
         n => format!("{n} times"),
+    }
+}
+
+/// "record #1, aborted", "commit marker".
+fn entry_words(kind: EntryKind, transaction: Option<TxnStatus>, value: Option<&str>) -> String {
+    let mut words = match (kind, value) {
+        (EntryKind::Record, Some(value)) => format!("record {}", short_value(value)),
+        (kind, _) => kind.name().replace('_', " "),
+    };
+    if let Some(status) = transaction.filter(|t| *t != TxnStatus::None) {
+        words.push_str(&format!(", {}", status.name()));
+    }
+    words
+}
+
+/// "a committed record", "a committed record b", "an abort marker".
+fn wanted_entry(kind: EntryKind, transaction: Option<TxnStatus>, value: Option<&str>) -> String {
+    let status = transaction
+        .filter(|t| *t != TxnStatus::None)
+        .map_or(String::new(), |t| format!("{} ", t.name()));
+    let what = format!("{status}{}", kind.name().replace('_', " "));
+    let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    match value {
+        Some(value) => format!("{article} {what} {}", short_value(value)),
+        None => format!("{article} {what}"),
+    }
+}
+
+/// "1 committed copy", "2 committed copies".
+fn copies(n: u32) -> String {
+    match n {
+        1 => "1 committed copy".to_owned(),
+        n => format!("{n} committed copies"),
     }
 }
 
@@ -463,6 +526,35 @@ impl Check {
                     None => "no message has been sent".to_owned(),
                 }
             }
+            Check::AllCopies { committed: wanted } => {
+                match ledger.iter().find(|r| r.committed_copies != *wanted) {
+                    Some(r) => format!(
+                        "the log holds {} of {}; the goal asks for {}",
+                        copies(r.committed_copies),
+                        short_value(&r.value),
+                        copies(*wanted)
+                    ),
+                    None => "no message has been sent".to_owned(),
+                }
+            }
+            Check::NoneLabelled { labels: unwanted } => {
+                match ledger
+                    .iter()
+                    .find(|r| r.labels.iter().any(|l| unwanted.contains(l)))
+                {
+                    Some(r) => format!(
+                        "{} is labelled {}; the goal asks for no message labelled {}",
+                        short_value(&r.value),
+                        labels(&r.labels),
+                        unwanted
+                            .iter()
+                            .map(|l| l.name())
+                            .collect::<Vec<_>>()
+                            .join(" or ")
+                    ),
+                    None => "no message has been sent".to_owned(),
+                }
+            }
             Check::Sent {
                 value,
                 times: wanted,
@@ -506,21 +598,38 @@ impl Check {
                 topic,
                 partition,
                 offset: at,
-                ..
+                entry,
+                transaction,
+                value,
             } => format!(
-                "the entry at offset {at} of {topic}-{partition} is not the one the goal asks for"
+                "the entry at offset {at} of {topic}-{partition} is {}; the goal asks for {}",
+                state
+                    .partition(topic, *partition)
+                    .and_then(|p| p.entry(*at))
+                    .map_or("missing".to_owned(), |e| entry_words(
+                        e.kind,
+                        Some(e.transaction),
+                        e.value.as_deref()
+                    )),
+                wanted_entry(*entry, *transaction, value.as_deref())
             ),
             Check::Partition {
                 topic, partition, ..
             } => {
                 format!("{topic}-{partition} is not in the state the goal asks for")
             }
-            Check::Producer { producer, .. } => format!(
-                "{producer} is {}",
-                state
-                    .producer(producer)
-                    .map_or("missing", |p| p.state.name())
-            ),
+            Check::Producer {
+                producer, epoch, ..
+            } => match state.producer(producer) {
+                None => format!("{producer} is missing"),
+                Some(p) => format!(
+                    "{producer} is {} with epoch {}{}",
+                    p.state.name(),
+                    p.producer_epoch
+                        .map_or("none".to_owned(), |e| e.to_string()),
+                    epoch.map_or(String::new(), |e| format!("; the goal asks for epoch {e}"))
+                ),
+            },
             Check::Transaction {
                 transactional_id, ..
             } => format!(
@@ -548,8 +657,14 @@ impl Lesson {
             id: id.to_string(),
             message: e.to_string(),
         })?;
-        let steps = lesson.parsed_scenario()?.steps.len();
-        lesson.check_chapters(steps)?;
+        let scenario = lesson.parsed_scenario()?;
+        lesson.check_chapters(scenario.steps.len())?;
+        if let Some(problem) = lesson.design.as_ref().and_then(|d| d.problem(&scenario)) {
+            return Err(LessonError::Format {
+                id: lesson.id.clone(),
+                message: format!("design: {problem}"),
+            });
+        }
         Ok(lesson)
     }
 

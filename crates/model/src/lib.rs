@@ -40,6 +40,7 @@ pub mod config;
 pub mod consumer;
 mod contract_names;
 pub mod course_page;
+pub mod design;
 pub mod enabled_actions;
 pub mod error;
 pub mod event;

@@ -288,6 +288,78 @@ fn every_code_line_key_names_an_actor_and_an_op_of_the_scenario() {
 }
 
 #[test]
+fn the_lessons_speak_of_kafka_not_of_the_course_and_set_common_claims_apart() {
+    let mut claims = 0;
+    for lesson in all() {
+        let texts = [&lesson.title, &lesson.summary, &lesson.goal.text]
+            .into_iter()
+            .chain(lesson.script.iter().map(|e| &e.say))
+            .chain(lesson.script.iter().filter_map(|e| e.claim.as_ref()))
+            .chain(lesson.script.iter().filter_map(|e| e.hint.as_ref()));
+        for text in texts {
+            for words in ["starting example", "the course's", "course claims"] {
+                assert!(
+                    !text.to_lowercase().contains(words),
+                    "{}: \"{words}\" in \"{text}\"",
+                    lesson.id
+                );
+            }
+        }
+        for entry in &lesson.script {
+            let Some(claim) = &entry.claim else { continue };
+            claims += 1;
+            // A claim is a belief to test, stated once; the narration beside it says what to watch, not that it holds.
+            let rule_id = claim.split('(').skip(1).any(|after| {
+                let mut chars = after.chars();
+                chars.next().is_some_and(|c| c.is_ascii_uppercase())
+                    && chars.next().is_some_and(|c| c.is_ascii_digit())
+            });
+            assert!(
+                !rule_id,
+                "{}: a rule id in the claim \"{claim}\"",
+                lesson.id
+            );
+            assert!(
+                entry.at == 0 || entry.question.is_some(),
+                "{}: a claim at {} with nothing to test it",
+                lesson.id,
+                entry.at
+            );
+        }
+    }
+    assert!(claims >= 4, "{claims} lessons open with a common claim");
+}
+
+#[test]
+fn every_goal_states_an_outcome_and_keeps_the_how_for_its_hints() {
+    for lesson in all() {
+        let goal = &lesson.goal;
+        for how in ["fork", "click", "step forward"] {
+            assert!(
+                !goal.text.to_lowercase().contains(how),
+                "{}: the goal says how (\"{how}\"): {}",
+                lesson.id,
+                goal.text
+            );
+        }
+        assert!(
+            goal.hints.len() >= 2,
+            "{}: {} hints",
+            lesson.id,
+            goal.hints.len()
+        );
+        if let Some(design) = &lesson.design {
+            assert!(
+                design.hints.len() >= 2,
+                "{}: {} design hints",
+                lesson.id,
+                design.hints.len()
+            );
+        }
+    }
+}
+
+#[test]
 fn every_rule_is_taught_by_a_lesson() {
     let taught: std::collections::BTreeSet<String> =
         all().into_iter().flat_map(|l| l.rules).collect();
