@@ -128,15 +128,31 @@ impl Route {
     }
 }
 
+thread_local! {
+    /// The address the app last showed: what it read on a navigation, or wrote itself.
+    static SHOWN: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// The route in the address bar now, which the app takes as what it shows.
+pub fn current() -> Route {
+    let hash = gloo::utils::window().location().hash().unwrap_or_default();
+    let route = Route::from_hash(&hash);
+    SHOWN.with(|shown| *shown.borrow_mut() = hash);
+    route
+}
+
 /// Puts `route` in the address bar without a new history entry and without telling the app: the page that
-/// calls it (the player's cursor moving) already shows that moment.
+/// calls it (the player's cursor moving) already shows that moment. A navigation the app has not read yet
+/// (the address changed since it last looked) wins: writing over it would lose where the learner went.
 pub fn replace(route: &Route) {
     let window = gloo::utils::window();
     let location = window.location();
     let hash = route.to_hash();
-    if location.hash().unwrap_or_default() == hash {
+    let now = location.hash().unwrap_or_default();
+    if now == hash || SHOWN.with(|shown| *shown.borrow() != now) {
         return;
     }
+    SHOWN.with(|shown| *shown.borrow_mut() = hash.clone());
     // A full address: a bare "#…" would resolve against <base href> and drop the query (`?embed=1`).
     let url = format!(
         "{}{}{}",

@@ -64,6 +64,7 @@ test('the goal is graded by the model on the learner’s own timeline', async ()
   assert.match(await page.locator('.goal-status').innerText(), /^Not reached yet: at the end of your timeline, #5 /);
   // Fork where order 5 fails: this time processing succeeds.
   await page.goto(`${lab.site.url}#/lesson/manual-commit/step/27`);
+  await page.locator('.now-step', { hasText: 'Step 27' }).waitFor();
   await openPanel(page, 'Actions');
   await act(page, 'worker: process');
   await page.locator('.goal.reached').waitFor();

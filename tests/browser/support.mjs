@@ -186,6 +186,8 @@ export function paletteLabel(step, flavor = 'kafka-python') {
 /** Clicks the palette's button for an action, opening "More actions" when the chapter keeps it there. */
 export async function act(page, label) {
   const button = page.locator('.action-palette button.action').getByText(label, { exact: true }).first();
+  // Rendered first (shown or folded), so a palette still drawing is not taken for one without the action.
+  await button.waitFor({ state: 'attached' });
   if (!(await button.isVisible())) {
     const more = page.locator('.action-palette .more-actions');
     if ((await more.count()) && !(await more.evaluate((d) => d.open))) await more.locator('summary').click();

@@ -1,6 +1,8 @@
 //! Shared test helpers: a proxy served in-process on a free port, a tiny HTTP/1.1 client, and the broker.
 #![allow(dead_code)]
 
+pub mod driver;
+
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
