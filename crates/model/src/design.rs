@@ -555,13 +555,18 @@ impl Run {
 
     fn unfinished(&self) -> Option<String> {
         (self.calls >= self.budget()).then(|| {
-            let names = self.timeline.state().names();
-            let held = self
-                .received()
-                .map(|r| crate::output::short_value(names.text(r.value)))
-                .unwrap_or_else(|| "nothing".into());
+            let state = self.timeline.state();
+            let names = state.names();
+            // The record the loop last worked on: the one it keeps going back to.
+            let last = self
+                .last_handed_out()
+                .and_then(|(tp, offset)| state.log(tp).entries.iter().find(|e| e.offset == offset))
+                .map_or_else(
+                    || "nothing".into(),
+                    |e| crate::output::short_value(names.text(e.value)),
+                );
             format!(
-                "the loop had not finished after {} calls: it keeps going back, holding {held}",
+                "the loop had not finished after {} calls: it keeps going back to {last}",
                 self.calls
             )
         })

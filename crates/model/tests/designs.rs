@@ -159,3 +159,28 @@ fn settings_that_miss_the_goal_are_named_with_the_message_that_fails() {
         .problem
         .ends_with("(plain's send failed: ConfigException)"));
 }
+
+#[test]
+fn a_loop_that_seeks_back_to_a_record_that_always_fails_never_finishes_and_is_told_so() {
+    let mut lesson = lesson("manual-commit");
+    let design = lesson.design.as_mut().unwrap();
+    design.failures[0].times = u32::MAX;
+    let design = lesson.design.clone().unwrap();
+    let failed = design
+        .trial(&lesson, &design.solution)
+        .unwrap()
+        .failed
+        .expect("a poison pill stops the loop");
+    assert!(
+        failed
+            .problem
+            .starts_with("the loop had not finished after"),
+        "{}",
+        failed.problem
+    );
+    assert!(
+        failed.problem.ends_with("going back to #5"),
+        "{}",
+        failed.problem
+    );
+}
