@@ -316,7 +316,7 @@ fn producers(
                     .map(|(tp, sequence)| (names.tp(*tp).to_string(), *sequence))
                     .collect(),
                 ack_will_be_lost: producer.lose_next_ack,
-                idempotent: spec.config.idempotence || spec.config.transactional_id.is_some(),
+                idempotent: spec.config.idempotence,
                 started: started.contains(&p) || producer.producer_id.is_some(),
                 changed: marks.producers.contains(&p),
             }

@@ -5,8 +5,8 @@ use kafka_model::lesson::Lesson;
 use yew::prelude::*;
 
 use crate::catalog::course;
+use crate::components::asides::recap;
 use crate::route::Route;
-use crate::rules::prose;
 
 /// "Chapter 2 of 7 · Order 5 fails", for the chapter that `cursor` is in.
 pub fn chapter_line(lesson: &Lesson, cursor: usize) -> Html {
@@ -51,12 +51,7 @@ pub fn chapter_end(
         };
         return Some(html! {
             <nav class="chapter-end" aria-label="What next">
-                if !lesson.recap.is_empty() {
-                    <section class="recap" aria-labelledby="recap-title">
-                        <h3 id="recap-title">{"What you now know"}</h3>
-                        <ul>{ for lesson.recap.iter().map(|line| html! { <li>{prose(line)}</li> }) }</ul>
-                    </section>
-                }
+                {recap(lesson, "h3")}
                 {link}{" "}
                 <a class="button secondary" href={handout.to_hash()}>{"The lesson on one page, to print"}</a>
             </nav>

@@ -140,11 +140,18 @@ pub fn DesignPanel(props: &DesignPanelProps) -> Html {
             <p class="notice error" role="alert">{format!("This design cannot be tried: {problem}")}</p>
         },
     });
-    let solution = design
-        .slots
-        .iter()
-        .zip(&design.solution)
-        .map(|(slot, c)| html! { <li>{format!("{} ", slot.prompt)}<code>{&slot.choices[*c].code}</code></li> });
+    let solution = {
+        let lesson = props.lesson.clone();
+        Callback::from(move |()| {
+            let Some(design) = lesson.design.as_ref() else {
+                return Html::default();
+            };
+            let chosen = design.slots.iter().zip(&design.solution).map(|(slot, c)| {
+                html! { <li>{format!("{} ", slot.prompt)}<code>{&slot.choices[*c].code}</code></li> }
+            });
+            html! { <ul>{ for chosen }</ul> }
+        })
+    };
     html! {
         <section class="design-panel" aria-labelledby="design-title">
             <h3 id="design-title">{"Design it"}</h3>
@@ -158,7 +165,7 @@ pub fn DesignPanel(props: &DesignPanelProps) -> Html {
             { for slots }
             <button class="button" onclick={on_try} disabled={chosen.is_none()}>{"Try my design"}</button>
             { for result }
-            <Hints hints={design.hints.clone()} solution={html! { <ul>{ for solution }</ul> }} />
+            <Hints hints={design.hints.clone()} {solution} />
         </section>
     }
 }

@@ -13,23 +13,15 @@ pub struct GoalBannerProps {
     pub failure: Option<String>,
     #[prop_or_default]
     pub hints: Vec<String>,
-    /// Where the solution forks, and its steps as the palette labels them.
-    #[prop_or_default]
-    pub solution: Option<(usize, Vec<String>)>,
+    /// The solution, drawn only when asked for.
+    pub solution: Callback<(), Html>,
 }
 
 #[function_component]
 pub fn GoalBanner(props: &GoalBannerProps) -> Html {
     let reached = props.failure.is_none();
-    let help = (!reached).then(|| {
-        let solution = props
-            .solution
-            .as_ref()
-            .map_or_else(Html::default, |(fork_at, steps)| {
-                html! { <p>{format!("At step {fork_at}: {}.", steps.join(" → "))}</p> }
-            });
-        html! { <Hints hints={props.hints.clone()} {solution} /> }
-    });
+    let help = (!reached)
+        .then(|| html! { <Hints hints={props.hints.clone()} solution={props.solution.clone()} /> });
     html! {
         <section class={classes!("goal", reached.then_some("reached"))} aria-label="Goal">
             <p><strong>{"Goal. "}</strong>{prose(&props.text)}</p>

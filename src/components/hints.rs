@@ -7,8 +7,8 @@ use crate::rules::prose;
 #[derive(Properties, PartialEq)]
 pub struct HintsProps {
     pub hints: Vec<String>,
-    /// Shown, folded, once every hint is.
-    pub solution: Html,
+    /// Drawn, folded, only once every hint is shown: working it out may mean replaying the lesson.
+    pub solution: Callback<(), Html>,
 }
 
 #[function_component]
@@ -30,7 +30,7 @@ pub fn Hints(props: &HintsProps) -> Html {
             } else {
                 <details class="solution">
                     <summary>{"Show the solution"}</summary>
-                    {props.solution.clone()}
+                    {props.solution.emit(())}
                 </details>
             }
         </div>

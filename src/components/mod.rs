@@ -1,4 +1,5 @@
 pub mod action_palette;
+pub mod asides;
 pub mod chapters;
 mod code_panel;
 mod consumer_card;

@@ -5,6 +5,7 @@
 use kafka_model::lesson::Lesson;
 use yew::prelude::*;
 
+use crate::components::asides::claim_box;
 use crate::components::chapters::chapter_line;
 use crate::components::lesson_guide::shown_entry;
 use crate::playback::StepLine;
@@ -64,11 +65,7 @@ pub fn narration(
         .map(|entry| {
             html! {
                 <div class="lesson-narration">
-                    if let Some(claim) = &entry.claim {
-                        <aside class="claim" aria-label="A common claim">
-                            <strong>{"A common claim: "}</strong>{claim}
-                        </aside>
-                    }
+                    {for entry.claim.as_deref().map(claim_box)}
                     <p class="narration">{prose(&entry.say)}</p>
                     if let Some(hint) = &entry.hint {
                         <details class="hint"><summary>{"Hint"}</summary><p>{prose(hint)}</p></details>

@@ -215,17 +215,20 @@ pub fn Player(props: &PlayerProps) -> Html {
             dispatch.emit(PlaybackAction::SetStops(stops.into()))
         });
     }
-    // The goal's solution in the palette's words, shown after its last hint.
-    let solution = use_memo(props.lesson.clone(), |lesson| {
-        let lesson = lesson.as_ref()?;
-        let solved = lesson.solved().ok()?;
+    // The goal's solution in the palette's words, worked out (by replaying it) only once asked for.
+    let solution = use_callback(props.lesson.clone(), |(), lesson| {
+        let Some(solved) = lesson.as_ref().and_then(|lesson| lesson.solved().ok()) else {
+            return Html::default();
+        };
         let (names, flavor) = (solved.names(), solved.state().setup().flavor);
-        let fork_at = lesson.goal.solution.fork_at;
-        let steps = solved.steps()[fork_at..]
+        let fork_at = lesson
+            .as_ref()
+            .map_or(0, |lesson| lesson.goal.solution.fork_at);
+        let steps: Vec<String> = solved.steps()[fork_at..]
             .iter()
             .map(|step| action_label(&names, flavor, &step.action))
             .collect();
-        Some((fork_at, steps))
+        html! { <p>{format!("At step {fork_at}: {}.", steps.join(" → "))}</p> }
     });
     let answered = Rc::new(
         progress
@@ -270,7 +273,7 @@ pub fn Player(props: &PlayerProps) -> Html {
                 if off_script.is_some() || grades.goal_failure.is_none()
                     || lesson.chapter_at(cursor) + 1 == lesson.chapters.len() {
                     <GoalBanner text={lesson.goal.text.clone()} failure={grades.goal_failure.clone()}
-                                hints={lesson.goal.hints.clone()} solution={(*solution).clone()} />
+                                hints={lesson.goal.hints.clone()} solution={solution.clone()} />
                 }
                 if let Some(design) = lesson.design.as_ref().filter(|_| lesson.chapter_at(cursor) + 1 == lesson.chapters.len()) {
                     <p class="design-pointer">

@@ -5,6 +5,7 @@ use kafka_model::lesson::Lesson;
 use yew::prelude::*;
 
 use crate::catalog;
+use crate::components::asides::{claim_box, recap};
 use crate::components::stage;
 use crate::pages::NotFound;
 use crate::route::Route;
@@ -46,16 +47,9 @@ pub fn Handout(props: &HandoutProps) -> Html {
                 </p>
                 <h1 id="lesson-title">{&lesson.title}</h1>
                 <p class="lead">{&lesson.summary}</p>
-                { for lesson.script.iter().filter_map(|entry| entry.claim.as_ref()).map(|claim| html! {
-                    <aside class="claim"><strong>{"A common claim: "}</strong>{claim}</aside>
-                }) }
+                { for lesson.script.iter().filter_map(|entry| entry.claim.as_deref()).map(claim_box) }
             </header>
-            if !lesson.recap.is_empty() {
-                <section class="recap" aria-labelledby="recap-title">
-                    <h2 id="recap-title">{"What you now know"}</h2>
-                    <ul>{ for lesson.recap.iter().map(|line| html! { <li>{prose(line)}</li> }) }</ul>
-                </section>
-            }
+            {recap(&lesson, "h2")}
             { for moments }
             <section class="handout-goal" aria-labelledby="goal-title">
                 <h2 id="goal-title">{"Your turn"}</h2>

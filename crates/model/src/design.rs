@@ -97,6 +97,11 @@ enum Call {
     Work(u64),
 }
 
+/// The slot a template token names: `{after}` names `after`.
+fn slot_of(token: &str) -> Option<&str> {
+    token.strip_prefix('{')?.strip_suffix('}')
+}
+
 impl Call {
     fn parse(token: &str) -> Option<Call> {
         Some(match token {
@@ -168,7 +173,7 @@ impl Design {
             .chain(&self.on_failure)
             .chain(&self.per_poll);
         for token in templates {
-            match token.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+            match slot_of(token) {
                 Some(id) if self.slots.iter().all(|s| s.id != id) => {
                     return Some(format!("{token} names no slot"))
                 }
@@ -260,17 +265,15 @@ impl Design {
     fn expand(&self, template: &[String], choices: &[&SlotChoice]) -> Vec<Call> {
         template
             .iter()
-            .flat_map(
-                |token| match token.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
-                    Some(id) => self
-                        .slots
-                        .iter()
-                        .position(|s| s.id == id)
-                        .map(|i| choices[i].calls.clone())
-                        .unwrap_or_default(),
-                    None => vec![token.clone()],
-                },
-            )
+            .flat_map(|token| match slot_of(token) {
+                Some(id) => self
+                    .slots
+                    .iter()
+                    .position(|s| s.id == id)
+                    .map(|i| choices[i].calls.clone())
+                    .unwrap_or_default(),
+                None => vec![token.clone()],
+            })
             .filter_map(|token| Call::parse(&token))
             .collect()
     }
@@ -320,11 +323,11 @@ impl Design {
                 .position(|c| c.id == self.actor)
                 .ok_or("no such consumer")? as u16,
         );
+        let texts = start.state().texts();
         let failures: Vec<(MessageId, u32)> = self
             .failures
             .iter()
             .filter_map(|f| {
-                let texts = start.state().texts();
                 let i = texts.iter().position(|t| *t == f.value)?;
                 Some((MessageId(i as u32), f.times))
             })
