@@ -35,6 +35,7 @@ async fn main() {
     let proxy = common::Proxy::start(config).await;
     let session = proxy
         .session(&json!({
+            "client": "librdkafka",
             "topics": [{ "name": "orders" }],
             "producers": [{ "id": "producer", "config": { "enable.idempotence": true, "acks": "all" } }],
             "consumers": [],

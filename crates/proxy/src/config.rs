@@ -3,6 +3,8 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use crate::driver_install::DriverPaths;
+
 /// Everything `serve` needs. `Config::new` gives the documented defaults.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -27,6 +29,8 @@ pub struct Config {
     /// Requests per second (sustained) and the burst allowed above it.
     pub rate_per_second: u32,
     pub rate_burst: u32,
+    /// Where the real clients' drivers are (their set-ups' paths by default).
+    pub drivers: DriverPaths,
 }
 
 impl Config {
@@ -42,6 +46,7 @@ impl Config {
             session_idle: Duration::from_secs(600),
             rate_per_second: 50,
             rate_burst: 200,
+            drivers: DriverPaths::default(),
         }
     }
 }

@@ -4,14 +4,23 @@
 //! `server::serve` runs the proxy on a bound listener; `server::app` is the router alone, for tests.
 
 pub mod client_config;
+pub mod client_kind;
 pub mod config;
 pub mod consumer;
+pub mod consumer_client;
 pub mod context;
+pub mod driver;
+pub mod driver_client;
+pub mod driver_config;
+pub mod driver_consumer;
+pub mod driver_install;
+pub mod driver_producer;
 pub mod error;
 pub mod error_name;
 pub mod guard;
 pub mod observe;
 pub mod producer;
+pub mod producer_client;
 pub mod real_state;
 pub mod routes;
 pub mod run_step;

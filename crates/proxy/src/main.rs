@@ -29,6 +29,11 @@ struct Cli {
     /// Run the scenario's time this many times faster: `advance` and the clients' timeouts are divided by it.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=100))]
     time_scale: u64,
+    /// The checkout's tools/ folder, where the client drivers' sources are (default: this build's checkout).
+    /// The installed clients are looked for where their set-ups put them (KAFKA_LAB_CACHE, else
+    /// ~/.cache/kafka-delivery-lab).
+    #[arg(long, value_name = "DIR")]
+    tools: Option<std::path::PathBuf>,
 }
 
 #[tokio::main]
@@ -54,6 +59,9 @@ async fn main() -> ExitCode {
     let mut config = Config::new(cli.bootstrap_servers, token.clone());
     config.max_advance_ms = cli.max_advance_ms;
     config.time_scale = cli.time_scale;
+    if let Some(tools) = cli.tools {
+        config.drivers.tools = tools;
+    }
     config.allow_origins = if cli.allow_origin.is_empty() {
         default_origins()
     } else {

@@ -29,50 +29,47 @@ pub struct Known {
     pub unknown: Vec<String>,
 }
 
-/// Reads the proxy's side (blocking: consumer positions ask librdkafka).
-pub fn known(s: &SessionClients) -> Known {
+/// Reads the proxy's side (blocking: consumer positions ask the clients).
+pub fn known(s: &mut SessionClients) -> Known {
     let local = |t: &str| t.strip_prefix(&s.prefix).unwrap_or(t).to_owned();
     let producers = s
         .producers
         .iter()
         .zip(&s.setup.producers)
         .map(|(p, spec)| KnownProducer {
-            id: p.id.clone(),
+            id: p.id().to_owned(),
             transactional_id: spec.config.transactional_id.clone(),
             idempotent: spec.config.idempotence,
-            state: p.state,
+            state: p.state(),
             last_delivered: p
-                .delivered
-                .last()
+                .last_delivered()
                 .map(|(t, part, o)| (local(t), (*part).max(0) as u32, (*o).max(0) as u64)),
         })
         .collect();
-    let consumers = s
-        .consumers
-        .iter()
-        .map(|c| ConsumerOut {
-            id: c.id.clone(),
-            state: c.state,
-            positions: c
-                .positions()
-                .into_iter()
-                .map(|(t, p, o)| TopicPartitionOffset {
+    let mut consumers = Vec::new();
+    let mut unknown = Vec::new();
+    for c in &mut s.consumers {
+        let mut positions = Vec::new();
+        for (t, p, o) in c.positions() {
+            match o {
+                Some(o) => positions.push(TopicPartitionOffset {
                     topic: local(&t),
                     partition: p.max(0) as u32,
                     offset: o.max(0) as u64,
-                })
-                .collect(),
-        })
-        .collect();
-    let unknown = s
-        .consumers
-        .iter()
-        .flat_map(|c| {
-            c.unpositioned()
-                .into_iter()
-                .map(|(t, p)| format!("consumers[{}].positions[{}/{p}]", c.id, local(&t)))
-        })
-        .collect();
+                }),
+                None => unknown.push(format!(
+                    "consumers[{}].positions[{}/{p}]",
+                    c.id(),
+                    local(&t)
+                )),
+            }
+        }
+        consumers.push(ConsumerOut {
+            id: c.id().to_owned(),
+            state: c.state(),
+            positions,
+        });
+    }
     let target = Target {
         prefix: s.prefix.clone(),
         topics: s

@@ -7,7 +7,9 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
 use kafka_model::output::StepOutput;
+use serde::Serialize;
 
+use crate::client_kind::ClientInfo;
 use crate::context::Shared;
 use crate::error::ApiError;
 use crate::guard::body::JsonBody;
@@ -25,6 +27,22 @@ pub async fn health(State(app): State<Shared>) -> Json<Health> {
     })
 }
 
+/// A created session, and the client library its clients run on.
+#[derive(Serialize)]
+pub struct Created {
+    #[serde(flatten)]
+    pub created: SessionCreated,
+    pub client: ClientInfo,
+}
+
+/// A whole run, and the client library it ran on.
+#[derive(Serialize)]
+pub struct Ran {
+    #[serde(flatten)]
+    pub run: RealRun,
+    pub client: ClientInfo,
+}
+
 pub async fn create_session(
     State(app): State<Shared>,
     JsonBody(scenario): JsonBody,
@@ -32,9 +50,12 @@ pub async fn create_session(
     let (session, _) = service::create_session(&app, &scenario).await?;
     Ok((
         StatusCode::CREATED,
-        Json(SessionCreated {
-            session: session.id.clone(),
-            prefix: session.prefix.clone(),
+        Json(Created {
+            created: SessionCreated {
+                session: session.id.clone(),
+                prefix: session.prefix.clone(),
+            },
+            client: session.client.clone(),
         }),
     ))
 }
@@ -79,6 +100,7 @@ pub async fn delete_session(
 pub async fn run(
     State(app): State<Shared>,
     JsonBody(scenario): JsonBody,
-) -> Result<Json<RealRun>, ApiError> {
-    service::run_whole(&app, &scenario).await.map(Json)
+) -> Result<Json<Ran>, ApiError> {
+    let (run, client) = service::run_whole(&app, &scenario).await?;
+    Ok(Json(Ran { run, client }))
 }

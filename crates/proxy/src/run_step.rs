@@ -1,5 +1,6 @@
-//! One parsed step on the session's real clients: the contract's ops mapped to librdkafka calls, and the
-//! faults a client cannot cause on a real cluster answered as unsupported — never pretended.
+//! One parsed step on the session's real clients: the contract's ops mapped to the client's calls (librdkafka
+//! or a driver's), and the faults a client cannot cause on a real cluster answered as unsupported — never
+//! pretended. `process` is the application's side effect: the proxy applies it, whatever the client.
 
 use std::time::Duration;
 
@@ -48,7 +49,7 @@ pub fn run_action(
         } => {
             let topic = s.topic(*topic);
             let key = key.map(text);
-            Ok(s.producers[producer.0 as usize].send(&topic, *partition, key.as_deref(), &text(*value)))
+            s.producers[producer.0 as usize].send(&topic, *partition, key.as_deref(), &text(*value))
         }
         ProducerSendNextOrder { .. } => Ok(unsupported(
             "the explorer's generated send is not part of the scenario format",
@@ -72,16 +73,13 @@ pub fn run_action(
         ProducerAbortTransaction { producer } => {
             s.producers[producer.0 as usize].abort_transaction(limits.kafka_timeout)
         }
-        ProducerSendOffsetsToTransaction { producer, consumer } => {
-            let c = &s.consumers[consumer.0 as usize];
-            let (offsets, meta) = match c.transaction_offsets() {
-                Ok(x) => x,
-                Err(o) => return Ok(o),
-            };
-            let name = c.id.clone();
-            s.producers[producer.0 as usize].send_offsets(&offsets, &meta, &name, limits.kafka_timeout)
-        }
-        ConsumerPoll { consumer } => s.consumers[consumer.0 as usize].poll(limits.poll_wait, limits.poll_wait),
+        ProducerSendOffsetsToTransaction { producer, consumer } => s.producers[producer.0 as usize]
+            .send_offsets(&mut s.consumers[consumer.0 as usize], limits.kafka_timeout),
+        ConsumerPoll { consumer } => s.consumers[consumer.0 as usize].poll(
+            limits.poll_wait,
+            limits.poll_wait,
+            limits.kafka_timeout,
+        ),
         ConsumerProcess {
             consumer,
             fail,
@@ -97,16 +95,18 @@ pub fn run_action(
                         && s
                             .database
                             .iter()
-                            .any(|row| row.group_id == c.group_id && row.value == r.value);
+                            .any(|row| row.group_id == c.group_id() && row.value == r.value);
                     if seen && !fail {
                         outcome.events = vec![format!(
                             "{} found {:?} already in the database for group {}: side effect skipped",
-                            c.id, r.value, c.group_id
+                            c.id(),
+                            r.value,
+                            c.group_id()
                         )];
                     } else if !fail {
                         s.database.push(DatabaseRow {
-                            consumer: c.id.clone(),
-                            group_id: c.group_id.clone(),
+                            consumer: c.id().to_owned(),
+                            group_id: c.group_id().to_owned(),
                             topic,
                             partition: r.partition.max(0) as u32,
                             offset: r.offset.max(0) as u64,
@@ -133,7 +133,7 @@ pub fn run_action(
             let topic = s.topic(tp.topic);
             s.consumers[consumer.0 as usize].seek(&topic, tp.partition as i32, offset.0 as i64, limits.kafka_timeout)
         }
-        ConsumerClose { consumer } => Ok(s.consumers[consumer.0 as usize].close()),
+        ConsumerClose { consumer } => s.consumers[consumer.0 as usize].close(),
         ConsumerCrash { consumer } => Ok(s.consumers[consumer.0 as usize].crash()),
         ConsumerRestart { consumer } => Ok(s.consumers[consumer.0 as usize].restart()),
         ClockAdvance { ms } => {

@@ -13,7 +13,9 @@ use kafka_model::Action;
 use serde_json::Value;
 use tokio::sync::OwnedMutexGuard;
 
+use crate::client_kind::{take_client, ClientInfo, ClientKind};
 use crate::context::Shared;
+use crate::driver_client::Launcher;
 use crate::error::ApiError;
 use crate::observe::{observe, ObserveError};
 use crate::real_state::{compose, known};
@@ -78,13 +80,21 @@ fn new_prefix() -> Result<(String, String), ApiError> {
     Ok((id.clone(), format!("{PREFIX_ROOT}{id}-")))
 }
 
-/// Validates the scenario, creates its topics and clients, and registers the session.
+/// Validates the scenario (with the request's `"client"` taken off it), creates its topics and clients on the
+/// chosen client — by default the one of the scenario's flavor —, and registers the session.
 pub async fn create_session(
     app: &Shared,
-    value: &Value,
+    body: &Value,
 ) -> Result<(Arc<Session>, Scenario), ApiError> {
-    let scenario = scenario_from_value(value)?;
+    let (chosen, value) = take_client(body)?;
+    let scenario = scenario_from_value(&value)?;
     check_declared_topics(&scenario.setup)?;
+    let kind = chosen.unwrap_or_else(|| ClientKind::of_flavor(scenario.setup.flavor));
+    let driver = app
+        .config
+        .drivers
+        .locate(kind)
+        .map_err(ApiError::Unavailable)?;
     let (id, prefix) = new_prefix()?;
     create_topics(
         &app.admin,
@@ -108,7 +118,18 @@ pub async fn create_session(
             .map(|t| (format!("{p}{}", t.name), t.partitions))
             .collect();
         wait_ready(&app2.admin, &topics, app2.config.kafka_timeout)?;
-        Ok::<_, ApiError>(SessionClients::new(&bootstrap, &p, &sc, scale))
+        match driver {
+            None => Ok(SessionClients::librdkafka(&bootstrap, &p, &sc, scale)),
+            Some(command) => {
+                let launcher = Launcher {
+                    command,
+                    bootstrap,
+                    prefix: p,
+                    timeout: app2.config.kafka_timeout,
+                };
+                SessionClients::drivers(launcher, &sc, scale).map_err(ApiError::Internal)
+            }
+        }
     })
     .await
     .map_err(|e| ApiError::Internal(format!("creating the session's clients failed: {e}")))?;
@@ -238,7 +259,8 @@ pub async fn real_state(app: &Shared, session: &Session) -> Result<RealState, Ap
     let timeout = app.config.kafka_timeout;
     let guard = claim(app, session).await?;
     let (known, database, guard) = tokio::task::spawn_blocking(move || {
-        let k = known(&guard);
+        let mut guard = guard;
+        let k = known(&mut guard);
         let db = guard.database.clone();
         (k, db, guard)
     })
@@ -301,14 +323,14 @@ pub async fn end_session(app: &Shared, session: &Session) {
     tracing::info!("session {} ended", session.id);
 }
 
-/// A whole scenario in a fresh session, deleted afterwards.
-pub async fn run_whole(app: &Shared, value: &Value) -> Result<RealRun, ApiError> {
+/// A whole scenario in a fresh session, deleted afterwards; with the client it ran on.
+pub async fn run_whole(app: &Shared, value: &Value) -> Result<(RealRun, ClientInfo), ApiError> {
     let (session, _) = create_session(app, value).await?;
     let result = run_all(app, &session, value).await;
     if let Some(s) = app.sessions.remove(&session.id) {
         end_session(app, &s).await;
     }
-    result
+    result.map(|run| (run, session.client.clone()))
 }
 
 async fn run_all(app: &Shared, session: &Session, value: &Value) -> Result<RealRun, ApiError> {

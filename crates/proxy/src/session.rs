@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Mutex as AsyncMutex;
 
+use crate::client_kind::ClientInfo;
 use crate::session_clients::SessionClients;
 
 pub struct Session {
@@ -15,6 +16,8 @@ pub struct Session {
     /// Real topic and group names, for deleting them at the end.
     pub real_topics: Vec<String>,
     pub real_groups: Vec<String>,
+    /// The client library the session runs on.
+    pub client: ClientInfo,
     /// The clients; one step at a time holds this lock (inside a blocking task).
     pub clients: Arc<AsyncMutex<SessionClients>>,
     last_used: Mutex<Instant>,
@@ -39,6 +42,7 @@ impl Session {
             prefix,
             real_topics,
             real_groups,
+            client: clients.client.clone(),
             clients: Arc::new(AsyncMutex::new(clients)),
             last_used: Mutex::new(Instant::now()),
         }

@@ -3,7 +3,10 @@
 
 mod common;
 
-use common::driver::{commit_one_abort_one, consumer, fence_a_zombie, Driver};
+use common::driver::{
+    commit_one_abort_one, consumer, fence_a_zombie, offsets_sent_from_another_process,
+    positions_deliveries_and_an_explicit_commit, Driver,
+};
 use serde_json::{json, Value};
 
 /// The values of the records the next poll that returns any hands out (a poll may come back empty while the
@@ -43,6 +46,27 @@ fn the_driver_says_which_client_it_runs_and_names_bad_input() {
         json!({"op": "producer", "id": "p", "config": {"enable.idempotence": "true", "acks": "1"}}),
         "ConfigException",
     );
+}
+
+#[test]
+fn poll_moves_the_position_past_the_whole_batch() {
+    // C1, java: one poll hands out a and b, and the position is past both at once.
+    positions_deliveries_and_an_explicit_commit(
+        "java",
+        |d| assert_eq!(polled(d, "c"), [json!("a"), json!("b")]),
+        2,
+    );
+}
+
+#[test]
+fn offsets_of_a_consumer_in_another_process_commit_with_the_transaction() {
+    offsets_sent_from_another_process("java", |d| assert_eq!(polled(d, "worker"), [json!("o1")]));
+}
+
+#[test]
+fn a_key_the_java_client_does_not_know_is_only_warned_about() {
+    let (mut d, _) = Driver::start("java");
+    d.ok(json!({"op": "producer", "id": "p", "config": {"no.such.key": "1"}}));
 }
 
 #[test]

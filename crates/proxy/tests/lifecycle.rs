@@ -73,7 +73,7 @@ async fn an_idle_session_expires_and_its_topics_go() {
         .call(
             "POST",
             "/v1/sessions",
-            Some(&json!({ "topics": [{ "name": "orders" }], "steps": [] })),
+            Some(&json!({ "client": "librdkafka", "topics": [{ "name": "orders" }], "steps": [] })),
         )
         .await;
     assert_eq!(status, 201, "{created}");

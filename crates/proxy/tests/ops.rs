@@ -20,6 +20,7 @@ async fn producer_and_consumer_ops_run_on_real_clients() {
     let proxy = Proxy::start(test_config(&bootstrap())).await;
     let id = proxy
         .session(&json!({
+            "client": "librdkafka",
             "topics": [{ "name": "orders" }, { "name": "multi", "partitions": 2 }],
             "producers": [
                 { "id": "producer", "config": { "enable.idempotence": true, "acks": "all" } },
@@ -198,6 +199,7 @@ async fn c6_a_crashed_consumer_keeps_its_partitions_until_its_session_times_out(
     let proxy = Proxy::start(test_config(&bootstrap())).await;
     let id = proxy
         .session(&json!({
+            "client": "librdkafka",
             "topics": [{ "name": "orders" }],
             "producers": [{ "id": "producer" }],
             // Longer than a poll's longest wait (for a first record, then for joining), so the first poll
@@ -235,6 +237,7 @@ async fn c6_a_crashed_consumer_keeps_its_partitions_until_its_session_times_out(
 async fn step_errors_name_the_sessions_step_index_and_run_does_a_whole_scenario() {
     let proxy = Proxy::start(test_config(&bootstrap())).await;
     let scenario = json!({
+        "client": "librdkafka",
         "topics": [{ "name": "orders" }],
         "producers": [{ "id": "producer" }],
         "consumers": [consumer("worker", "g", json!({}))],
@@ -276,7 +279,7 @@ async fn step_errors_name_the_sessions_step_index_and_run_does_a_whole_scenario(
         .call(
             "POST",
             "/v1/run",
-            Some(&json!({ "topics": [{ "name": "big", "replication.factor": 3 }], "steps": [] })),
+            Some(&json!({ "client": "librdkafka", "topics": [{ "name": "big", "replication.factor": 3 }], "steps": [] })),
         )
         .await;
     assert_eq!(status, 400, "{body}");

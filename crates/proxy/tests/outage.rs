@@ -72,6 +72,7 @@ async fn the_broker_stopping_and_restarting_gives_502_then_the_session_works_aga
     let proxy = Proxy::start(config).await;
     let id = proxy
         .session(&json!({
+            "client": "librdkafka",
             "topics": [{ "name": "orders" }],
             "producers": [{ "id": "producer", "config": { "enable.idempotence": true } }],
             "steps": []

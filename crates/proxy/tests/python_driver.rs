@@ -3,7 +3,10 @@
 
 mod common;
 
-use common::driver::{commit_one_abort_one, consumer, fence_a_zombie, Driver};
+use common::driver::{
+    commit_one_abort_one, consumer, fence_a_zombie, offsets_sent_from_another_process,
+    positions_deliveries_and_an_explicit_commit, Driver,
+};
 use serde_json::{json, Value};
 
 fn polled(d: &mut Driver, consumer: &str) -> Value {
@@ -19,11 +22,34 @@ fn the_driver_says_which_client_it_runs_and_names_bad_input() {
     );
     assert_eq!(d.send_line("not json")["error"], "BadRequest");
     d.fails(json!({"op": "fly"}), "Unsupported");
-    // kafka-python refuses idempotence asked for explicitly with acks=1.
+    // kafka-python refuses idempotence asked for explicitly with acks=1, and keys it does not know.
     d.fails(
         json!({"op": "producer", "id": "p", "config": {"enable.idempotence": true, "acks": "1"}}),
         "ConfigException",
     );
+    d.fails(
+        json!({"op": "producer", "id": "p", "config": {"no.such.key": "1"}}),
+        "ConfigException",
+    );
+    d.fails(
+        json!({"op": "consumer", "id": "c", "subscribe": [], "config": {"no.such.key": "1"}}),
+        "ConfigException",
+    );
+}
+
+#[test]
+fn the_iterator_moves_the_position_one_record_at_a_time() {
+    // C1, kafka-python: the position is the handed-out record's offset + 1.
+    positions_deliveries_and_an_explicit_commit(
+        "python",
+        |d| assert_eq!(polled(d, "c")["value"], "a"),
+        1,
+    );
+}
+
+#[test]
+fn offsets_of_a_consumer_in_another_process_commit_with_the_transaction() {
+    offsets_sent_from_another_process("python", |d| assert_eq!(polled(d, "worker")["value"], "o1"));
 }
 
 #[test]

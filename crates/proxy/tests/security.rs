@@ -7,6 +7,7 @@ use serde_json::json;
 
 fn scenario() -> serde_json::Value {
     json!({
+        "client": "librdkafka",
         "topics": [{ "name": "orders" }],
         "producers": [{ "id": "producer" }],
         "steps": []
@@ -170,7 +171,7 @@ async fn a_body_over_256_kib_is_413_and_a_bad_scenario_400_with_its_path() {
         .call(
             "POST",
             "/v1/sessions",
-            Some(&json!({ "topics": [{ "name": "t", "partitions": 0 }], "steps": [] })),
+            Some(&json!({ "client": "librdkafka", "topics": [{ "name": "t", "partitions": 0 }], "steps": [] })),
         )
         .await;
     assert_eq!(status, 400, "{body}");

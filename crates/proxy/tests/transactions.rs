@@ -18,6 +18,7 @@ async fn t5_t7_c8_abort_hides_ten_records_from_read_committed_and_keeps_the_comm
     let id = proxy
         .session(&json!({
             "flavor": "java",
+            "client": "librdkafka",
             "topics": [{ "name": "input" }, { "name": "output" }],
             "producers": [
                 { "id": "seed" },
@@ -111,6 +112,7 @@ async fn t1_a_second_instance_of_a_transactional_id_fences_the_first() {
     let tx = json!({ "transactional.id": "payments" });
     let id = proxy
         .session(&json!({
+            "client": "librdkafka",
             "topics": [{ "name": "orders" }],
             "producers": [{ "id": "old", "config": tx }, { "id": "new", "config": tx }],
             "steps": []

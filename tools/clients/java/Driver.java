@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -19,6 +20,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.NoOffsetForPartitionException;
@@ -43,7 +45,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * One scenario's clients on the Java client (kafka-clients), driven one op at a time: the same JSON lines as the
- * kafka-python driver (docs/real-cluster.md), calling the client the way the Java lessons' code does.
+ * kafka-python driver (its docstring and docs/real-cluster.md), calling the client the way the Java lessons' code
+ * does. A poll answers the whole batch poll(Duration) returned as "records".
  */
 public final class Driver {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -69,7 +72,11 @@ public final class Driver {
     private final String prefix;
     private final Map<String, KafkaProducer<String, String>> producers = new HashMap<>();
     private final Map<String, KafkaConsumer<String, String>> consumers = new HashMap<>();
-    private final Map<String, List<Future<RecordMetadata>>> sent = new HashMap<>();
+    private final Map<String, List<Sent>> sent = new HashMap<>();
+
+    /** A send and where it was going, for the answer that reports how it ended. */
+    private record Sent(String topic, JsonNode partition, Future<RecordMetadata> future) {
+    }
 
     private Driver(String bootstrap, String prefix) {
         this.bootstrap = bootstrap;
@@ -85,12 +92,14 @@ public final class Driver {
                     return entry.getValue();
                 }
             }
-            if (!(seen instanceof ExecutionException || seen.getClass() == KafkaException.class)) {
+            if (!(seen instanceof ExecutionException || seen.getClass() == KafkaException.class)
+                    || seen.getCause() == null) {
                 break;
             }
             seen = seen.getCause();
         }
-        return error.getClass().getSimpleName();
+        // Not one of the contract's: the client's own name for it, unwrapped, without the suffix.
+        return seen.getClass().getSimpleName().replaceFirst("Exception$", "");
     }
 
     private String topic(String name) {
@@ -151,41 +160,84 @@ public final class Driver {
                         partition == null || partition.isNull() ? null : partition.asInt(),
                         op.hasNonNull("key") ? op.get("key").asText() : null,
                         op.hasNonNull("value") ? op.get("value").asText() : null);
-                sent.get(actor).add(producers.get(actor).send(record));
+                sent.get(actor).add(new Sent(op.path("topic").asText(), partition,
+                        producers.get(actor).send(record)));
             }
             case "flush" -> {
                 producers.get(actor).flush();
-                List<Future<RecordMetadata>> futures = sent.put(actor, new ArrayList<>());
-                for (Future<RecordMetadata> future : futures) {
-                    future.get();
-                }
+                return deliveries(actor, answer, null, true);
             }
             case "poll" -> {
+                KafkaConsumer<String, String> consumer = consumers.get(actor);
+                long timeout = op.path("timeout_ms").asLong(POLL_TIMEOUT.toMillis());
+                // A consumer that has not joined its group yet waits longer: joining takes real time.
+                long deadline = System.nanoTime() + (timeout + op.path("join_ms").asLong(0)) * 1_000_000;
                 ArrayNode records = answer.putArray("records");
-                for (ConsumerRecord<String, String> r : consumers.get(actor).poll(POLL_TIMEOUT)) {
-                    records.addObject()
-                            .put("topic", r.topic().substring(prefix.length()))
-                            .put("partition", r.partition())
-                            .put("offset", r.offset())
-                            .put("value", r.value());
+                while (true) {
+                    for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(timeout))) {
+                        records.addObject()
+                                .put("topic", r.topic().substring(prefix.length()))
+                                .put("partition", r.partition())
+                                .put("offset", r.offset())
+                                .put("value", r.value());
+                    }
+                    long left = (deadline - System.nanoTime()) / 1_000_000;
+                    if (!records.isEmpty() || !consumer.assignment().isEmpty() || left <= 0) {
+                        break;
+                    }
+                    timeout = Math.min(timeout, left);
                 }
             }
-            case "commit" -> consumers.get(actor).commitSync();
+            case "commit" -> {
+                if (op.hasNonNull("offsets")) {
+                    consumers.get(actor).commitSync(offsets(op.get("offsets")));
+                } else {
+                    consumers.get(actor).commitSync();
+                }
+            }
+            case "positions" -> answer.set("positions", positions(consumers.get(actor)));
+            case "group_metadata" -> {
+                KafkaConsumer<String, String> consumer = consumers.get(actor);
+                ConsumerGroupMetadata meta = consumer.groupMetadata();
+                answer.putObject("group_metadata")
+                        .put("group_id", meta.groupId())
+                        .put("generation_id", meta.generationId())
+                        .put("member_id", meta.memberId())
+                        .put("group_instance_id", meta.groupInstanceId().orElse(null));
+                answer.set("positions", positions(consumer));
+            }
             case "seek" -> consumers.get(actor).seek(
                     new TopicPartition(topic(op.path("topic").asText()), op.path("partition").asInt(0)),
                     op.path("offset").asLong());
             case "send_offsets_to_transaction" -> {
-                KafkaConsumer<String, String> consumer = consumers.get(op.path("consumer").asText());
-                Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-                for (TopicPartition tp : consumer.assignment()) {
-                    offsets.put(tp, new OffsetAndMetadata(consumer.position(tp)));
+                if (op.has("consumer")) {
+                    KafkaConsumer<String, String> consumer = consumers.get(op.path("consumer").asText());
+                    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+                    for (TopicPartition tp : consumer.assignment()) {
+                        offsets.put(tp, new OffsetAndMetadata(consumer.position(tp)));
+                    }
+                    producers.get(actor).sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+                } else {
+                    // Another driver's consumer: its positions and group membership, as it answered group_metadata.
+                    producers.get(actor).sendOffsetsToTransaction(offsets(op.get("offsets")),
+                            groupMetadata(op.path("group_metadata")));
                 }
-                producers.get(actor).sendOffsetsToTransaction(offsets, consumer.groupMetadata());
             }
             case "init_transactions" -> producers.get(actor).initTransactions();
             case "begin_transaction" -> producers.get(actor).beginTransaction();
-            case "commit_transaction" -> producers.get(actor).commitTransaction();
-            case "abort_transaction" -> producers.get(actor).abortTransaction();
+            case "commit_transaction", "abort_transaction" -> {
+                // The sends the call finished are part of the answer, also when it fails.
+                try {
+                    if (name.equals("commit_transaction")) {
+                        producers.get(actor).commitTransaction();
+                    } else {
+                        producers.get(actor).abortTransaction();
+                    }
+                } catch (Exception error) {
+                    return deliveries(actor, answer, error, false);
+                }
+                return deliveries(actor, answer, null, false);
+            }
             case "close" -> {
                 if (consumers.containsKey(actor)) {
                     consumers.remove(actor).close();
@@ -197,6 +249,80 @@ public final class Driver {
                 return JSON.createObjectNode().put("ok", false).put("error", "Unsupported")
                         .put("detail", "the Java client has no op \"" + name + "\" here");
             }
+        }
+        return answer;
+    }
+
+    /**
+     * Another process's consumer's membership, as its group_metadata op answered it. The constructor is
+     * deprecated for applications (they pass consumer.groupMetadata()), but it is how a membership that lives
+     * in another process is handed over, and it is what the broker checks (KIP-447).
+     */
+    @SuppressWarnings("removal")
+    private static ConsumerGroupMetadata groupMetadata(JsonNode m) {
+        return new ConsumerGroupMetadata(m.path("group_id").asText(), m.path("generation_id").asInt(),
+                m.path("member_id").asText(),
+                Optional.ofNullable(m.hasNonNull("group_instance_id") ? m.get("group_instance_id").asText() : null));
+    }
+
+    /** The scenario's offsets ([{topic, partition, offset}]) as the client's, under their real topic names. */
+    private Map<TopicPartition, OffsetAndMetadata> offsets(JsonNode listed) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (JsonNode o : listed) {
+            offsets.put(new TopicPartition(topic(o.path("topic").asText()), o.path("partition").asInt(0)),
+                    new OffsetAndMetadata(o.path("offset").asLong()));
+        }
+        return offsets;
+    }
+
+    /** The consumer's position on each assigned partition; null where it has none yet. */
+    private ArrayNode positions(KafkaConsumer<String, String> consumer) {
+        ArrayNode out = JSON.createArrayNode();
+        List<TopicPartition> assigned = new ArrayList<>(consumer.assignment());
+        assigned.sort((a, b) -> a.topic().equals(b.topic()) ? Integer.compare(a.partition(), b.partition())
+                : a.topic().compareTo(b.topic()));
+        for (TopicPartition tp : assigned) {
+            ObjectNode row = out.addObject().put("topic", tp.topic().substring(prefix.length()))
+                    .put("partition", tp.partition());
+            try {
+                // Without waiting: a known position is answered at once, a missing one is not looked up here.
+                row.put("offset", consumer.position(tp, Duration.ZERO));
+            } catch (TimeoutException missing) {
+                row.putNull("offset");
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The sends of `actor` that finished, taken off its list, into `answer` as "deliveries"; the answer fails
+     * with `error`, or else (when `sendsDecide`, as for a flush) with the first failed send.
+     */
+    private ObjectNode deliveries(String actor, ObjectNode answer, Exception error, boolean sendsDecide) {
+        ArrayNode out = answer.putArray("deliveries");
+        List<Sent> pending = new ArrayList<>();
+        Throwable failure = error;
+        for (Sent s : sent.get(actor)) {
+            if (!s.future().isDone()) {
+                pending.add(s);
+                continue;
+            }
+            try {
+                RecordMetadata meta = s.future().get();
+                out.addObject().put("topic", s.topic()).put("partition", meta.partition())
+                        .put("offset", meta.hasOffset() ? meta.offset() : -1);
+            } catch (Exception e) {
+                ObjectNode row = out.addObject().put("topic", s.topic());
+                row.set("partition", s.partition() == null ? JSON.nullNode() : s.partition());
+                row.put("error", errorName(e));
+                if (failure == null && sendsDecide) {
+                    failure = e;
+                }
+            }
+        }
+        sent.put(actor, pending);
+        if (failure != null) {
+            answer.put("ok", false).put("error", errorName(failure)).put("detail", String.valueOf(failure));
         }
         return answer;
     }

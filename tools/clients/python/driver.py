@@ -10,21 +10,32 @@ the prefix):
     {"op": "send", "actor": "p", "topic": "orders", "value": "...", "key": null, "partition": null}
     {"op": "flush" | "init_transactions" | "begin_transaction" | "commit_transaction" | "abort_transaction"
             | "close", "actor": "p"}
-    {"op": "send_offsets_to_transaction", "actor": "p", "consumer": "c"}
-    {"op": "poll" | "commit" | "close", "actor": "c"}, {"op": "seek", "actor": "c", "topic": ..., "partition": 0,
-            "offset": 5}
-Answers: {"ok": true, ...} or {"ok": false, "error": "<the contract's error name>", "detail": "..."}; a poll
-answers the record the consumer's iterator handed out, as the lesson's `for message in consumer:` loop gets it.
+    {"op": "send_offsets_to_transaction", "actor": "p", "consumer": "c"}   (a consumer of this driver), or
+    {"op": "send_offsets_to_transaction", "actor": "p", "offsets": [{"topic", "partition", "offset"}],
+            "group_metadata": {"group_id", "generation_id", "member_id", "group_instance_id"}}   (another one's)
+    {"op": "poll", "actor": "c", "timeout_ms": 3000, "join_ms": 3000}   (both optional)
+    {"op": "commit", "actor": "c", "offsets": [{"topic", "partition", "offset"}]}   (offsets optional)
+    {"op": "positions" | "group_metadata" | "close", "actor": "c"}
+    {"op": "seek", "actor": "c", "topic": ..., "partition": 0, "offset": 5}
+Answers: {"ok": true, ...} or {"ok": false, "error": "<the contract's error name>", "detail": "..."}. A poll
+answers the record the consumer's iterator handed out, as the lesson's `for message in consumer:` loop gets it
+(`"record": null` when none came within timeout_ms; while the consumer has no partitions yet it waits up to
+join_ms longer). `flush`, `commit_transaction` and `abort_transaction` answer the outcome of every send that
+finished since the last answer: `"deliveries": [{"topic", "partition", "offset"} or {"topic", "partition",
+"error"}]` (offset -1 with acks=0). `positions` answers `"positions": [{"topic", "partition", "offset"}]` for
+every assigned partition (offset null while the consumer has none); `group_metadata` answers the consumer's
+`"group_metadata"` and `"positions"`, what another driver's producer needs for send_offsets_to_transaction.
 """
 
 import json
 import re
 import sys
+import time
 
 import kafka
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka import errors as Errors
-from kafka.structs import OffsetAndMetadata
+from kafka.structs import ConsumerGroupMetadata, OffsetAndMetadata
 
 # The real client's exceptions, by the contract's error names (docs/real-cluster.md has the same table).
 ERRORS = [
@@ -45,13 +56,20 @@ ERRORS = [
 
 # Properties the scenario writes as strings but kafka-python wants typed.
 BOOLEANS = {"enable.idempotence", "enable.auto.commit"}
-NUMBERS = {"retries", "max.in.flight.requests.per.connection", "max.poll.records"}
+NUMBERS = {"retries", "max.in.flight.requests.per.connection", "max.poll.records", "batch.size",
+           "buffer.memory", "max.request.size", "fetch.min.bytes", "fetch.max.bytes", "max.partition.fetch.bytes"}
 
-# How long a poll waits for a record before it answers that there is none.
+# How long a poll waits for a record before it answers that there is none, unless the op says.
 POLL_TIMEOUT_MS = 3000
 
 
+class ConfigurationRefused(Exception):
+    """kafka-python refused a client's configuration (it raises ValueError or TypeError for unknown keys)."""
+
+
 def error_name(error):
+    if isinstance(error, ConfigurationRefused):
+        return "ConfigException"
     for kind, name in ERRORS:
         if isinstance(error, kind):
             return name
@@ -95,10 +113,11 @@ class Session:
         return self.prefix + name
 
     def producer(self, op):
-        self.producers[op["id"]] = KafkaProducer(
-            bootstrap_servers=self.bootstrap,
-            **kwargs(op.get("config", {}), self.prefix),
-        )
+        try:
+            producer = KafkaProducer(bootstrap_servers=self.bootstrap, **kwargs(op.get("config", {}), self.prefix))
+        except (ValueError, TypeError) as error:
+            raise ConfigurationRefused(str(error)) from error
+        self.producers[op["id"]] = producer
         self.futures[op["id"]] = []
         return {}
 
@@ -113,12 +132,15 @@ class Session:
         return {}
 
     def consumer(self, op):
-        consumer = KafkaConsumer(
-            *[self.topic(t) for t in op.get("subscribe", [])],
-            bootstrap_servers=self.bootstrap,
-            consumer_timeout_ms=POLL_TIMEOUT_MS,
-            **kwargs(op.get("config", {}), self.prefix),
-        )
+        try:
+            consumer = KafkaConsumer(
+                *[self.topic(t) for t in op.get("subscribe", [])],
+                bootstrap_servers=self.bootstrap,
+                consumer_timeout_ms=POLL_TIMEOUT_MS,
+                **kwargs(op.get("config", {}), self.prefix),
+            )
+        except (ValueError, TypeError) as error:
+            raise ConfigurationRefused(str(error)) from error
         self.consumers[op["id"]] = consumer
         self.iterators[op["id"]] = iter(consumer)
         return {}
@@ -131,25 +153,63 @@ class Session:
             key=encode(op.get("key")),
             partition=op.get("partition"),
         )
-        self.futures[op["actor"]].append(future)
+        self.futures[op["actor"]].append((op["topic"], op.get("partition"), future))
         return {}
+
+    def deliveries(self, actor):
+        """The sends of `actor` that finished, in order, taken off its list; the first failure, if any."""
+        done = [f for f in self.futures[actor] if f[2].is_done]
+        self.futures[actor] = [f for f in self.futures[actor] if not f[2].is_done]
+        out, failure = [], None
+        for topic, partition, future in done:
+            if future.succeeded():
+                meta = future.value
+                out.append({"topic": meta.topic[len(self.prefix):], "partition": meta.partition,
+                            "offset": meta.offset})
+            else:
+                out.append({"topic": topic, "partition": partition, "error": error_name(future.exception)})
+                failure = failure or future.exception
+        return out, failure
 
     def flush(self, op):
         self.producers[op["actor"]].flush()
-        futures, self.futures[op["actor"]] = self.futures[op["actor"]], []
-        for future in futures:
-            if future.failed():
-                raise future.exception
-        return {}
+        out, failure = self.deliveries(op["actor"])
+        if failure is not None:
+            return {"error": error_name(failure), "detail": str(failure), "deliveries": out}
+        return {"deliveries": out}
+
+    def ending(self, name):
+        """commit_transaction / abort_transaction, answering the sends they finished."""
+
+        def call(op):
+            try:
+                getattr(self.producers[op["actor"]], name)()
+            except Exception as error:  # the sends it finished are part of the answer too
+                out, _ = self.deliveries(op["actor"])
+                return {"error": error_name(error), "detail": str(error), "deliveries": out}
+            out, _ = self.deliveries(op["actor"])
+            return {"deliveries": out}
+
+        return call
 
     def poll(self, op):
         actor = op["actor"]
-        try:
-            message = next(self.iterators[actor])
-        except StopIteration:
-            # The iterator ends when it waited consumer_timeout_ms for nothing; the loop would wait again.
-            self.iterators[actor] = iter(self.consumers[actor])
-            return {"record": None}
+        consumer = self.consumers[actor]
+        timeout_ms = op.get("timeout_ms", POLL_TIMEOUT_MS)
+        # A consumer that has not joined its group yet waits longer: joining takes real time.
+        join_deadline = time.monotonic() + (timeout_ms + op.get("join_ms", 0)) / 1000
+        while True:
+            consumer.config["consumer_timeout_ms"] = timeout_ms
+            try:
+                message = next(self.iterators[actor])
+                break
+            except StopIteration:
+                # The iterator ends when it waited consumer_timeout_ms for nothing; the loop would wait again.
+                self.iterators[actor] = iter(consumer)
+                left_ms = int((join_deadline - time.monotonic()) * 1000)
+                if consumer.assignment() or left_ms <= 0:
+                    return {"record": None}
+                timeout_ms = min(timeout_ms, left_ms)
         return {
             "record": {
                 "topic": message.topic[len(self.prefix):],
@@ -159,9 +219,37 @@ class Session:
             }
         }
 
+    def offsets(self, listed):
+        return {TopicPartition(self.topic(o["topic"]), o.get("partition", 0)): OffsetAndMetadata(o["offset"], "", -1)
+                for o in listed}
+
     def commit(self, op):
-        self.consumers[op["actor"]].commit()
+        if op.get("offsets") is not None:
+            self.consumers[op["actor"]].commit(self.offsets(op["offsets"]))
+        else:
+            self.consumers[op["actor"]].commit()
         return {}
+
+    def positions_of(self, consumer):
+        # The positions the consumer holds, read without a request: position() would fetch a missing one.
+        out = []
+        for tp in sorted(consumer.assignment()):
+            state = consumer._subscription.assignment.get(tp)
+            offset = state.position.offset if state is not None and state.has_valid_position else None
+            out.append({"topic": tp.topic[len(self.prefix):], "partition": tp.partition, "offset": offset})
+        return out
+
+    def positions(self, op):
+        return {"positions": self.positions_of(self.consumers[op["actor"]])}
+
+    def group_metadata(self, op):
+        consumer = self.consumers[op["actor"]]
+        meta = consumer.group_metadata()
+        return {
+            "group_metadata": {"group_id": meta.group_id, "generation_id": meta.generation_id,
+                               "member_id": meta.member_id, "group_instance_id": meta.group_instance_id},
+            "positions": self.positions_of(consumer),
+        }
 
     def seek(self, op):
         partition = TopicPartition(self.topic(op["topic"]), op.get("partition", 0))
@@ -169,11 +257,19 @@ class Session:
         return {}
 
     def send_offsets_to_transaction(self, op):
-        consumer = self.consumers[op["consumer"]]
-        offsets = {
-            tp: OffsetAndMetadata(consumer.position(tp), "", -1) for tp in consumer.assignment()
-        }
-        self.producers[op["actor"]].send_offsets_to_transaction(offsets, consumer.group_metadata())
+        if "consumer" in op:
+            consumer = self.consumers[op["consumer"]]
+            offsets = {
+                tp: OffsetAndMetadata(consumer.position(tp), "", -1) for tp in consumer.assignment()
+            }
+            metadata = consumer.group_metadata()
+        else:
+            # Another driver's consumer: its positions and group membership, as it answered group_metadata.
+            offsets = self.offsets(op["offsets"])
+            m = op["group_metadata"]
+            metadata = ConsumerGroupMetadata(m["group_id"], m["generation_id"], m["member_id"],
+                                             m.get("group_instance_id"))
+        self.producers[op["actor"]].send_offsets_to_transaction(offsets, metadata)
         return {}
 
     def producer_call(self, name):
@@ -204,13 +300,18 @@ class Session:
             "seek": self.seek,
             "close": self.close,
             "send_offsets_to_transaction": self.send_offsets_to_transaction,
+            "positions": self.positions,
+            "group_metadata": self.group_metadata,
+            "init_transactions": self.producer_call("init_transactions"),
+            "begin_transaction": self.producer_call("begin_transaction"),
+            "commit_transaction": self.ending("commit_transaction"),
+            "abort_transaction": self.ending("abort_transaction"),
         }
-        for transactional in ("init_transactions", "begin_transaction", "commit_transaction", "abort_transaction"):
-            calls[transactional] = self.producer_call(transactional)
         if name not in calls:
             return {"ok": False, "error": "Unsupported", "detail": f"kafka-python has no op \"{name}\" here"}
         try:
-            return {"ok": True, **calls[name](op)}
+            answer = calls[name](op)
+            return {"ok": "error" not in answer, **answer}
         except Exception as error:  # every client error is an answer, never the driver's end
             return {"ok": False, "error": error_name(error), "detail": str(error)}
 
