@@ -75,7 +75,7 @@ const CAUSES: &[Cause] = &[
     },
     Cause {
         id: "abort-drops-unsent",
-        clients: LIBRDKAFKA,
+        clients: &["librdkafka", "java"],
         scenarios: &["transaction-version-2"],
         paths: &[
             "partitions[results/0].high_watermark",
@@ -88,7 +88,7 @@ const CAUSES: &[Cause] = &[
     },
     Cause {
         id: "position-past-trailing-marker",
-        clients: LIBRDKAFKA,
+        clients: &["librdkafka", "kafka-python"],
         scenarios: &["i-corrected-exactly-once-loop"],
         paths: &["consumers[downstream].positions[processed-orders/0]"],
     },
