@@ -110,6 +110,7 @@ impl Highlights {
             | RequestFaultArmed { producer }
             | InFlightDropped { producer, .. }
             | ProducerStateChanged { producer, .. }
+            | TransactionDoomed { producer, .. }
             | InitIgnored { producer }
             | TransactionBegun { producer }
             | NoEndTxn { producer, .. } => {

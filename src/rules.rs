@@ -32,7 +32,7 @@ pub const RULES: &[Rule] = &[
     Rule { id: "P2", title: "sequence numbers", sentence: "A producer numbers its records per partition from 0, one by one." },
     Rule { id: "P3", title: "broker deduplication", sentence: "The broker remembers each producer's last five batches per partition and drops a retried duplicate." },
     Rule { id: "P4", title: "sequence errors", sentence: "A gap in the numbers, or a number older than the remembered batches, is refused." },
-    Rule { id: "P5", title: "idempotence settings", sentence: "Idempotence needs acks=all, retries and at most five requests in flight; asked for with other settings, the client refuses to work." },
+    Rule { id: "P5", title: "idempotence settings", sentence: "Idempotence is on by default and needs acks=all, retries and at most five requests in flight: other settings quietly switch the default off, and a client asked for it explicitly refuses to work." },
     Rule { id: "P6", title: "lost acknowledgement", sentence: "If a write reached the broker but its answer was lost, the producer sends it again: without idempotence, a second copy." },
     Rule { id: "T1", title: "init_transactions", sentence: "init_transactions gets the transactional.id's producer id and raises its epoch, shutting out every older instance." },
     Rule { id: "T2", title: "init during an open transaction", sentence: "init_transactions while the transactional.id has a transaction open aborts that transaction first." },

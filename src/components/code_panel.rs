@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use kafka_model::config::Flavor;
+use kafka_model::versions;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -46,9 +48,13 @@ pub fn CodePanel(props: &CodePanelProps) -> Html {
             </div>
         }
     });
+    let version = Flavor::from_name(&shown).map(|flavor| {
+        html! { <p class="code-version">{versions::shown(flavor)}</p> }
+    });
     html! {
         <section class="code-panel" aria-label="The code this lesson runs">
             {for tabs}
+            {for version}
             <pre tabindex="0" aria-label="Code"><code>
                 { for lines.iter().enumerate().map(|(i, line)| {
                     let here = current == Some(i + 1);

@@ -1,3 +1,4 @@
+use kafka_model::versions;
 use yew::prelude::*;
 
 use crate::catalog::course;
@@ -20,6 +21,13 @@ pub fn Home() -> Html {
                 {"Step through a Kafka cluster event by event — receive, process, commit, crash — and watch \
                   offsets, producer ids and transactions change. Each lesson breaks a guarantee on purpose, \
                   so you see what at-most-once, at-least-once and exactly-once really mean."}
+            </p>
+            <p class="versions">
+                {format!(
+                    "The code is kafka-python {} and the Java client, kafka-clients {}; every step does what \
+                     those clients do against Apache Kafka {}.",
+                    versions::KAFKA_PYTHON, versions::KAFKA_CLIENTS, versions::KAFKA
+                )}
             </p>
             <h2>{"Lessons"}</h2>
             <ol class="lesson-list">

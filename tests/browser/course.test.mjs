@@ -10,6 +10,9 @@ for (const lesson of LESSONS) {
   test(`lesson ${lesson.id}: every step, every question, and the goal`, async () => {
     const { context, page, problems } = await openPage(lab.browser);
     await page.goto(`${lab.site.url}#/lesson/${lesson.id}/step/0`);
+    // The code names the client release it is for; the lesson shows that release's behaviour.
+    const client = lesson.scenario.flavor === 'java' ? 'kafka-clients 4.4.0' : 'kafka-python 3.0.12';
+    assert.equal(await page.locator('.code-version').innerText(), `${client} on Apache Kafka 4.4.0`);
     const steps = lesson.scenario.steps.length;
     const questions = lesson.script.filter((entry) => entry.question).map((entry) => entry.question.prompt);
     const revealed = new Set();
@@ -42,6 +45,7 @@ for (const lesson of LESSONS) {
     await page.locator('.goal.reached').waitFor();
     await page.goto(`${lab.site.url}#/`);
     await page.locator('.lesson-card', { hasText: lesson.title }).getByText('goal reached').waitFor();
+    assert.match(await page.locator('.home .versions').innerText(), /kafka-python 3\.0\.12\b.*kafka-clients 4\.4\.0\b.*Apache Kafka 4\.4\.0/);
     assert.deepEqual(problems, []);
     await context.close();
   });

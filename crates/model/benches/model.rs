@@ -101,7 +101,7 @@ fn at_least_once_run(
         out.clear();
         if rng.below(100) < 2 {
             let _ = c.apply(&Action::ConsumerCrash { consumer: W }, out);
-            let _ = c.apply(&Action::ClockAdvance { ms: 10_000 }, out);
+            let _ = c.apply(&Action::ClockAdvance { ms: 45_000 }, out);
             let _ = c.apply(&Action::ConsumerRestart { consumer: W }, out);
             continue;
         }

@@ -1,9 +1,8 @@
 //! Client configuration: the real (dotted, Java) property names, with each flavor's defaults.
 //!
-//! kafka-python defaults are those of kafka-python 2.1+ (the first 2.x line with `enable_idempotence`):
-//! `acks=1`, `retries=inf` (2.0.x had `retries=0`), `enable_idempotence=False`, `session_timeout_ms=10000`.
-//! Java defaults are those of Kafka ≥ 3.0: `acks=all`, `enable.idempotence=true`, `retries=MAX_INT`,
-//! `session.timeout.ms=45000`.
+//! The defaults are those of the pinned clients (`crate::versions`), read off them against a real broker:
+//! kafka-python 3.0 and kafka-clients 4.4 agree on `acks=all`, `enable.idempotence=true`, unbounded
+//! `retries` within `delivery.timeout.ms=120000`, and `session.timeout.ms=45000`.
 
 use serde_json::{Map, Value};
 
@@ -66,7 +65,9 @@ pub const RETRIES_UNLIMITED: u32 = u32::MAX;
 pub struct ProducerConfig {
     pub acks: Acks,
     pub retries: u32,
-    pub max_in_flight: u32,
+    /// How many requests per partition are on the wire at once: `max.in.flight.requests.per.connection`,
+    /// except that kafka-python with idempotence sends one batch per partition at a time (P5).
+    pub pipelined: u32,
     /// Idempotence as the producer will really run it (after silent disabling, P5).
     pub idempotence: bool,
     /// Idempotence was asked for explicitly but conflicts with acks/retries/max.in.flight (P5):
@@ -323,17 +324,8 @@ impl ProducerConfig {
         } else {
             explicit_idem
         };
-        let default_idem = match flavor {
-            Flavor::KafkaPython => false,
-            Flavor::Java => true,
-        };
-        let wants_idem = explicit_idem.unwrap_or(default_idem);
-        // With idempotence on and no explicit acks, both clients use acks=all.
-        let acks = explicit_acks.unwrap_or(match (flavor, wants_idem) {
-            (_, true) => Acks::All,
-            (Flavor::KafkaPython, false) => Acks::One,
-            (Flavor::Java, false) => Acks::All,
-        });
+        let wants_idem = explicit_idem.unwrap_or(true);
+        let acks = explicit_acks.unwrap_or(Acks::All);
         let conflict = if acks != Acks::All {
             Some("idempotence needs acks=all")
         } else if retries == 0 {
@@ -346,14 +338,18 @@ impl ProducerConfig {
         let (idempotence, config_error) = match (wants_idem, explicit_idem, conflict) {
             (false, _, _) => (false, None),
             (true, _, None) => (true, None),
-            // Java silently turns default idempotence off when other settings conflict (P5).
+            // Both clients silently turn default idempotence off when other settings conflict (P5).
             (true, None, Some(_)) => (false, None),
             (true, Some(_), Some(why)) => (false, Some(why)),
+        };
+        let pipelined = match flavor {
+            Flavor::KafkaPython if idempotence => 1,
+            _ => max_in_flight,
         };
         Ok(Self {
             acks,
             retries,
-            max_in_flight,
+            pipelined,
             idempotence,
             config_error,
             transactional_id,
@@ -365,7 +361,7 @@ impl ProducerConfig {
 }
 
 impl ConsumerConfig {
-    pub fn parse(flavor: Flavor, map: &Map<String, Value>) -> Result<Self, ConfigError> {
+    pub fn parse(map: &Map<String, Value>) -> Result<Self, ConfigError> {
         let props = Props(map);
         props.check_keys(CONSUMER_KEYS, IGNORED_CONSUMER)?;
         let group_id = props.str(GROUP_ID)?.ok_or_else(|| {
@@ -388,10 +384,7 @@ impl ConsumerConfig {
                     "\"earliest\", \"latest\" or \"none\"",
                 )?
                 .unwrap_or(OffsetReset::Latest),
-            session_timeout_ms: props.u64(SESSION_TIMEOUT_MS)?.unwrap_or(match flavor {
-                Flavor::KafkaPython => 10_000,
-                Flavor::Java => 45_000,
-            }),
+            session_timeout_ms: props.u64(SESSION_TIMEOUT_MS)?.unwrap_or(45_000),
             max_poll_records: props.positive(MAX_POLL_RECORDS)?.unwrap_or(500),
             isolation_level: props
                 .name(

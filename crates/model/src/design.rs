@@ -64,7 +64,7 @@ pub struct SlotChoice {
     /// The calls it puts where its slot is named.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub calls: Vec<String>,
-    /// Properties it sets on the actor.
+    /// Properties it sets on the actor; `null` takes the property back to the client's default.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub config: BTreeMap<String, Value>,
     /// Settings of the cluster it sets (the scenario's own, such as `transaction.version`).
@@ -214,11 +214,17 @@ impl Design {
             .as_object_mut()
             .ok_or("a client is not an object")?
             .entry("config")
-            .or_insert_with(|| Value::Object(Default::default()));
+            .or_insert_with(|| Value::Object(Default::default()))
+            .as_object_mut()
+            .ok_or("a client's config is not an object")?;
         let chosen = self.chosen(choices)?;
         for choice in &chosen {
             for (key, setting) in &choice.config {
-                config[key] = setting.clone();
+                if setting.is_null() {
+                    config.remove(key);
+                } else {
+                    config.insert(key.clone(), setting.clone());
+                }
             }
         }
         for (key, setting) in chosen.iter().flat_map(|choice| &choice.cluster) {

@@ -54,7 +54,7 @@ pub fn enabled_actions(state: &Cluster) -> Vec<Action> {
                     out.push(Action::ProducerLoseNextAck { producer });
                 }
                 if (config.idempotence || transactional)
-                    && config.max_in_flight > 1
+                    && config.pipelined > 1
                     && !p.lose_next_request
                 {
                     out.push(Action::ProducerLoseNextRequest { producer });

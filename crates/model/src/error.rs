@@ -16,6 +16,7 @@ pub enum StepError {
     ConfigException,
     RequestTimedOut,
     LeaderNotAvailable,
+    InvalidTransactionTimeout,
 }
 
 contract_names!(StepError {
@@ -29,6 +30,7 @@ contract_names!(StepError {
     ConfigException = "ConfigException",
     RequestTimedOut = "RequestTimedOut",
     LeaderNotAvailable = "LeaderNotAvailable",
+    InvalidTransactionTimeout = "InvalidTransactionTimeout",
 });
 
 impl fmt::Display for StepError {

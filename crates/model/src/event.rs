@@ -312,6 +312,11 @@ pub enum Change {
         broker: Option<u16>,
         paused: bool,
     },
+    /// The Java client's transaction failed with an abortable error (T1): only an abort goes on.
+    TransactionDoomed {
+        producer: ClientIdx,
+        error: StepError,
+    },
     Nothing,
 }
 
@@ -380,6 +385,8 @@ pub enum Reason {
     ConsumerRestarted,
     /// A transactional producer's request was refused with this error: it is fenced (T1, T9).
     Fenced(StepError),
+    /// The transaction coordinator refused the producer's InitProducerId for good.
+    InitRefused(StepError),
     /// The coordinator moved the state because of a client request (T3, T6).
     TxnRequest,
     /// The markers of a prepared transaction were written by the coordinator (T6).

@@ -360,7 +360,10 @@ fn recover<T: Target>(t: &mut T, transactional: bool) {
         });
     }
     t.act(Action::ConsumerCrash { consumer: WORKER });
-    t.act(Action::ClockAdvance { ms: 10_000 });
+    let session = t.state().setup().consumers[WORKER.0 as usize]
+        .config
+        .session_timeout_ms;
+    t.act(Action::ClockAdvance { ms: session });
     t.act(Action::ConsumerRestart { consumer: WORKER });
     if transactional {
         t.act(Action::ProducerRestart {

@@ -63,6 +63,7 @@ pub mod scenario;
 pub mod sentence;
 pub mod timeline;
 pub mod transaction_coordinator;
+pub mod versions;
 
 pub use action::{Action, Actor};
 pub use cluster::Cluster;

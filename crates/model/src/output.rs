@@ -562,6 +562,8 @@ pub fn change_json(n: &Names<'_>, change: &Change) -> Value {
         Change::ProducerStateChanged { producer, from, to } => json!({
             "type": "producer_state", "producer": n.producer(*producer),
             "from": from.name(), "to": to.name() }),
+        Change::TransactionDoomed { producer, error } => json!({
+            "type": "transaction_doomed", "producer": n.producer(*producer), "error": error.name() }),
         Change::ClockAdvanced { from_ms, to_ms } => json!({
             "type": "clock_advanced", "from_ms": from_ms, "to_ms": to_ms }),
         Change::MemberJoined { group, consumer } => json!({

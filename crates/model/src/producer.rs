@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::contract_names::contract_names;
+use crate::error::StepError;
 use crate::ids::{Epoch, GroupIdx, MessageId, ProducerId, TopicPartition};
 
 /// State of a producer instance, as the output names it.
@@ -55,6 +56,11 @@ pub struct Producer {
     pub txn_partitions: BTreeSet<TopicPartition>,
     /// Groups whose offsets this instance added to its current transaction (T5).
     pub txn_groups: BTreeSet<GroupIdx>,
+    /// The Java client's transaction failed with this error (KIP-588, T1): send and commit rethrow it until
+    /// the application aborts.
+    pub abortable: Option<StepError>,
+    /// The coordinator refused this instance for good (`InvalidTransactionTimeout`): every call rethrows it.
+    pub fatal: Option<StepError>,
 }
 
 impl Producer {
@@ -74,6 +80,8 @@ impl Producer {
             transactions_initialised: false,
             txn_partitions: BTreeSet::new(),
             txn_groups: BTreeSet::new(),
+            abortable: None,
+            fatal: None,
         }
     }
 }

@@ -130,10 +130,20 @@ impl fmt::Display for Sentence<'_> {
                 "{} is fenced ({}): a newer instance of its transactional.id has a higher epoch, so this one can never write again.",
                 n.producer(*producer), e.name()
             ),
+            (C::ProducerStateChanged { producer, .. }, R::InitRefused(e)) => write!(
+                f,
+                "The transaction coordinator refused {}'s transaction.timeout.ms: it is above the broker's transaction.max.timeout.ms ({}). The producer is in an error state; every call that needs its transactions fails with the same error.",
+                n.producer(*producer), e.name()
+            ),
             (C::ProducerStateChanged { producer, from, to }, _) => write!(
                 f,
                 "{} went from {} to {}.",
                 n.producer(*producer), from.name(), to.name()
+            ),
+            (C::TransactionDoomed { producer, error }, _) => write!(
+                f,
+                "The Java client treats {} as a failed transaction rather than fencing: {}'s commitTransaction() will throw it again, and only abortTransaction() goes on, to the coordinator.",
+                error.name(), n.producer(*producer)
             ),
             (C::ClockAdvanced { from_ms, to_ms }, _) => write!(
                 f,

@@ -60,6 +60,9 @@ pub struct PendingOffset {
     pub offset: Offset,
 }
 
+/// The broker's `transaction.max.timeout.ms` (default): InitProducerId refuses a longer `transaction.timeout.ms`.
+pub const TRANSACTION_MAX_TIMEOUT_MS: u64 = 900_000;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransactionMetadata {
     pub transactional_id: String,

@@ -115,7 +115,7 @@ fn c3_later_commit_covers_an_earlier_failed_record() {
         process("worker", false),
         op("worker", "commit"),
         op("worker", "crash"),
-        advance(10_000),
+        advance(45_000),
         op("worker", "restart"),
         op("worker", "poll"),
     ]);
@@ -173,6 +173,36 @@ fn c4_auto_commit_happens_inside_the_next_poll_not_on_a_timer() {
 }
 
 #[test]
+fn c4_the_auto_commit_interval_starts_when_the_consumer_joins_not_when_it_is_created() {
+    for flavor in ["kafka-python", "java"] {
+        let mut steps = produce(3);
+        // Created at 0 ms, the worker first polls (and joins) at 3000 ms.
+        steps.extend([
+            advance(3_000),
+            op("worker", "poll"),
+            process("worker", false),
+            advance(2_300),
+            op("worker", "poll"),
+        ]);
+        let o = run(&scenario(
+            flavor,
+            1,
+            json!([auto("worker", 1)]),
+            steps.clone(),
+        ));
+        // 5300 ms after the creation but only 2300 ms after the join: nothing committed yet.
+        assert_eq!(committed(&o, "g"), vec![], "{flavor}");
+        steps.extend([
+            process("worker", false),
+            advance(2_800),
+            op("worker", "poll"),
+        ]);
+        let o = run(&scenario(flavor, 1, json!([auto("worker", 1)]), steps));
+        assert_eq!(committed(&o, "g"), vec![(0, 2)], "{flavor}");
+    }
+}
+
+#[test]
 fn c4_kafka_python_auto_commits_only_when_the_iterator_fetches() {
     // Default max.poll.records = 500: all three records are buffered by the first poll.
     let mut steps = produce(3);
@@ -204,7 +234,7 @@ fn c4_auto_commit_is_at_least_once_on_crash() {
         op("worker", "poll"),
         process("worker", false),
         op("worker", "crash"),
-        advance(10_000),
+        advance(45_000),
         op("worker", "restart"),
         op("worker", "poll"),
         process("worker", false),
@@ -354,11 +384,11 @@ fn c6_crashed_member_keeps_partitions_until_session_timeout() {
         op("a", "poll"),
         op("b", "poll"),
         op("a", "crash"),
-        advance(9_999),
+        advance(44_999),
         op("b", "poll"),
     ]);
     let o = run(&scenario("kafka-python", 2, two_workers(), steps.clone()));
-    // kafka-python session.timeout.ms = 10000: at 9999 ms a still holds partition 0.
+    // session.timeout.ms = 45000 by default: at 44999 ms a still holds partition 0.
     assert_eq!(positions(&o, "b"), vec![(1, 1)]);
     steps.extend([advance(1), op("b", "poll")]);
     let o = run(&scenario("kafka-python", 2, two_workers(), steps));
@@ -398,7 +428,7 @@ fn c6_restart_resumes_at_the_committed_offset() {
         .events
         .iter()
         .any(|e| e.contains("still holds the partitions")));
-    steps.extend([advance(10_000), op("a", "poll")]);
+    steps.extend([advance(45_000), op("a", "poll")]);
     let o = run(&scenario(
         "kafka-python",
         1,

@@ -155,9 +155,15 @@ fn settings_that_miss_the_goal_are_named_with_the_message_that_fails() {
         "#7 was handed to shipping once; the goal asks for 0 times"
     );
     // A configuration the client refuses is named with the call it made fail.
-    assert!(fails("producer-retries", &[2])
+    assert!(fails("producer-retries", &[4])
         .problem
         .ends_with("(plain's send failed: ConfigException)"));
+    // acks=1 turns kafka-python's default idempotence off without a word; asking for it explicitly is right.
+    assert!(tried("producer-retries", &[3]).is_none());
+    assert_eq!(
+        fails("producer-retries", &[2]).problem,
+        "the log holds 2 committed copies of #1; the goal asks for 1 committed copy"
+    );
 }
 
 #[test]

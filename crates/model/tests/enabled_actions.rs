@@ -36,7 +36,7 @@ fn initial_menu_offers_send_poll_faults_and_the_interesting_clock_steps() {
             Action::ConsumerCrash { consumer: W },
             Action::ConsumerClose { consumer: W },
             Action::ClockAdvance { ms: 5_000 },
-            Action::ClockAdvance { ms: 10_000 },
+            Action::ClockAdvance { ms: 45_000 },
         ]
     );
 }
@@ -124,10 +124,11 @@ fn transactional_and_replicated_menus_offer_the_new_ops() {
             producer: P,
             topic: TopicIdx(0),
         },
-        Action::ProducerLoseNextRequest { producer: P },
     ] {
         assert!(menu.contains(&a), "{a:?} missing");
     }
+    // kafka-python sends one batch per partition at a time: a lost request leaves no gap to show (P5).
+    assert!(!menu.contains(&Action::ProducerLoseNextRequest { producer: P }));
     // Every offered action applies without a panic, in a random walk.
     let mut rng = kafka_model::rng::SplitMix64::new(9);
     for _ in 0..500 {

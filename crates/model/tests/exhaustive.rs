@@ -84,7 +84,7 @@ fn explore(c: Cluster, pc: Pc, crashes_left: u32, stats: &mut Stats) {
     if crashes_left > 0 {
         let mut crashed = c;
         step(&mut crashed, Action::ConsumerCrash { consumer: W }, stats);
-        step(&mut crashed, Action::ClockAdvance { ms: 10_000 }, stats);
+        step(&mut crashed, Action::ClockAdvance { ms: 45_000 }, stats);
         step(&mut crashed, Action::ConsumerRestart { consumer: W }, stats);
         explore(crashed, Pc::Poll, crashes_left - 1, stats);
     }

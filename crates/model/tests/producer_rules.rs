@@ -121,23 +121,64 @@ fn p4_sequence_checks_are_in_place_on_the_broker() {
 }
 
 #[test]
-fn p5_defaults_per_flavor() {
+fn p2_a_batch_refused_before_it_is_written_gives_its_sequence_number_back() {
+    let o = run(&json!({
+        "topics": [{ "name": "orders", "replication.factor": 2, "min.insync.replicas": 2 }],
+        "producers": [{ "id": "producer" }],
+        "steps": [
+            send("producer", 0), op("producer", "flush"),
+            { "op": "crash_broker", "broker": 1 },
+            send("producer", 1), op("producer", "flush"),
+            { "op": "restart_broker", "broker": 1 },
+            send("producer", 1), op("producer", "flush"),
+        ]
+    }));
+    assert_eq!(step_errors(&o), vec![(4, "NotEnoughReplicas".to_string())]);
+    // The application's resend of order 1 takes sequence 1 again, so the broker sees no gap.
+    assert_eq!(
+        pids(&o, 0),
+        vec![(Some(0), Some(0), Some(0)), (Some(0), Some(0), Some(1))]
+    );
+}
+
+#[test]
+fn p5_both_pinned_clients_are_idempotent_with_acks_all_by_default() {
     let steps = vec![send("producer", 0), op("producer", "flush")];
-    // kafka-python: no idempotence → no PID in the log.
+    for flavor in ["kafka-python", "java"] {
+        let o = run(&with_producer(flavor, 1, json!({}), steps.clone()));
+        assert_eq!(pids(&o, 0), vec![(Some(0), Some(0), Some(0))], "{flavor}");
+        // acks=1 without asking for idempotence: silently switched off, no error.
+        let o = run(&with_producer(
+            flavor,
+            1,
+            json!({"acks": "1"}),
+            steps.clone(),
+        ));
+        assert_eq!(pids(&o, 0), vec![(None, None, None)], "{flavor}");
+        assert_eq!(step_errors(&o), vec![], "{flavor}");
+    }
+}
+
+#[test]
+fn p5_kafka_python_sends_one_batch_per_partition_at_a_time_so_a_lost_request_is_no_gap() {
+    let steps = vec![
+        op("producer", "lose_next_request"),
+        send("producer", 0),
+        send("producer", 1),
+        op("producer", "flush"),
+    ];
     let o = run(&with_producer("kafka-python", 1, json!({}), steps.clone()));
-    assert_eq!(pids(&o, 0), vec![(None, None, None)]);
-    // java: idempotent by default.
-    let o = run(&with_producer("java", 1, json!({}), steps.clone()));
-    assert_eq!(pids(&o, 0), vec![(Some(0), Some(0), Some(0))]);
-    // java, acks=1 without asking for idempotence: silently disabled.
-    let o = run(&with_producer(
-        "java",
-        1,
-        json!({"acks": "1"}),
-        steps.clone(),
-    ));
-    assert_eq!(pids(&o, 0), vec![(None, None, None)]);
     assert_eq!(step_errors(&o), vec![]);
+    assert!(!all_events(&o)
+        .iter()
+        .any(|e| e.contains("OutOfOrderSequence")));
+    assert_eq!(log(&o, 0), vec![(0, order(0)), (1, order(1))]);
+    // The Java client pipelines: the second request overtakes the lost one and is refused first.
+    let o = run(&with_producer("java", 1, json!({}), steps));
+    assert!(all_events(&o)
+        .iter()
+        .any(|e| e.contains("OutOfOrderSequence")));
+    assert_eq!(log(&o, 0), vec![(0, order(0)), (1, order(1))]);
 }
 
 #[test]
@@ -179,7 +220,12 @@ fn p6_lost_ack_without_idempotence_duplicates_the_record_in_the_log() {
         send("producer", 0),
         op("producer", "flush"),
     ];
-    let o = run(&with_producer("kafka-python", 1, json!({}), steps));
+    let o = run(&with_producer(
+        "kafka-python",
+        1,
+        json!({"enable.idempotence": false}),
+        steps,
+    ));
     assert_eq!(log(&o, 0), vec![(0, order(0)), (1, order(0))]);
     assert_eq!(o.ledger[0].appended, 2);
     assert_eq!(o.ledger[0].labels, vec![Label::DuplicateInLog]);

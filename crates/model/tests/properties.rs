@@ -338,7 +338,7 @@ fn env2() -> impl Strategy<Value = Env2> {
         1 => (0u16..2).prop_map(Env2::Crash),
         1 => (0u16..2).prop_map(Env2::Restart),
         1 => (0u16..2).prop_map(Env2::Close),
-        1 => prop_oneof![Just(5_000u64), Just(10_000)].prop_map(Env2::Advance),
+        1 => prop_oneof![Just(5_000u64), Just(10_000), Just(45_000)].prop_map(Env2::Advance),
     ]
 }
 

@@ -129,27 +129,53 @@ fn t1_init_transactions_gives_the_same_pid_a_higher_epoch_and_fences_the_older_i
     assert!(partition(&o, "results", 0).log.is_empty());
 
     // A zombie whose partition is already in its transaction: its produce request fails with
-    // InvalidProducerEpoch (the abort markers told the broker the new epoch).
-    let o = run(&scenario(
-        "java",
-        json!([tx_producer("old", json!({})), tx_producer("new", json!({}))]),
-        json!([]),
-        vec![
-            op("old", "init_transactions"),
-            op("old", "begin_transaction"),
-            send("old", "results", 0, "a"),
-            op("old", "flush"),
-            send("old", "results", 0, "b"),
-            op("new", "init_transactions"),
-            op("old", "flush"),
-        ],
-    ));
-    assert_eq!(errors(&o), vec![(6, "InvalidProducerEpoch".into())]);
-    assert_eq!(producer(&o, "old").state, ProducerState::Fenced);
+    // InvalidProducerEpoch (the abort markers told the broker the new epoch). What follows is the client's.
+    let zombie = |flavor: &str| {
+        run(&scenario(
+            flavor,
+            json!([tx_producer("old", json!({})), tx_producer("new", json!({}))]),
+            json!([]),
+            vec![
+                op("old", "init_transactions"),
+                op("old", "begin_transaction"),
+                send("old", "results", 0, "a"),
+                op("old", "flush"),
+                send("old", "results", 0, "b"),
+                op("new", "init_transactions"),
+                op("old", "flush"),
+                op("old", "commit_transaction"),
+                op("old", "abort_transaction"),
+            ],
+        ))
+    };
+    // Java: the error only dooms the transaction; commit rethrows it, and the abort meets the fencing.
+    let o = zombie("java");
     assert_eq!(
-        entries(&o, "results", 0),
-        vec![e(0, "record", "aborted"), e(1, "abort_marker", "aborted")]
+        errors(&o),
+        vec![
+            (6, "InvalidProducerEpoch".into()),
+            (7, "InvalidProducerEpoch".into()),
+            (8, "ProducerFenced".into())
+        ]
     );
+    assert_eq!(o.steps[7].changes, Vec::<Value>::new());
+    assert_eq!(producer(&o, "old").state, ProducerState::Fenced);
+    // kafka-python tries to bump its own epoch, is refused, and is fenced at once.
+    let o = zombie("kafka-python");
+    assert_eq!(
+        errors(&o),
+        vec![
+            (6, "InvalidProducerEpoch".into()),
+            (7, "ProducerFenced".into()),
+            (8, "ProducerFenced".into())
+        ]
+    );
+    for o in [zombie("java"), zombie("kafka-python")] {
+        assert_eq!(
+            entries(&o, "results", 0),
+            vec![e(0, "record", "aborted"), e(1, "abort_marker", "aborted")]
+        );
+    }
 }
 
 #[test]
@@ -195,7 +221,8 @@ fn t2_init_during_an_open_transaction_aborts_it_first_and_ends_two_epochs_higher
         vec![e(0, "record", "aborted"), e(1, "abort_marker", "aborted")]
     );
 
-    // PrepareCommit is completed, not aborted: one epoch higher.
+    // PrepareCommit is completed, not aborted: one epoch higher than the commit left it (the Java client's
+    // transaction version 2 had bumped it to 1 at the commit).
     let o = run(&scenario(
         "java",
         json!([tx_producer("old", json!({})), tx_producer("new", json!({}))]),
@@ -218,7 +245,7 @@ fn t2_init_during_an_open_transaction_aborts_it_first_and_ends_two_epochs_higher
             "transactions_initialised"
         ]
     );
-    assert_eq!(producer(&o, "new").producer_epoch, Some(1));
+    assert_eq!(producer(&o, "new").producer_epoch, Some(2));
     assert_eq!(
         entries(&o, "results", 0),
         vec![
@@ -406,6 +433,36 @@ fn t5_offsets_in_a_transaction_are_pending_until_the_commit_marker_and_dropped_o
 }
 
 #[test]
+fn t5_kafka_python_waits_for_pending_offsets_only_under_read_committed() {
+    let mut steps = orders(2);
+    steps.extend([
+        op("tx", "init_transactions"),
+        op("worker", "poll"),
+        op("tx", "begin_transaction"),
+        json!({ "actor": "tx", "op": "send_offsets_to_transaction", "consumer": "worker" }),
+        op("worker", "close"),
+        op("worker", "restart"),
+        op("worker", "poll"),
+    ]);
+    let restarted = |isolation: &str| {
+        let mut w = worker("worker");
+        w["config"]["isolation.level"] = json!(isolation);
+        let o = run(&scenario(
+            "kafka-python",
+            plain_and_tx(),
+            json!([w]),
+            steps.clone(),
+        ));
+        types(&o, o.steps.len() - 1)
+    };
+    // Its offset fetch asks for stable offsets only under read_committed (the Java client always does).
+    assert!(restarted("read_committed").contains(&"waiting_for_pending_offsets".to_owned()));
+    let read_uncommitted = restarted("read_uncommitted");
+    assert!(!read_uncommitted.contains(&"waiting_for_pending_offsets".to_owned()));
+    assert!(read_uncommitted.contains(&"record_delivered".to_owned()));
+}
+
+#[test]
 fn t6_commit_answers_before_the_markers_land_and_an_empty_transaction_sends_no_end_txn() {
     let steps = vec![
         op("p", "init_transactions"),
@@ -574,6 +631,48 @@ fn t9_the_coordinator_aborts_a_timed_out_transaction_and_fences_the_slow_produce
         ],
     ));
     assert_eq!(o.final_state.transactions[0].state, TxnState::CompleteAbort);
+}
+
+#[test]
+fn t9_a_transaction_timeout_above_the_brokers_maximum_is_refused_at_init_and_for_good() {
+    for flavor in ["kafka-python", "java"] {
+        let o = run(&scenario(
+            flavor,
+            json!([tx_producer(
+                "tx",
+                json!({ "transaction.timeout.ms": 900_001 })
+            )]),
+            json!([]),
+            vec![
+                op("tx", "init_transactions"),
+                op("tx", "begin_transaction"),
+                op("tx", "init_transactions"),
+                op("tx", "flush"),
+            ],
+        ));
+        assert_eq!(
+            errors(&o),
+            vec![
+                (0, "InvalidTransactionTimeout".into()),
+                (1, "InvalidTransactionTimeout".into()),
+                (2, "InvalidTransactionTimeout".into())
+            ],
+            "{flavor}"
+        );
+        assert_eq!(producer(&o, "tx").state, ProducerState::Error);
+        assert!(o.final_state.transactions.is_empty());
+    }
+    // The broker's maximum itself is accepted.
+    let o = run(&scenario(
+        "java",
+        json!([tx_producer(
+            "tx",
+            json!({ "transaction.timeout.ms": 900_000 })
+        )]),
+        json!([]),
+        vec![op("tx", "init_transactions")],
+    ));
+    assert_eq!(errors(&o), vec![]);
 }
 
 #[test]

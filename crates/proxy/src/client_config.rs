@@ -5,6 +5,7 @@
 
 use kafka_model::config::{Acks, IsolationLevel, ProducerConfig};
 use kafka_model::scenario::{ConsumerSpec, ProducerSpec};
+use kafka_model::transaction_coordinator::TRANSACTION_MAX_TIMEOUT_MS;
 use rdkafka::ClientConfig;
 use serde_json::Value;
 
@@ -82,7 +83,7 @@ pub fn producer_config(
             other => notes.push(format!("{other} is not passed to librdkafka")),
         }
     }
-    // The flavor's defaults where the scenario is silent (kafka-python: acks=1, no idempotence).
+    // The flavor's defaults where the scenario is silent (librdkafka's idempotence is off by default).
     if !spec.properties.contains_key("acks") {
         c.set(
             "acks",
@@ -104,7 +105,12 @@ pub fn producer_config(
     // must keep within its transaction timeout.
     let mut message_timeout = scaled(model.delivery_timeout_ms, scale);
     if model.transactional_id.is_some() {
-        let transaction_timeout = scaled(model.transaction_timeout_ms, scale);
+        // The broker's transaction.max.timeout.ms is not scaled: a timeout above it stays above it.
+        let transaction_timeout = if model.transaction_timeout_ms > TRANSACTION_MAX_TIMEOUT_MS {
+            model.transaction_timeout_ms
+        } else {
+            scaled(model.transaction_timeout_ms, scale)
+        };
         c.set("transaction.timeout.ms", transaction_timeout.to_string());
         message_timeout = message_timeout.min(transaction_timeout);
     }

@@ -10,6 +10,7 @@
 use serde_json::{Map, Value};
 
 use kafka_model::scenario::Properties;
+use kafka_model::transaction_coordinator::TRANSACTION_MAX_TIMEOUT_MS;
 
 /// The time settings the proxy scales, with the default both kafka-python 3.0.12 (`DEFAULT_CONFIG`) and
 /// kafka-clients 4.4 (`ConsumerConfig`, `ProducerConfig`) have.
@@ -62,6 +63,10 @@ fn config(properties: &Properties, times: &[(&str, u64)], scale: u64) -> (Value,
                 },
                 None => *default,
             };
+            // The broker's transaction.max.timeout.ms is not scaled: a timeout above it stays above it.
+            if *key == "transaction.timeout.ms" && ms > TRANSACTION_MAX_TIMEOUT_MS {
+                continue;
+            }
             out.insert((*key).to_owned(), Value::from((ms / scale).max(1)));
         }
     }

@@ -58,7 +58,7 @@ const CAUSES: &[Cause] = &[
     Cause {
         id: "auto-commit-timer",
         clients: LIBRDKAFKA,
-        scenarios: &["auto-commit"],
+        scenarios: &["auto-commit", "p-auto-commit-interval-starts-at-the-join"],
         paths: &["groups[order-processor].committed[orders/0]"],
     },
     Cause {
@@ -70,7 +70,11 @@ const CAUSES: &[Cause] = &[
     Cause {
         id: "librdkafka-transaction-version-1",
         clients: LIBRDKAFKA,
-        scenarios: &["transaction-version-2"],
+        scenarios: &[
+            "transaction-version-2",
+            "j-zombie-fencing",
+            "o-pending-offsets-java-waits",
+        ],
         paths: &["*.producer_epoch"],
     },
     Cause {
@@ -85,6 +89,12 @@ const CAUSES: &[Cause] = &[
             "transactions[tx].state",
             "consumers[reader].positions[results/0]",
         ],
+    },
+    Cause {
+        id: "librdkafka-zombie-commit",
+        clients: LIBRDKAFKA,
+        scenarios: &["j-zombie-fencing"],
+        paths: &["steps[12].error"],
     },
     Cause {
         id: "position-past-trailing-marker",

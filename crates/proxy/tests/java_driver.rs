@@ -4,8 +4,9 @@
 mod common;
 
 use common::driver::{
-    commit_one_abort_one, consumer, fence_a_zombie, offsets_sent_from_another_process,
-    positions_deliveries_and_an_explicit_commit, Driver,
+    a_transaction_timeout_above_the_brokers_maximum, commit_one_abort_one, consumer,
+    fence_a_zombie, offsets_sent_from_another_process, positions_deliveries_and_an_explicit_commit,
+    Driver,
 };
 use serde_json::{json, Value};
 
@@ -115,4 +116,10 @@ fn a_fenced_zombie_sees_what_the_java_client_reports() {
         json!({"op": "abort_transaction", "actor": "a"}),
         "ProducerFenced",
     );
+}
+
+#[test]
+fn a_transaction_timeout_above_the_brokers_maximum_is_refused_for_good() {
+    let (mut d, _) = Driver::start("java");
+    a_transaction_timeout_above_the_brokers_maximum(&mut d);
 }

@@ -24,7 +24,7 @@ async fn producer_and_consumer_ops_run_on_real_clients() {
             "topics": [{ "name": "orders" }, { "name": "multi", "partitions": 2 }],
             "producers": [
                 { "id": "producer", "config": { "enable.idempotence": true, "acks": "all" } },
-                { "id": "plain" }
+                { "id": "plain", "config": { "enable.idempotence": false } }
             ],
             "consumers": [consumer("worker", "g1", json!({}))],
             "steps": []

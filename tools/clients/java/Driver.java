@@ -34,6 +34,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.InvalidTxnStateException;
+import org.apache.kafka.common.errors.InvalidTxnTimeoutException;
 import org.apache.kafka.common.errors.LeaderNotAvailableException;
 import org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
@@ -66,7 +67,8 @@ public final class Driver {
             Map.entry(ConfigException.class, "ConfigException"),
             Map.entry(TimeoutException.class, "RequestTimedOut"),
             Map.entry(LeaderNotAvailableException.class, "LeaderNotAvailable"),
-            Map.entry(CommitFailedException.class, "CommitFailed"));
+            Map.entry(CommitFailedException.class, "CommitFailed"),
+            Map.entry(InvalidTxnTimeoutException.class, "InvalidTransactionTimeout"));
 
     private final String bootstrap;
     private final String prefix;
@@ -91,6 +93,10 @@ public final class Driver {
                 if (entry.getKey().isInstance(seen)) {
                     return entry.getValue();
                 }
+            }
+            // InitProducerId's refusal of the timeout comes as a bare KafkaException naming it in its message.
+            if (String.valueOf(seen.getMessage()).contains("transaction.max.timeout.ms")) {
+                return "InvalidTransactionTimeout";
             }
             if (!(seen instanceof ExecutionException || seen.getClass() == KafkaException.class)
                     || seen.getCause() == null) {

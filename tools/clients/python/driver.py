@@ -48,6 +48,7 @@ ERRORS = [
     (Errors.NotEnoughReplicasError, "NotEnoughReplicas"),
     (Errors.NotEnoughReplicasAfterAppendError, "NotEnoughReplicas"),
     (Errors.KafkaConfigurationError, "ConfigException"),
+    (Errors.InvalidTransactionTimeoutError, "InvalidTransactionTimeout"),
     (Errors.KafkaTimeoutError, "RequestTimedOut"),
     (Errors.RequestTimedOutError, "RequestTimedOut"),
     (Errors.LeaderNotAvailableError, "LeaderNotAvailable"),
@@ -78,7 +79,10 @@ def error_name(error):
     if isinstance(error, Errors.KafkaError):
         if "Invalid transition attempted" in str(error):
             return "IllegalState"
-        cause = re.search(r"in an error state: (?:\[Error \d+\] )?(\w+)", str(error))
+        # The broker's error, where the message names it ("... [Error 50] InvalidTransactionTimeoutError").
+        cause = re.search(r"\[Error \d+\] (\w+)", str(error)) or re.search(
+            r"in an error state: (\w+)", str(error)
+        )
         if cause and isinstance(getattr(Errors, cause.group(1), None), type):
             return error_name(getattr(Errors, cause.group(1))())
     return type(error).__name__

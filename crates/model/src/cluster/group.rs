@@ -108,11 +108,15 @@ impl Cluster {
             },
             Reason::Rebalance(cause),
         ));
-        // Every member restarts from the committed offsets.
+        // Every member restarts from the committed offsets, and its auto-commit interval starts again from
+        // here: both clients reschedule it when a join completes (C4).
+        let now = self.now_ms;
         for (&m, parts) in members.iter().zip(&assignment) {
+            let interval = self.consumer_spec(m).config.auto_commit_interval_ms;
             let c = self.consumer_mut(m);
             c.positions.clear();
             c.fetched.clear();
+            c.next_auto_commit_ms = now.saturating_add(interval);
             for &tp in parts {
                 // Pending transactional offsets (T5): the position stays unknown until they resolve.
                 if self.group(g).pending.contains_key(&tp) {

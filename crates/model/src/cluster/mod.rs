@@ -403,6 +403,9 @@ impl Cluster {
 
     /// Every producer call first needs a usable instance.
     fn producer_usable(&self, producer: ClientIdx) -> Result<(), StepError> {
+        if let Some(e) = self.producer(producer).fatal {
+            return Err(e);
+        }
         match self.producer(producer).state {
             ProducerState::Error => Err(StepError::ConfigException),
             ProducerState::Crashed => Err(StepError::IllegalState),

@@ -3,7 +3,7 @@
 //! crash or restart ends or starts an instance.
 
 use super::Cluster;
-use crate::config::Acks;
+use crate::config::{Acks, Flavor};
 use crate::error::StepError;
 use crate::event::{Change, Event, Reason};
 use crate::ids::{ClientIdx, Epoch, MessageId, ProducerId, TopicIdx, TopicPartition};
@@ -43,6 +43,9 @@ impl Cluster {
         out: &mut Vec<Event>,
     ) -> Result<(), StepError> {
         self.producer_usable(producer)?;
+        if let Some(e) = self.producer(producer).abortable {
+            return Err(e);
+        }
         let config = &self.producer_spec(producer).config;
         let transactional = config.transactional_id.is_some();
         // T10: with a transactional.id, send() outside a transaction is an error.
@@ -115,21 +118,27 @@ impl Cluster {
         producer: ClientIdx,
         out: &mut Vec<Event>,
     ) -> Result<(), StepError> {
+        let p = self.producer(producer);
+        // With nothing to wait for, flush() returns even from a refused producer's error state.
+        if p.in_flight.is_empty() && p.fatal.is_some() {
+            out.push(Event::new(Change::Nothing, Reason::FlushNothing));
+            return Ok(());
+        }
         self.producer_usable(producer)?;
         if self.producer(producer).in_flight.is_empty() {
             out.push(Event::new(Change::Nothing, Reason::FlushNothing));
             return Ok(());
         }
-        let max_in_flight = self.producer_spec(producer).config.max_in_flight.max(1) as usize;
+        let pipelined = self.producer_spec(producer).config.pipelined.max(1) as usize;
         let mut first_error = None;
         while !self.producer(producer).in_flight.is_empty() {
             // Up to max.in.flight.requests.per.connection requests are on the wire at once.
             let p = self.producer_mut(producer);
-            let n = p.in_flight.len().min(max_in_flight);
+            let n = p.in_flight.len().min(pipelined);
             let window: Vec<InFlight> = p.in_flight.drain(..n).collect();
             let mut resend: Vec<InFlight> = Vec::new();
             for batch in window {
-                if self.producer(producer).state == ProducerState::Fenced {
+                if self.stopped(producer) {
                     break;
                 }
                 let p = self.producer_mut(producer);
@@ -157,19 +166,42 @@ impl Cluster {
                 }
             }
             for batch in resend {
-                if self.producer(producer).state == ProducerState::Fenced {
+                if self.stopped(producer) {
                     break;
                 }
                 if let Err(e) = self.deliver(producer, &batch, false, out) {
                     first_error.get_or_insert(e);
                 }
             }
-            if self.producer(producer).state == ProducerState::Fenced {
+            if self.stopped(producer) {
                 self.producer_mut(producer).in_flight.clear();
                 break;
             }
         }
         first_error.map_or(Ok(()), Err)
+    }
+
+    /// A batch the broker refused without writing it: both clients give its sequence number back, so what
+    /// the application sends next follows the last record written (P2) instead of leaving a gap.
+    fn give_back_sequence(&mut self, producer: ClientIdx, batch: &InFlight) {
+        let Some(given) = batch.sequence else {
+            return;
+        };
+        let p = self.producer_mut(producer);
+        for later in p.in_flight.iter_mut().filter(|b| b.tp == batch.tp) {
+            if let Some(s) = later.sequence.as_mut().filter(|s| **s > given) {
+                *s -= 1;
+            }
+        }
+        if let Some(next) = p.next_sequence.get_mut(&batch.tp) {
+            *next = next.saturating_sub(1);
+        }
+    }
+
+    /// Nothing more of this instance's in-flight requests will be sent.
+    fn stopped(&self, producer: ClientIdx) -> bool {
+        let p = self.producer(producer);
+        p.state == ProducerState::Fenced || p.abortable.is_some()
     }
 
     /// One produce request reaches the partition's leader; `lose_ack` drops its answer (P6). The leader
@@ -202,10 +234,12 @@ impl Cluster {
         };
         let log = self.log(tp);
         if log.leader.is_none() {
+            self.give_back_sequence(producer, batch);
             return fail(out, StepError::LeaderNotAvailable);
         }
         if acks == Acks::All && (log.isr.len() as u32) < min_isr {
             // D2: refused before anything is appended.
+            self.give_back_sequence(producer, batch);
             return fail(out, StepError::NotEnoughReplicas);
         }
         let log = self.log_mut(tp);
@@ -242,8 +276,22 @@ impl Cluster {
                     },
                 ));
                 if e == StepError::InvalidProducerEpoch && batch.transactional {
-                    // T1: a zombie's produce request fails; the instance is fenced for good.
-                    self.fence(producer, e, out);
+                    match self.setup.flavor {
+                        // T1: kafka-python then tries to bump its own epoch, the coordinator refuses, and the
+                        // instance is fenced for good.
+                        Flavor::KafkaPython => self.fence(producer, e, out),
+                        // T1: for the Java client the error only dooms the transaction; the abort meets the
+                        // fencing.
+                        Flavor::Java => {
+                            let p = self.producer_mut(producer);
+                            p.abortable = Some(e);
+                            p.in_flight.clear();
+                            out.push(Event::new(
+                                Change::TransactionDoomed { producer, error: e },
+                                Reason::Plain,
+                            ));
+                        }
+                    }
                 }
                 return Err(e);
             }
@@ -371,7 +419,8 @@ impl Cluster {
         let p = self.producer_mut(producer);
         match p.state {
             ProducerState::Crashed => return Err(StepError::IllegalState),
-            ProducerState::Error => return Err(StepError::ConfigException),
+            // A producer the client refused to build has no process of its own to crash.
+            ProducerState::Error if p.fatal.is_none() => return Err(StepError::ConfigException),
             _ => {}
         }
         let from = p.state;
@@ -421,6 +470,8 @@ impl Cluster {
         p.transactions_initialised = false;
         p.txn_partitions.clear();
         p.txn_groups.clear();
+        p.abortable = None;
+        p.fatal = None;
         out.push(Event::new(
             Change::ProducerStateChanged {
                 producer,

@@ -7,7 +7,9 @@ use crate::error::StepError;
 use crate::event::{Change, Event, Reason};
 use crate::ids::{ClientIdx, Epoch, ProducerId, TopicPartition};
 use crate::producer::ProducerState;
-use crate::transaction_coordinator::{PendingOffset, TransactionMetadata, TxnState};
+use crate::transaction_coordinator::{
+    PendingOffset, TransactionMetadata, TxnState, TRANSACTION_MAX_TIMEOUT_MS,
+};
 
 impl Cluster {
     fn txn_index(&self, producer: ClientIdx) -> Result<usize, StepError> {
@@ -152,6 +154,23 @@ impl Cluster {
             };
         }
         let timeout = self.producer_spec(producer).config.transaction_timeout_ms;
+        if timeout > TRANSACTION_MAX_TIMEOUT_MS {
+            // Both clients then stay in an error state: every transactional call fails with it.
+            let error = StepError::InvalidTransactionTimeout;
+            let p = self.producer_mut(producer);
+            let from = p.state;
+            p.state = ProducerState::Error;
+            p.fatal = Some(error);
+            out.push(Event::new(
+                Change::ProducerStateChanged {
+                    producer,
+                    from,
+                    to: ProducerState::Error,
+                },
+                Reason::InitRefused(error),
+            ));
+            return Err(error);
+        }
         let fenced_older = match self.txns[ti].as_ref().map(|m| m.state) {
             None => {
                 let pid = ProducerId(self.next_producer_id);
@@ -286,6 +305,9 @@ impl Cluster {
         out: &mut Vec<Event>,
     ) -> Result<(), StepError> {
         self.producer_in_transaction(producer)?;
+        if let Some(e) = self.producer(producer).abortable.filter(|_| commit) {
+            return Err(e);
+        }
         if !self.producer(producer).in_flight.is_empty() {
             if let Err(e) = self.producer_flush(producer, out) {
                 // A failed send makes the commit fail (the application must abort); an abort goes on.
@@ -328,6 +350,7 @@ impl Cluster {
         }
         let p = self.producer_mut(producer);
         p.state = ProducerState::Ready;
+        p.abortable = None;
         p.txn_partitions.clear();
         p.txn_groups.clear();
         out.push(Event::new(

@@ -87,7 +87,8 @@ pub struct Setup {
     pub brokers: u16,
     /// The distinct transactional.ids, in order of first appearance among the producers.
     pub transactional_ids: Vec<String>,
-    /// Scenario-level `transaction.version` (T11): 1 (default) or 2.
+    /// Scenario-level `transaction.version` (T11): 1 or 2. The default is what the flavor's client speaks
+    /// with a Kafka 4.4 broker (`default_transaction_version`).
     pub transaction_version: u8,
     pub txn_cleanup_interval_ms: u64,
     pub replica_lag_time_max_ms: u64,
@@ -105,6 +106,15 @@ fn config_error(path: &str, e: ConfigError) -> ScenarioError {
     ScenarioError::at(format!("{path}.config.\"{}\"", e.key), e.message)
 }
 
+/// The transaction protocol a flavor's pinned client uses against Kafka 4.4, where version 2 is on: the Java
+/// client speaks it, kafka-python 3.0 only the classic version 1 (measured against the real broker).
+pub fn default_transaction_version(flavor: Flavor) -> u8 {
+    match flavor {
+        Flavor::Java => 2,
+        Flavor::KafkaPython => 1,
+    }
+}
+
 impl Setup {
     /// No topics, no clients, every broker setting at Kafka's default.
     pub fn new(flavor: Flavor, seed: u64) -> Self {
@@ -118,7 +128,7 @@ impl Setup {
             groups: Vec::new(),
             brokers: 1,
             transactional_ids: Vec::new(),
-            transaction_version: 1,
+            transaction_version: default_transaction_version(flavor),
             txn_cleanup_interval_ms: DEFAULT_TXN_CLEANUP_INTERVAL_MS,
             replica_lag_time_max_ms: DEFAULT_REPLICA_LAG_TIME_MAX_MS,
         }
@@ -199,8 +209,7 @@ impl Setup {
     ) -> Result<ClientIdx, ScenarioError> {
         let path = format!("consumers[{}]", self.consumers.len());
         self.check_new_client("consumers", self.consumers.len(), &path, id)?;
-        let config =
-            ConsumerConfig::parse(self.flavor, &properties).map_err(|e| config_error(&path, e))?;
+        let config = ConsumerConfig::parse(&properties).map_err(|e| config_error(&path, e))?;
         let group = GroupIdx(index_of(&mut self.groups, &config.group_id) as u16);
         self.consumers.push(ConsumerSpec {
             id: id.to_owned(),

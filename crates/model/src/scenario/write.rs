@@ -5,7 +5,8 @@
 use serde_json::{Map, Value};
 
 use super::setup::{
-    CLEANUP_INTERVAL, DEFAULT_REPLICA_LAG_TIME_MAX_MS, DEFAULT_TXN_CLEANUP_INTERVAL_MS, REPLICA_LAG,
+    default_transaction_version, CLEANUP_INTERVAL, DEFAULT_REPLICA_LAG_TIME_MAX_MS,
+    DEFAULT_TXN_CLEANUP_INTERVAL_MS, REPLICA_LAG,
 };
 use super::{Scenario, Setup};
 use crate::action::{Action, Actor};
@@ -39,7 +40,7 @@ fn setup_json(setup: &Setup) -> Map<String, Value> {
     }
     root.insert("flavor".into(), setup.flavor.name().into());
     root.insert("seed".into(), setup.seed.into());
-    if setup.transaction_version != 1 {
+    if setup.transaction_version != default_transaction_version(setup.flavor) {
         root.insert(
             "transaction.version".into(),
             setup.transaction_version.into(),

@@ -130,7 +130,7 @@ impl<'a> Driver<'a> {
                     producer: PROCESSOR,
                 });
             }
-            self.raw(Action::ClockAdvance { ms: 10_000 });
+            self.raw(Action::ClockAdvance { ms: 45_000 });
             self.raw(Action::ConsumerRestart { consumer: WORKER });
         }
         if matches!(kind, Crash::App | Crash::Producer) {

@@ -54,6 +54,12 @@ pub fn consumer(id: &str, config: Value) -> Value {
     json!({ "id": id, "subscribe": ["orders"], "config": config })
 }
 
+/// The producer with idempotence switched off, as a duplicate from a retry needs (P5).
+pub fn without_idempotence(mut scenario: Value) -> Value {
+    scenario["producers"][0]["config"] = json!({ "enable.idempotence": false });
+    scenario
+}
+
 pub fn run(v: &Value) -> Output {
     match kafka_model::run_json(&v.to_string()) {
         Ok(o) => o,

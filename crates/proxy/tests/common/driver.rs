@@ -125,6 +125,20 @@ pub fn fence_a_zombie(d: &mut Driver) {
     d.ok(json!({"op": "send", "actor": "a", "topic": "results", "value": "2"}));
 }
 
+/// A transaction timeout above the broker's transaction.max.timeout.ms (900000): refused at init, and every
+/// later transactional call fails with the same error (T9).
+pub fn a_transaction_timeout_above_the_brokers_maximum(d: &mut Driver) {
+    d.ok(json!({"op": "producer", "id": "p", "config": {"transactional.id": "slow-tx", "transaction.timeout.ms": 900001}}));
+    d.fails(
+        json!({"op": "init_transactions", "actor": "p"}),
+        "InvalidTransactionTimeout",
+    );
+    d.fails(
+        json!({"op": "begin_transaction", "actor": "p"}),
+        "InvalidTransactionTimeout",
+    );
+}
+
 /// One position on orders[0], as `positions` answers it.
 pub fn at_orders(offset: u64) -> Value {
     json!([{"topic": "orders", "partition": 0, "offset": offset}])
