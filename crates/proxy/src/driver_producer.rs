@@ -62,6 +62,10 @@ impl DriverProducer {
         if matches!(name, "ProducerFenced" | "InvalidProducerEpoch") {
             self.state = ProducerState::Fenced;
         }
+        // The coordinator refused its InitProducerId for good: the client stays in an error state.
+        if name == "InvalidTransactionTimeout" {
+            self.state = ProducerState::Error;
+        }
     }
 
     /// The answer's finished sends as events; delivered ones are remembered.
