@@ -47,22 +47,7 @@ async fn main() {
         }))
         .await;
 
-    let mut through_proxy = Vec::with_capacity(ROUNDS);
-    for i in 0..ROUNDS {
-        let start = Instant::now();
-        let value = format!("via-proxy-{i}");
-        proxy
-            .step(
-                &session,
-                json!({"actor": "producer", "op": "send", "topic": "orders", "value": value}),
-            )
-            .await;
-        let flushed = proxy
-            .step(&session, json!({"actor": "producer", "op": "flush"}))
-            .await;
-        through_proxy.push(start.elapsed());
-        assert_eq!(flushed["ok"], true, "{flushed}");
-    }
+    let through_proxy = send_and_flush_through(&proxy, &session).await;
 
     // The session's topic, written directly: the same broker, partition and producer settings.
     let (_, state) = proxy
@@ -118,22 +103,7 @@ async fn driver_overhead(proxy: &common::Proxy, bootstrap: &str, kind: ClientKin
             "steps": []
         }))
         .await;
-    let mut through_proxy = Vec::with_capacity(ROUNDS);
-    for i in 0..ROUNDS {
-        let start = Instant::now();
-        let value = format!("via-proxy-{i}");
-        proxy
-            .step(
-                &session,
-                json!({"actor": "producer", "op": "send", "topic": "orders", "value": value}),
-            )
-            .await;
-        let flushed = proxy
-            .step(&session, json!({"actor": "producer", "op": "flush"}))
-            .await;
-        through_proxy.push(start.elapsed());
-        assert_eq!(flushed["ok"], true, "{flushed}");
-    }
+    let through_proxy = send_and_flush_through(proxy, &session).await;
     let prefix = format!("{PREFIX_ROOT}{session}-");
     let command = DriverPaths::default()
         .locate(kind)
@@ -177,4 +147,25 @@ async fn driver_overhead(proxy: &common::Proxy, bootstrap: &str, kind: ClientKin
         ms(p.saturating_sub(d)) / 2.0
     );
     proxy.delete(&session).await;
+}
+
+/// send + flush of one record, ROUNDS times, as two proxy steps on `session`: the time of each round.
+async fn send_and_flush_through(proxy: &common::Proxy, session: &str) -> Vec<Duration> {
+    let mut times = Vec::with_capacity(ROUNDS);
+    for i in 0..ROUNDS {
+        let start = Instant::now();
+        let value = format!("via-proxy-{i}");
+        proxy
+            .step(
+                session,
+                json!({"actor": "producer", "op": "send", "topic": "orders", "value": value}),
+            )
+            .await;
+        let flushed = proxy
+            .step(session, json!({"actor": "producer", "op": "flush"}))
+            .await;
+        times.push(start.elapsed());
+        assert_eq!(flushed["ok"], true, "{flushed}");
+    }
+    times
 }

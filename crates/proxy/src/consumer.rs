@@ -28,6 +28,21 @@ pub struct Received {
     pub value: String,
 }
 
+impl Received {
+    /// What `process` did with this record, `topic` being its name in the scenario.
+    pub fn processed(&self, topic: &str, fail: bool) -> StepOutcome {
+        let where_ = at(topic, self.partition, self.offset);
+        StepOutcome::ok(vec![if fail {
+            format!("processing {where_} raised; nothing was written to the database")
+        } else {
+            format!(
+                "processed {where_}: {:?} written to the database",
+                self.value
+            )
+        }])
+    }
+}
+
 pub struct RealConsumer {
     pub id: String,
     /// The scenario's group id (without the prefix).
@@ -229,17 +244,7 @@ impl RealConsumer {
                 vec![format!("{} has no received record to process", self.id)],
             ));
         };
-        let where_ = at(self.local(&r.topic), r.partition, r.offset);
-        let outcome = if fail {
-            StepOutcome::ok(vec![format!(
-                "processing {where_} raised; nothing was written to the database"
-            )])
-        } else {
-            StepOutcome::ok(vec![format!(
-                "processed {where_}: {:?} written to the database",
-                r.value
-            )])
-        };
+        let outcome = r.processed(self.local(&r.topic), fail);
         Ok((r, outcome))
     }
 

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use crate::consumer::Received;
 use crate::driver_client::{refusal, text, DriverClient};
-use crate::step_outcome::{at, OpResult, StepOutcome};
+use crate::step_outcome::{OpResult, StepOutcome};
 
 pub struct DriverConsumer {
     pub client: DriverClient,
@@ -122,17 +122,7 @@ impl DriverConsumer {
                 )],
             ));
         };
-        let where_ = at(&r.topic, r.partition, r.offset);
-        let outcome = if fail {
-            StepOutcome::ok(vec![format!(
-                "processing {where_} raised; nothing was written to the database"
-            )])
-        } else {
-            StepOutcome::ok(vec![format!(
-                "processed {where_}: {:?} written to the database",
-                r.value
-            )])
-        };
+        let outcome = r.processed(&r.topic, fail);
         Ok((r, outcome))
     }
 
