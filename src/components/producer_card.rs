@@ -62,6 +62,7 @@ fn state_words(state: ProducerState) -> &'static str {
     match state {
         ProducerState::Ready => "ready",
         ProducerState::InTransaction => "in a transaction",
+        ProducerState::BumpingEpoch => "bumping its epoch",
         ProducerState::Fenced => "fenced",
         ProducerState::Crashed => "crashed",
         ProducerState::Error => "failed",

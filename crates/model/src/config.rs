@@ -80,6 +80,9 @@ pub struct ProducerConfig {
     pub transaction_version: Option<u8>,
     /// How long a produce request may wait for its answer (default 120000, D1/D2).
     pub delivery_timeout_ms: u64,
+    /// How long a record waits in the producer before it is sent: kafka-python 0 ms, the Java client 5 ms.
+    /// An abort drops the records still waiting (T6).
+    pub linger_ms: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,7 +109,6 @@ const IGNORED_COMMON: &[&str] = &[
 const IGNORED_PRODUCER: &[&str] = &[
     "key.serializer",
     "value.serializer",
-    "linger.ms",
     "batch.size",
     "compression.type",
     "max.block.ms",
@@ -134,6 +136,7 @@ pub mod key {
     pub const TRANSACTION_TIMEOUT_MS: &str = "transaction.timeout.ms";
     pub const TRANSACTION_VERSION: &str = "transaction.version";
     pub const DELIVERY_TIMEOUT_MS: &str = "delivery.timeout.ms";
+    pub const LINGER_MS: &str = "linger.ms";
     pub const GROUP_ID: &str = "group.id";
     pub const ENABLE_AUTO_COMMIT: &str = "enable.auto.commit";
     pub const AUTO_COMMIT_INTERVAL_MS: &str = "auto.commit.interval.ms";
@@ -154,6 +157,7 @@ const PRODUCER_KEYS: &[&str] = &[
     TRANSACTION_TIMEOUT_MS,
     TRANSACTION_VERSION,
     DELIVERY_TIMEOUT_MS,
+    LINGER_MS,
 ];
 const CONSUMER_KEYS: &[&str] = &[
     GROUP_ID,
@@ -318,6 +322,10 @@ impl ProducerConfig {
             }
         };
         let delivery_timeout_ms = props.u64(DELIVERY_TIMEOUT_MS)?.unwrap_or(120_000);
+        let linger_ms = props.u64(LINGER_MS)?.unwrap_or(match flavor {
+            Flavor::KafkaPython => 0,
+            Flavor::Java => 5,
+        });
         // A transactional.id implies idempotence in both clients.
         let explicit_idem = if transactional_id.is_some() && explicit_idem.is_none() {
             Some(true)
@@ -356,6 +364,7 @@ impl ProducerConfig {
             transaction_timeout_ms,
             transaction_version,
             delivery_timeout_ms,
+            linger_ms,
         })
     }
 }

@@ -17,8 +17,11 @@ pub fn enabled_actions(state: &Cluster) -> Vec<Action> {
         let transactional = config.transactional_id.is_some();
         match p.state {
             ProducerState::Error => {}
-            // A fenced instance can only die; a new one may then start.
-            ProducerState::Fenced => out.push(Action::ProducerCrash { producer }),
+            // A fenced instance can only die; a new one may then start. One bumping its epoch waits for the
+            // coordinator's answer, which comes with time.
+            ProducerState::Fenced | ProducerState::BumpingEpoch => {
+                out.push(Action::ProducerCrash { producer })
+            }
             ProducerState::Crashed => out.push(Action::ProducerRestart { producer }),
             ProducerState::Ready | ProducerState::InTransaction => {
                 let in_txn = p.state == ProducerState::InTransaction;

@@ -343,11 +343,17 @@ pub enum Reason {
         sequence: u32,
     },
     NoRetries,
+    /// A retriable refusal the client keeps retrying until delivery.timeout.ms (D2).
+    RetriedUntilTimeout {
+        ms: u64,
+    },
     SequenceRejected,
     EpochRejected,
     FlushNothing,
     LoseAckArmed,
     ProducerCrashed,
+    /// An abort drops what is still waiting out linger.ms (T6).
+    AbortDropsUnsent,
     ProducerRestarted {
         idempotent: bool,
     },
@@ -367,6 +373,8 @@ pub enum Reason {
     /// java: the whole batch is handed out, position jumps past it (C1).
     BatchReturned,
     CaughtUp,
+    /// The fetch found only markers or aborted records: the position moves past them (C8).
+    SkippedNonRecords,
     WaitingForAssignment,
     Processed,
     ProcessingRaised,
@@ -385,6 +393,10 @@ pub enum Reason {
     ConsumerRestarted,
     /// A transactional producer's request was refused with this error: it is fenced (T1, T9).
     Fenced(StepError),
+    /// kafka-python asks the coordinator to bump the epoch its send was refused for (T1).
+    EpochBump,
+    /// The coordinator refused that bump: a newer instance holds the transactional.id (T1).
+    EpochBumpRefused,
     /// The transaction coordinator refused the producer's InitProducerId for good.
     InitRefused(StepError),
     /// The coordinator moved the state because of a client request (T3, T6).

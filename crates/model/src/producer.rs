@@ -11,6 +11,9 @@ use crate::ids::{Epoch, GroupIdx, MessageId, ProducerId, TopicPartition};
 pub enum ProducerState {
     Ready,
     InTransaction,
+    /// kafka-python after its send met `InvalidProducerEpoch`: it has asked the coordinator to bump its own
+    /// epoch and waits for the answer (T1).
+    BumpingEpoch,
     Fenced,
     Crashed,
     Error,
@@ -19,6 +22,7 @@ pub enum ProducerState {
 contract_names!(ProducerState {
     Ready = "ready",
     InTransaction = "in_transaction",
+    BumpingEpoch = "bumping_epoch",
     Fenced = "fenced",
     Crashed = "crashed",
     Error = "error",
@@ -34,6 +38,8 @@ pub struct InFlight {
     pub sequence: Option<u32>,
     /// Sent inside a transaction: appended as `open` until the marker.
     pub transactional: bool,
+    /// When the application handed it over: it is sent once `linger.ms` has passed.
+    pub handed_at_ms: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

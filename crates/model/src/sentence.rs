@@ -100,6 +100,11 @@ impl fmt::Display for Sentence<'_> {
                 "Fault armed: the broker will append {}'s next request, but the answer will be lost.",
                 n.producer(*producer)
             ),
+            (C::InFlightDropped { producer, records }, R::AbortDropsUnsent) => write!(
+                f,
+                "The abort dropped {} record(s) that were still waiting in {} for linger.ms to pass: they are never sent.",
+                records, n.producer(*producer)
+            ),
             (C::InFlightDropped { producer, records }, _) => write!(
                 f,
                 "{} died with {} record(s) still in flight; they never reach the broker.",
@@ -123,6 +128,16 @@ impl fmt::Display for Sentence<'_> {
             (C::ProducerStateChanged { producer, .. }, R::ProducerRestarted { idempotent: false }) => write!(
                 f,
                 "A new instance of {} started with the same configuration.",
+                n.producer(*producer)
+            ),
+            (C::ProducerStateChanged { producer, .. }, R::EpochBump) => write!(
+                f,
+                "{} tries to recover on its own: it asks the transaction coordinator to bump its epoch. Until the answer comes, commit_transaction() and abort_transaction() fail with IllegalState.",
+                n.producer(*producer)
+            ),
+            (C::ProducerStateChanged { producer, .. }, R::EpochBumpRefused) => write!(
+                f,
+                "The coordinator refused {}'s epoch bump (ProducerFenced): a newer instance of its transactional.id holds a higher epoch, so this one can never write again.",
                 n.producer(*producer)
             ),
             (C::ProducerStateChanged { producer, to: ProducerState::Fenced, .. }, R::Fenced(e)) => write!(
@@ -243,6 +258,11 @@ impl fmt::Display for Sentence<'_> {
             (C::PositionMoved { consumer, tp, from, to }, R::BatchReturned) => write!(
                 f,
                 "poll() returned a batch, so {}'s position on {} jumped from {} to {}, past the batch's last record, before any of it was processed.",
+                n.consumer(*consumer), n.tp(*tp), OptOffset(*from), to
+            ),
+            (C::PositionMoved { consumer, tp, from, to }, R::SkippedNonRecords) => write!(
+                f,
+                "{}'s fetch from {} found nothing to hand out, only what a consumer never sees (transaction markers, or aborted records under read_committed): its position moved past them, from {} to {}.",
                 n.consumer(*consumer), n.tp(*tp), OptOffset(*from), to
             ),
             (C::PositionMoved { consumer, tp, from, to }, _) => write!(
@@ -468,11 +488,18 @@ impl fmt::Display for Sentence<'_> {
                 "{}'s request with {} for {} was lost on the way to the broker; the producer will send it again.",
                 n.producer(*producer), n.text(*value), n.tp(*tp)
             ),
+            (C::ProduceFailed { producer, tp, value, error }, R::RetriedUntilTimeout { ms }) => write!(
+                f,
+                "{} for {} was not written ({}: {}). The error is retriable: {} tries again on its own, and the application hears nothing until delivery.timeout.ms ({} ms) has passed.",
+                n.text(*value), n.tp(*tp), error.name(),
+                if *error == StepError::LeaderNotAvailable { "the partition has no leader" } else { "fewer in-sync replicas than min.insync.replicas with acks=all" },
+                n.producer(*producer), ms
+            ),
             (C::ProduceFailed { tp, value, error, .. }, _) => {
                 write!(f, "The write of {} to {} failed with {}", n.text(*value), n.tp(*tp), error.name())?;
                 match error {
                     StepError::NotEnoughReplicas => write!(f, ": fewer in-sync replicas than min.insync.replicas with acks=all."),
-                    StepError::RequestTimedOut => write!(f, ": the in-sync replicas did not all copy it within delivery.timeout.ms."),
+                    StepError::RequestTimedOut => write!(f, ": delivery.timeout.ms passed before the write was acknowledged."),
                     StepError::LeaderNotAvailable => write!(f, ": the partition has no leader."),
                     StepError::InvalidProducerEpoch => write!(f, ": a newer epoch of this transactional.id exists, so this instance is a zombie."),
                     StepError::OutOfOrderSequence => write!(f, ": its sequence number does not follow the last one the broker accepted."),

@@ -40,6 +40,9 @@ impl TxnState {
             (Empty | CompleteCommit | CompleteAbort, Ongoing)
                 | (Ongoing, PrepareCommit | PrepareAbort | PrepareEpochFence)
                 | (PrepareEpochFence, PrepareAbort)
+                // T11: under transaction version 2, the abort of a transaction none of whose records reached
+                // the coordinator.
+                | (Empty | CompleteCommit | CompleteAbort, PrepareAbort)
                 | (PrepareCommit, CompleteCommit)
                 | (PrepareAbort, CompleteAbort)
                 | (CompleteCommit | CompleteAbort, Empty)
@@ -125,6 +128,9 @@ mod tests {
             (Ongoing, PrepareAbort),
             (Ongoing, PrepareEpochFence),
             (PrepareEpochFence, PrepareAbort),
+            (Empty, PrepareAbort),
+            (CompleteCommit, PrepareAbort),
+            (CompleteAbort, PrepareAbort),
             (PrepareCommit, CompleteCommit),
             (PrepareAbort, CompleteAbort),
             (CompleteCommit, Empty),

@@ -117,24 +117,55 @@ fn d1_acks_0_1_all_answer_at_different_moments() {
 #[test]
 fn d2_min_insync_replicas_refuses_acks_all_writes_and_appends_nothing() {
     let topic = json!({ "name": "orders", "replication.factor": 3, "min.insync.replicas": 2 });
+    let steps = vec![
+        json!({ "op": "crash_broker", "broker": 1 }),
+        send(0),
+        op("producer", "flush"),
+        json!({ "op": "crash_broker", "broker": 2 }),
+        send(1),
+        op("producer", "flush"),
+    ];
+    // The refusal is retriable: the client retries on its own, and the application hears of it only when
+    // delivery.timeout.ms has passed.
     let o = run(&scenario(
         topic.clone(),
-        json!({ "acks": "all" }),
-        vec![
-            json!({ "op": "crash_broker", "broker": 1 }),
-            send(0),
-            op("producer", "flush"),
-            json!({ "op": "crash_broker", "broker": 2 }),
-            send(1),
-            op("producer", "flush"),
-        ],
+        json!({ "acks": "all", "delivery.timeout.ms": 30000 }),
+        steps.clone(),
+    ));
+    assert_eq!(common::step_errors(&o), vec![(5, "RequestTimedOut".into())]);
+    assert_eq!(o.steps[5].changes[0]["error"], "NotEnoughReplicas");
+    let clock = |o: &kafka_model::output::Output| -> Vec<Value> {
+        o.steps
+            .iter()
+            .flat_map(|s| &s.changes)
+            .filter(|c| c["type"] == "clock_advanced")
+            .map(|c| c["to_ms"].clone())
+            .collect()
+    };
+    assert_eq!(clock(&o), vec![json!(30000)]);
+    assert_eq!(part(&o).log.len(), 1);
+    assert_eq!(part(&o).isr, vec![0]);
+    // Without retries the error reaches the application at once.
+    let o = run(&scenario(
+        topic.clone(),
+        json!({ "acks": "all", "retries": 0, "enable.idempotence": false }),
+        steps,
     ));
     assert_eq!(
         common::step_errors(&o),
         vec![(5, "NotEnoughReplicas".into())]
     );
+    assert!(clock(&o).is_empty());
     assert_eq!(part(&o).log.len(), 1);
-    assert_eq!(part(&o).isr, vec![0]);
+    // Above the replication factor, min.insync.replicas counts as the replication factor (Kafka 4.4.0 accepts
+    // acks=all writes to a one-replica topic with min.insync.replicas=2).
+    let o = run(&scenario(
+        json!({ "name": "orders", "min.insync.replicas": 2 }),
+        json!({ "acks": "all" }),
+        vec![send(0), op("producer", "flush")],
+    ));
+    assert!(common::step_errors(&o).is_empty());
+    assert_eq!(part(&o).high_watermark, 1);
     // acks=1 does not look at min.insync.replicas.
     let o = run(&scenario(
         topic,

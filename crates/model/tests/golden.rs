@@ -136,4 +136,18 @@ fn golden_scenarios_show_the_lessons() {
     let k = labels("k-acks-1-leader-crash-loses-an-acknowledged-record.json");
     assert_eq!(of(&k, &order(1)), vec![Label::Lost]);
     assert_eq!(of(&k, &order(2)), vec![Label::ExactlyOnce]);
+
+    // D2: the refused write appended nothing and is not lost (it was never acknowledged); the resend is the
+    // only copy.
+    let r = labels("r-not-enough-replicas-retried-until-the-delivery-timeout.json");
+    for (_, l) in &r {
+        assert_eq!(l, &vec![Label::NotProcessed], "{r:?}");
+    }
+    // D2: written although min.insync.replicas is above the replication factor.
+    let text =
+        fs::read_to_string(golden_dir().join("s-min-insync-above-the-replication-factor.json"))
+            .expect("read");
+    let s = kafka_model::run_json(&text).expect("valid");
+    assert!(s.steps.iter().all(|step| step.ok));
+    assert_eq!(s.final_state.partitions[0].high_watermark, 1);
 }

@@ -1277,25 +1277,27 @@ fn zombie_fencing_lesson_claims_hold() {
     holds(&l, 11, entry(out, 2, "record", None, Some(&result(1))));
     holds(&l, 11, entry(out, 3, "record", None, Some(&result(2))));
     holds(&l, 11, transaction(tx, Some("PrepareCommit"), None));
-    // "COMMIT marker … offset 4. … A is now fenced … order 2 never reached the log" (from A)
+    // "COMMIT marker … offset 4. … refused with InvalidProducerEpoch … order 2 never reached the log … asks the
+    // transaction coordinator to bump its own epoch"
     holds(&l, 13, entry(out, 4, "commit_marker", None, None));
-    holds(&l, 13, producer(a, Some("fenced"), None, None));
     fails_with(&l, 13, "InvalidProducerEpoch");
+    holds(&l, 13, producer(a, Some("bumping_epoch"), None, None));
     holds(&l, 13, copies(&result(2), 1));
     holds(&l, 13, records(out, 3));
-    // "A's commit_transaction() failed with ProducerFenced"
-    fails_with(&l, 14, "ProducerFenced");
+    // "the coordinator refused … A is fenced"
     holds(&l, 14, producer(a, Some("fenced"), None, None));
     holds(&l, 14, transaction(tx, Some("CompleteCommit"), Some(2)));
+    // "A's commit_transaction() failed with ProducerFenced"
+    fails_with(&l, 15, "ProducerFenced");
     // "the first result it was handed is B's, for order 1, at offset 2"
-    holds(&l, 15, delivered(&result(1), "shipping", 1));
-    holds(&l, 15, position_of("shipping", out, 3));
+    holds(&l, 16, delivered(&result(1), "shipping", 1));
+    holds(&l, 16, position_of("shipping", out, 3));
     // "shipped orders 1 and 2 once each, although the result for order 1 was written twice"
     for i in [1, 2] {
-        holds(&l, 18, processed(&result(i), "shipping", 1));
-        holds(&l, 18, label(&result(i), "exactly-once", true));
+        holds(&l, 19, processed(&result(i), "shipping", 1));
+        holds(&l, 19, label(&result(i), "exactly-once", true));
     }
-    holds(&l, 18, records(out, 3));
+    holds(&l, 19, records(out, 3));
 }
 
 #[test]
@@ -1379,8 +1381,10 @@ fn durability_lesson_claims_hold() {
     holds(&l, 10, label(&o(3), "lost", true));
     // "The ISR is broker 1 alone."
     holds(&l, 11, replicas(Some(1), &[1], None));
-    // "refused with NotEnoughReplicas … Nothing was written"
-    fails_with(&l, 13, "NotEnoughReplicas");
+    // "refused it with NotEnoughReplicas … Nothing was written … tried again on its own until
+    // delivery.timeout.ms … fail, with a timeout"
+    says(&l, 13, "NotEnoughReplicas");
+    fails_with(&l, 13, "RequestTimedOut");
     holds(&l, 13, copies(&o(4), 0));
     holds(&l, 13, records("orders", 3));
     // "Order 5 is at offset 3"
@@ -1399,8 +1403,9 @@ fn durability_lesson_claims_hold() {
     holds(&l, 22, replicas(Some(1), &[1], None));
     // "orders-0 has no leader"
     holds(&l, 23, replicas(None, &[1], None));
-    // "order 7 failed with LeaderNotAvailable"
-    fails_with(&l, 25, "LeaderNotAvailable");
+    // "no leader to write to (LeaderNotAvailable) … then the send failed with a timeout"
+    says(&l, 25, "LeaderNotAvailable");
+    fails_with(&l, 25, "RequestTimedOut");
     holds(&l, 25, copies(&o(7), 0));
     // "Broker 1 came back with order 6 and leads again … only order 3 … is gone"
     holds(&l, 26, replicas(Some(1), &[1], None));
@@ -1462,9 +1467,11 @@ fn transaction_version_2_lesson_claims_hold() {
         1,
         producer("processor", Some("ready"), Some(0), Some(0)),
     );
-    // "added results-0 to the transaction by itself … no separate AddPartitionsToTxn call"
-    says(&l, 3, "implicitly");
-    // "Committed, and the epoch is now 1"
+    // "a waits in the producer … will carry results-0 into the transaction by itself"
+    holds(&l, 3, records("results", 0));
+    holds(&l, 3, transaction("tx", Some("Empty"), None));
+    // "its produce request added results-0 … Committed, and the epoch is now 1"
+    says(&l, 4, "implicitly");
     holds(&l, 4, producer("processor", None, None, Some(1)));
     holds(&l, 4, transaction("tx", Some("PrepareCommit"), None));
     // "The reader got a. The marker took offset 1"
@@ -1478,15 +1485,12 @@ fn transaction_version_2_lesson_claims_hold() {
             times: 1,
         },
     );
-    // "the epoch moved again, to 2"
+    // "b never left the producer … the epoch moved again, to 2"
+    says(&l, 8, "never sent");
     holds(&l, 8, producer("processor", None, None, Some(2)));
-    // "The ABORT marker is at offset 3 and the reader skipped the aborted b"
-    holds(&l, 9, entry("results", 3, "abort_marker", None, None));
-    holds(
-        &l,
-        9,
-        entry("results", 2, "record", Some("aborted"), Some("b")),
-    );
+    // "no b, and no ABORT marker … The reader has nothing new"
+    holds(&l, 9, partition("results", Some(2), Some(2), None));
+    holds(&l, 9, transaction("tx", Some("CompleteAbort"), Some(2)));
     holds(
         &l,
         9,

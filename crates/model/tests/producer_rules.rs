@@ -133,7 +133,8 @@ fn p2_a_batch_refused_before_it_is_written_gives_its_sequence_number_back() {
             send("producer", 1), op("producer", "flush"),
         ]
     }));
-    assert_eq!(step_errors(&o), vec![(4, "NotEnoughReplicas".to_string())]);
+    // NotEnoughReplicas, retried until delivery.timeout.ms.
+    assert_eq!(step_errors(&o), vec![(4, "RequestTimedOut".to_string())]);
     // The application's resend of order 1 takes sequence 1 again, so the broker sees no gap.
     assert_eq!(
         pids(&o, 0),

@@ -168,7 +168,7 @@ fn config_values_may_be_strings_or_json_values() {
         "consumers": [{ "id": "c", "subscribe": ["t"], "config": { "group.id": "g", "enable.auto.commit": "false", "max.poll.records": "1", "session.timeout.ms": 45000 } }],
         "steps": [] });
     let b = json!({ "topics": [{"name": "t"}],
-        "producers": [{ "id": "p", "config": { "acks": 1, "enable.idempotence": false, "retries": 3 } }],
+        "producers": [{ "id": "p", "config": { "acks": 1, "enable.idempotence": false, "retries": 3, "linger.ms": "5" } }],
         "consumers": [{ "id": "c", "subscribe": ["t"], "config": { "group.id": "g", "enable.auto.commit": false, "max.poll.records": 1, "session.timeout.ms": "45000" } }],
         "steps": [] });
     let pa = kafka_model::parse_scenario(&a.to_string()).unwrap();

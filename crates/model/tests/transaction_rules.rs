@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{op, order, run};
+use common::{advance, op, order, run};
 use kafka_model::ledger::Label;
 use kafka_model::output::{Output, PartitionOut};
 use kafka_model::producer::ProducerState;
@@ -34,6 +34,12 @@ fn scenario(flavor: &str, producers: Value, consumers: Value, steps: Vec<Value>)
         "consumers": consumers,
         "steps": steps
     })
+}
+
+/// The classic protocol (transaction version 1), where the client adds partitions with AddPartitionsToTxn.
+fn classic(mut s: Value) -> Value {
+    s["transaction.version"] = json!(1);
+    s
 }
 
 fn send(actor: &str, topic: &str, partition: u32, value: &str) -> Value {
@@ -103,7 +109,7 @@ fn errors(o: &Output) -> Vec<(usize, String)> {
 
 #[test]
 fn t1_init_transactions_gives_the_same_pid_a_higher_epoch_and_fences_the_older_instance() {
-    let o = run(&scenario(
+    let o = run(&classic(scenario(
         "java",
         json!([tx_producer("old", json!({})), tx_producer("new", json!({}))]),
         json!([]),
@@ -115,7 +121,7 @@ fn t1_init_transactions_gives_the_same_pid_a_higher_epoch_and_fences_the_older_i
             send("old", "results", 0, "zombie write"),
             op("old", "flush"),
         ],
-    ));
+    )));
     assert_eq!(o.steps[0].changes[0]["producer_epoch"], 0);
     assert_eq!(o.steps[1].changes[0]["producer_id"], 0);
     assert_eq!(o.steps[1].changes[0]["producer_epoch"], 1);
@@ -145,6 +151,8 @@ fn t1_init_transactions_gives_the_same_pid_a_higher_epoch_and_fences_the_older_i
                 op("old", "flush"),
                 op("old", "commit_transaction"),
                 op("old", "abort_transaction"),
+                json!({"op": "advance", "ms": 1}),
+                op("old", "commit_transaction"),
             ],
         ))
     };
@@ -155,21 +163,29 @@ fn t1_init_transactions_gives_the_same_pid_a_higher_epoch_and_fences_the_older_i
         vec![
             (6, "InvalidProducerEpoch".into()),
             (7, "InvalidProducerEpoch".into()),
-            (8, "ProducerFenced".into())
+            (8, "ProducerFenced".into()),
+            (10, "ProducerFenced".into())
         ]
     );
     assert_eq!(o.steps[7].changes, Vec::<Value>::new());
     assert_eq!(producer(&o, "old").state, ProducerState::Fenced);
-    // kafka-python tries to bump its own epoch, is refused, and is fenced at once.
+    // kafka-python asks the coordinator to bump its epoch: until the answer comes, commit and abort are illegal;
+    // the coordinator refuses (a newer instance holds the epoch), and it is fenced.
     let o = zombie("kafka-python");
     assert_eq!(
         errors(&o),
         vec![
             (6, "InvalidProducerEpoch".into()),
-            (7, "ProducerFenced".into()),
-            (8, "ProducerFenced".into())
+            (7, "IllegalState".into()),
+            (8, "IllegalState".into()),
+            (10, "ProducerFenced".into())
         ]
     );
+    assert_eq!(
+        o.steps[6].changes.last().expect("a change")["to"],
+        "bumping_epoch"
+    );
+    assert_eq!(o.steps[9].changes.last().expect("a change")["to"], "fenced");
     for o in [zombie("java"), zombie("kafka-python")] {
         assert_eq!(
             entries(&o, "results", 0),
@@ -270,12 +286,12 @@ fn t3_coordinator_states_follow_the_allowed_moves_and_show_in_the_output() {
     ];
     let mut seen = Vec::new();
     for n in 1..=steps.len() {
-        let o = run(&scenario(
+        let o = run(&classic(scenario(
             "java",
             json!([tx_producer("p", json!({}))]),
             json!([]),
             steps[..n].to_vec(),
-        ));
+        )));
         seen.push(producer(&o, "p").transaction_state.unwrap().name());
     }
     assert_eq!(
@@ -311,7 +327,7 @@ fn t3_coordinator_states_follow_the_allowed_moves_and_show_in_the_output() {
 
 #[test]
 fn t4_partitions_join_the_transaction_before_the_first_write() {
-    let o = run(&scenario(
+    let o = run(&classic(scenario(
         "java",
         json!([tx_producer("p", json!({}))]),
         json!([]),
@@ -322,7 +338,7 @@ fn t4_partitions_join_the_transaction_before_the_first_write() {
             send("p", "results", 0, "b"),
             send("p", "results", 1, "c"),
         ],
-    ));
+    )));
     assert_eq!(
         types(&o, 2),
         vec![
@@ -619,7 +635,7 @@ fn t9_the_coordinator_aborts_a_timed_out_transaction_and_fences_the_slow_produce
         vec![e(0, "record", "aborted"), e(1, "abort_marker", "aborted")]
     );
     // A shorter transaction.timeout.ms is honoured.
-    let o = run(&scenario(
+    let o = run(&classic(scenario(
         "java",
         json!([tx_producer("tx", json!({ "transaction.timeout.ms": 5000 }))]),
         json!([]),
@@ -629,7 +645,7 @@ fn t9_the_coordinator_aborts_a_timed_out_transaction_and_fences_the_slow_produce
             send("tx", "results", 0, "slow"),
             json!({ "op": "advance", "ms": 10_000 }),
         ],
-    ));
+    )));
     assert_eq!(o.final_state.transactions[0].state, TxnState::CompleteAbort);
 }
 
@@ -730,13 +746,16 @@ fn t11_transaction_version_2_bumps_the_epoch_on_every_end_and_adds_partitions_im
             op("tx", "commit_transaction"),
             op("tx", "begin_transaction"),
             send("tx", "results", 0, "b"),
+            op("tx", "flush"),
             op("tx", "abort_transaction"),
             json!({ "op": "advance", "ms": 0 }),
         ],
     );
     s["transaction.version"] = json!(2);
     let o = run(&s);
-    assert_eq!(o.steps[2].changes[1]["implicit"], true);
+    // The produce request carries the partition into the transaction: nothing at the send.
+    assert_eq!(types(&o, 2), vec!["record_in_flight"]);
+    assert_eq!(o.steps[3].changes[1]["implicit"], true);
     assert_eq!(producer(&o, "tx").producer_epoch, Some(2));
     let log = &partition(&o, "results", 0).log;
     let epochs: Vec<Option<u16>> = log.iter().map(|e| e.producer_epoch).collect();
@@ -744,11 +763,61 @@ fn t11_transaction_version_2_bumps_the_epoch_on_every_end_and_adds_partitions_im
     assert_eq!(epochs, vec![Some(0), Some(1), Some(1), Some(2)]);
     assert_eq!(log[2].sequence, Some(0));
     // Version 1 (default): one epoch for the producer's life, sequences go on.
-    s["transaction.version"] = json!(1);
-    let o = run(&s);
+    let o = run(&classic(s));
     assert_eq!(producer(&o, "tx").producer_epoch, Some(0));
     assert_eq!(partition(&o, "results", 0).log[2].sequence, Some(1));
     assert_eq!(o.steps[2].changes[1]["implicit"], false);
+}
+
+#[test]
+fn t6_an_abort_drops_the_records_still_waiting_out_linger_ms() {
+    // Measured on kafka-clients 4.4.0 (linger.ms 5): a record sent right before abortTransaction() never
+    // leaves the producer. kafka-python (linger_ms 0) has sent it already, and it is written as aborted.
+    let steps = vec![
+        op("tx", "init_transactions"),
+        op("tx", "begin_transaction"),
+        send("tx", "results", 0, "dropped"),
+        op("tx", "abort_transaction"),
+        op("tx", "begin_transaction"),
+        send("tx", "results", 0, "sent"),
+        advance(10),
+        op("tx", "abort_transaction"),
+        json!({ "op": "advance", "ms": 0 }),
+    ];
+    let producers = json!([tx_producer("tx", json!({}))]);
+    for version in [1, 2] {
+        let mut s = scenario("java", producers.clone(), json!([]), steps.clone());
+        s["transaction.version"] = json!(version);
+        let o = run(&s);
+        assert_eq!(
+            o.steps[3].changes[0]["type"], "in_flight_dropped",
+            "v{version}"
+        );
+        let values: Vec<Option<String>> = partition(&o, "results", 0)
+            .log
+            .iter()
+            .filter(|e| e.kind == kafka_model::partition_log::EntryKind::Record)
+            .map(|e| e.value.clone())
+            .collect();
+        assert_eq!(values, vec![Some("sent".to_owned())], "v{version}");
+        // The dropped record's sequence number was never used (version 2 starts again at 0 anyway).
+        let sent = partition(&o, "results", 0)
+            .log
+            .iter()
+            .find(|e| e.value.as_deref() == Some("sent"))
+            .and_then(|e| e.sequence);
+        assert_eq!(sent, Some(0), "v{version}");
+    }
+    // Version 2: nothing of the first transaction reached the coordinator, and still its abort bumped the epoch.
+    let mut s = scenario("java", producers.clone(), json!([]), steps[..4].to_vec());
+    s["transaction.version"] = json!(2);
+    let o = run(&s);
+    assert!(partition(&o, "results", 0).log.is_empty());
+    assert_eq!(producer(&o, "tx").producer_epoch, Some(1));
+    let o = run(&scenario("kafka-python", producers, json!([]), steps));
+    assert!(errors(&o).is_empty());
+    assert_eq!(entries(&o, "results", 0)[0], e(0, "record", "aborted"));
+    assert_eq!(partition(&o, "results", 0).log.len(), 4);
 }
 
 #[test]
@@ -797,6 +866,7 @@ fn c8_read_committed_skips_aborted_records_read_uncommitted_hands_them_out_marke
             op("tx", "init_transactions"),
             op("tx", "begin_transaction"),
             send("tx", "results", 0, "aborted"),
+            op("tx", "flush"),
             op("tx", "abort_transaction"),
             op("tx", "begin_transaction"),
             send("tx", "results", 0, "kept"),
@@ -813,6 +883,34 @@ fn c8_read_committed_skips_aborted_records_read_uncommitted_hands_them_out_marke
     let aborted = o.ledger.iter().find(|l| l.value == "aborted").unwrap();
     assert_eq!(aborted.labels, vec![Label::AbortedRead]);
     assert_eq!(common::positions(&o, "rc"), vec![(0, 4), (1, 0)]);
+}
+
+#[test]
+fn c8_a_poll_that_finds_only_a_trailing_marker_moves_the_position_past_it() {
+    // As kafka-python 3.0.12 does on the real broker (golden i): a reader that has had the transaction's last
+    // record polls again, and its position moves past the commit marker that ends the log. The Java client's
+    // batch already takes it past.
+    for flavor in ["kafka-python", "java"] {
+        let o = run(&scenario(
+            flavor,
+            json!([tx_producer("tx", json!({}))]),
+            json!([reader("rc", "results", "a", true)]),
+            vec![
+                op("tx", "init_transactions"),
+                op("tx", "begin_transaction"),
+                send("tx", "results", 0, "kept"),
+                op("tx", "commit_transaction"),
+                op("rc", "poll"),
+                op("rc", "poll"),
+            ],
+        ));
+        assert_eq!(received(&o, "rc"), vec![(0, "kept".to_owned())], "{flavor}");
+        assert_eq!(
+            common::positions(&o, "rc"),
+            vec![(0, 2), (1, 0)],
+            "{flavor}"
+        );
+    }
 }
 
 /// Mirrors rust-rdkafka's `test_transaction_abort`: offsets sent in a transaction and 10 records produced,

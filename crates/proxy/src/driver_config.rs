@@ -6,6 +6,8 @@
 //!   own default where it is silent — so the whole scenario runs N times faster in the same proportions.
 //!
 //! `delivery.timeout.ms` is not scaled: both clients require it to cover `request.timeout.ms` plus the linger.
+//! `linger.ms` is not scaled either: an abort in the same logical instant as a send must reach the Java client
+//! within its 5 ms linger, as it does when steps follow each other directly.
 
 use serde_json::{Map, Value};
 

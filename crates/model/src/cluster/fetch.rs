@@ -199,12 +199,19 @@ impl Cluster {
                 taken += 1;
             }
             let c = self.consumer_mut(consumer);
+            // C8: with nothing to hand out, both clients still move past the markers (and aborted records)
+            // they read; kafka-python's iterator moves its position per record otherwise.
+            let reason = if batch.is_empty() {
+                Some(Reason::SkippedNonRecords)
+            } else {
+                to_application.then_some(Reason::BatchReturned)
+            };
             if to_application {
                 c.received.extend(batch);
             } else {
                 c.fetched.extend(batch);
             }
-            if to_application && next != start {
+            if let Some(reason) = reason.filter(|_| next != start) {
                 c.positions.insert(tp, next);
                 out.push(Event::new(
                     Change::PositionMoved {
@@ -213,7 +220,7 @@ impl Cluster {
                         from: Some(start),
                         to: next,
                     },
-                    Reason::BatchReturned,
+                    reason,
                 ));
             }
         }

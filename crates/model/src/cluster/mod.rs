@@ -408,7 +408,7 @@ impl Cluster {
         }
         match self.producer(producer).state {
             ProducerState::Error => Err(StepError::ConfigException),
-            ProducerState::Crashed => Err(StepError::IllegalState),
+            ProducerState::Crashed | ProducerState::BumpingEpoch => Err(StepError::IllegalState),
             ProducerState::Fenced => Err(StepError::ProducerFenced),
             ProducerState::Ready | ProducerState::InTransaction => Ok(()),
         }
@@ -439,6 +439,10 @@ impl Cluster {
         self.shrink_lagging_isr(out);
         // T9: the coordinator's periodic scan aborts transactions older than their timeout.
         self.abort_timed_out_transactions(from, out);
+        if ms > 0 {
+            // T1: the answer to a zombie's epoch bump has arrived.
+            self.refuse_epoch_bumps(out);
+        }
     }
 }
 

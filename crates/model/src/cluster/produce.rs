@@ -63,8 +63,14 @@ impl Cluster {
         };
         let tp = TopicPartition::new(topic, partition);
         if transactional && !self.producer(producer).txn_partitions.contains(&tp) {
-            // T4 (T11: implicitly with the produce request).
-            self.add_partition_to_txn(producer, tp, out)?;
+            if self.transaction_version(producer) == 2 {
+                // T11: the produce request itself will carry the partition into the transaction; only the
+                // client knows yet that its transaction has begun.
+                self.producer_mut(producer).txn_partitions.insert(tp);
+            } else {
+                // T4.
+                self.add_partition_to_txn(producer, tp, out)?;
+            }
         }
         if idempotent && self.producer(producer).producer_id.is_none() {
             let pid = ProducerId(self.next_producer_id);
@@ -81,6 +87,7 @@ impl Cluster {
                 Reason::FirstIdempotentWrite,
             ));
         }
+        let handed_at_ms = self.now_ms;
         let p = self.producer_mut(producer);
         let sequence = if idempotent {
             let next = p.next_sequence.entry(tp).or_insert(0);
@@ -96,6 +103,7 @@ impl Cluster {
             key,
             sequence,
             transactional,
+            handed_at_ms,
         });
         self.ledger.record_sent(value);
         out.push(Event::new(
@@ -181,6 +189,31 @@ impl Cluster {
         first_error.map_or(Ok(()), Err)
     }
 
+    /// The records of an aborted transaction that are still waiting out `linger.ms` are never sent (T6);
+    /// their sequence numbers go back, as the client numbers a batch only when it sends it.
+    pub(super) fn drop_unsent(&mut self, producer: ClientIdx, out: &mut Vec<Event>) {
+        let linger = self.producer_spec(producer).config.linger_ms;
+        let now = self.now_ms;
+        let p = self.producer_mut(producer);
+        let (sent, unsent): (Vec<InFlight>, Vec<InFlight>) = p
+            .in_flight
+            .drain(..)
+            .partition(|r| r.handed_at_ms.saturating_add(linger) <= now);
+        p.in_flight = sent.into();
+        for batch in unsent.iter().rev() {
+            self.give_back_sequence(producer, batch);
+        }
+        if !unsent.is_empty() {
+            out.push(Event::new(
+                Change::InFlightDropped {
+                    producer,
+                    records: unsent.len() as u32,
+                },
+                Reason::AbortDropsUnsent,
+            ));
+        }
+    }
+
     /// A batch the broker refused without writing it: both clients give its sequence number back, so what
     /// the application sends next follows the last record written (P2) instead of leaving a gap.
     fn give_back_sequence(&mut self, producer: ClientIdx, batch: &InFlight) {
@@ -215,33 +248,51 @@ impl Cluster {
         out: &mut Vec<Event>,
     ) -> Result<(), StepError> {
         let config = &self.producer_spec(producer).config;
-        let (acks, retries) = (config.acks, config.retries);
-        let min_isr = self.topic_spec(batch.tp.topic).min_insync_replicas;
+        let (acks, retries, timeout) = (config.acks, config.retries, config.delivery_timeout_ms);
+        let min_isr = self.effective_min_isr(batch.tp);
         let ids = self.producer(producer).producer_id;
         let tp = batch.tp;
         let now = self.now_ms;
-        let fail = |out: &mut Vec<Event>, error: StepError| {
-            out.push(Event::new(
+        let failed = |error: StepError, reason: Reason| {
+            Event::new(
                 Change::ProduceFailed {
                     producer,
                     tp,
                     value: batch.value,
                     error,
                 },
-                Reason::Plain,
-            ));
+                reason,
+            )
+        };
+        let fail = |out: &mut Vec<Event>, error: StepError| {
+            out.push(failed(error, Reason::Plain));
             Err(error)
         };
         let log = self.log(tp);
-        if log.leader.is_none() {
+        // D2: refused before anything is appended.
+        let refusal = if log.leader.is_none() {
+            Some(StepError::LeaderNotAvailable)
+        } else if acks == Acks::All && (log.isr.len() as u32) < min_isr {
+            Some(StepError::NotEnoughReplicas)
+        } else {
+            None
+        };
+        if let Some(error) = refusal {
             self.give_back_sequence(producer, batch);
-            return fail(out, StepError::LeaderNotAvailable);
+            if retries == 0 {
+                return fail(out, error);
+            }
+            // Both errors are retriable: the client tries again on its own until delivery.timeout.ms. No broker
+            // comes back within one step, so it is refused until then.
+            out.push(failed(error, Reason::RetriedUntilTimeout { ms: timeout }));
+            self.clock_advance(timeout, out);
+            return fail(out, StepError::RequestTimedOut);
         }
-        if acks == Acks::All && (log.isr.len() as u32) < min_isr {
-            // D2: refused before anything is appended.
-            self.give_back_sequence(producer, batch);
-            return fail(out, StepError::NotEnoughReplicas);
-        }
+        let joined = if batch.transactional && self.transaction_version(producer) == 2 {
+            self.join_with_produce(producer, tp, out)
+        } else {
+            Ok(())
+        };
         let log = self.log_mut(tp);
         let attempt = |log: &mut PartitionLog| -> Result<Append, StepError> {
             let r = match (ids, batch.sequence) {
@@ -260,7 +311,7 @@ impl Cluster {
             log.replicate(now);
             r
         };
-        let first = match attempt(log) {
+        let first = match joined.and_then(|()| attempt(log)) {
             Ok(a) => a,
             Err(e) => {
                 out.push(Event::new(
@@ -277,9 +328,9 @@ impl Cluster {
                 ));
                 if e == StepError::InvalidProducerEpoch && batch.transactional {
                     match self.setup.flavor {
-                        // T1: kafka-python then tries to bump its own epoch, the coordinator refuses, and the
-                        // instance is fenced for good.
-                        Flavor::KafkaPython => self.fence(producer, e, out),
+                        // T1: kafka-python then tries to bump its own epoch; the coordinator's refusal fences
+                        // it as soon as any time passes.
+                        Flavor::KafkaPython => self.start_epoch_bump(producer, out),
                         // T1: for the Java client the error only dooms the transaction; the abort meets the
                         // fencing.
                         Flavor::Java => {

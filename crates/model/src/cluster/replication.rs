@@ -313,6 +313,13 @@ impl Cluster {
         }
     }
 
+    /// D2: `min.insync.replicas` above the replication factor counts as the replication factor (Kafka 4.4
+    /// accepts acks=all writes to a one-replica topic with min.insync.replicas=2).
+    pub(super) fn effective_min_isr(&self, tp: TopicPartition) -> u32 {
+        let topic = self.topic_spec(tp.topic);
+        topic.min_insync_replicas.min(topic.replication_factor)
+    }
+
     /// An acks=all request waits until the HW passes its offset. The logical clock moves on while it waits:
     /// to the moment a lagging follower leaves the ISR (then the HW can pass), or to `delivery.timeout.ms`
     /// (`RequestTimedOut`). If the ISR shrank below `min.insync.replicas` meanwhile: `NotEnoughReplicas`
@@ -325,7 +332,7 @@ impl Cluster {
         out: &mut Vec<Event>,
     ) -> Result<(), StepError> {
         let timeout = self.producer_spec(producer).config.delivery_timeout_ms;
-        let min_isr = self.topic_spec(tp.topic).min_insync_replicas;
+        let min_isr = self.effective_min_isr(tp);
         let lag = self.setup.replica_lag_time_max_ms;
         let deadline = self.now_ms.saturating_add(timeout);
         for _ in 0..16 {

@@ -55,20 +55,51 @@ impl Cluster {
 
     /// The instance is fenced for good (T1): nothing it holds will ever be written.
     pub(super) fn fence(&mut self, producer: ClientIdx, error: StepError, out: &mut Vec<Event>) {
+        self.move_producer(producer, ProducerState::Fenced, Reason::Fenced(error), out);
+    }
+
+    /// kafka-python's answer to a send refused for its epoch (T1): it asks the coordinator for a higher one.
+    pub(super) fn start_epoch_bump(&mut self, producer: ClientIdx, out: &mut Vec<Event>) {
+        self.move_producer(
+            producer,
+            ProducerState::BumpingEpoch,
+            Reason::EpochBump,
+            out,
+        );
+    }
+
+    /// The coordinator answers every pending epoch bump: a newer instance holds the epoch, so it refuses (T1).
+    pub(super) fn refuse_epoch_bumps(&mut self, out: &mut Vec<Event>) {
+        for i in 0..self.producers.len() {
+            let producer = ClientIdx(i as u16);
+            if self.producer(producer).state == ProducerState::BumpingEpoch {
+                self.move_producer(
+                    producer,
+                    ProducerState::Fenced,
+                    Reason::EpochBumpRefused,
+                    out,
+                );
+            }
+        }
+    }
+
+    fn move_producer(
+        &mut self,
+        producer: ClientIdx,
+        to: ProducerState,
+        reason: Reason,
+        out: &mut Vec<Event>,
+    ) {
         let p = self.producer_mut(producer);
         if p.state == ProducerState::Fenced {
             return;
         }
         let from = p.state;
-        p.state = ProducerState::Fenced;
+        p.state = to;
         p.in_flight.clear();
         out.push(Event::new(
-            Change::ProducerStateChanged {
-                producer,
-                from,
-                to: ProducerState::Fenced,
-            },
-            Reason::Fenced(error),
+            Change::ProducerStateChanged { producer, from, to },
+            reason,
         ));
     }
 
@@ -122,6 +153,40 @@ impl Cluster {
                 producer,
                 tp,
                 implicit: self.transaction_version(producer) == 2,
+            },
+            Reason::Plain,
+        ));
+        Ok(())
+    }
+
+    /// T11: a produce request of transaction version 2 adds its partition to the transaction; the leader first
+    /// has the coordinator check the epoch.
+    pub(super) fn join_with_produce(
+        &mut self,
+        producer: ClientIdx,
+        tp: TopicPartition,
+        out: &mut Vec<Event>,
+    ) -> Result<(), StepError> {
+        let ti = self.txn_index(producer)?;
+        let Some(m) = self.txns[ti].as_ref() else {
+            return Err(StepError::InvalidTxnState);
+        };
+        if m.partitions.contains(&tp) {
+            return Ok(());
+        }
+        match self.producer(producer).producer_id {
+            Some((pid, epoch)) if pid == m.producer_id && epoch >= m.epoch => {}
+            _ => return Err(StepError::InvalidProducerEpoch),
+        }
+        self.ensure_ongoing(ti, out)?;
+        if let Some(m) = self.txns[ti].as_mut() {
+            m.partitions.insert(tp);
+        }
+        out.push(Event::new(
+            Change::PartitionAddedToTxn {
+                producer,
+                tp,
+                implicit: true,
             },
             Reason::Plain,
         ));
@@ -308,6 +373,9 @@ impl Cluster {
         if let Some(e) = self.producer(producer).abortable.filter(|_| commit) {
             return Err(e);
         }
+        if !commit {
+            self.drop_unsent(producer, out);
+        }
         if !self.producer(producer).in_flight.is_empty() {
             if let Err(e) = self.producer_flush(producer, out) {
                 // A failed send makes the commit fail (the application must abort); an abort goes on.
@@ -331,6 +399,8 @@ impl Cluster {
         } else {
             TxnState::PrepareAbort
         };
+        // T11: under version 2 an abort may find nothing of its transaction at the coordinator (its records
+        // were dropped unsent); the EndTxn still ends it, with no partition to mark, and bumps the epoch.
         self.txn_move(ti, to, Reason::TxnRequest, out)?;
         if self.transaction_version(producer) == 2 {
             // T11: the epoch is bumped on every commit/abort; the markers carry the new epoch.
