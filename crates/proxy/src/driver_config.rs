@@ -6,8 +6,10 @@
 //!   own default where it is silent — so the whole scenario runs N times faster in the same proportions.
 //!
 //! `delivery.timeout.ms` is not scaled: both clients require it to cover `request.timeout.ms` plus the linger.
-//! `linger.ms` is not scaled either: an abort in the same logical instant as a send must reach the Java client
-//! within its 5 ms linger, as it does when steps follow each other directly.
+//! `linger.ms` runs on the scenario's clock, not the real one: the client is told to linger as long as its
+//! delivery timeout allows, and an `advance` past the scenario's linger has the client send what it holds
+//! (`DriverProducer::advance_to`). Otherwise whether an abort finds a record still waiting would depend on
+//! how fast the machine runs the steps between them, or how long a learner pauses.
 
 use serde_json::{Map, Value};
 
@@ -75,9 +77,29 @@ fn config(properties: &Properties, times: &[(&str, u64)], scale: u64) -> (Value,
     (Value::Object(out), notes)
 }
 
-/// The producer's config for its driver, and notes about dropped keys.
-pub fn producer_config(properties: &Properties, scale: u64) -> (Value, Vec<String>) {
-    config(properties, PRODUCER_TIMES, scale)
+/// Both clients' `request.timeout.ms` where the scenario is silent.
+const REQUEST_TIMEOUT_MS: u64 = 30_000;
+
+/// The producer's config for its driver, and notes about dropped keys. `linger_ms` and `delivery_timeout_ms`
+/// are the model's, the scenario's value or the flavor's default.
+pub fn producer_config(
+    properties: &Properties,
+    scale: u64,
+    linger_ms: u64,
+    delivery_timeout_ms: u64,
+) -> (Value, Vec<String>) {
+    let (mut out, notes) = config(properties, PRODUCER_TIMES, scale);
+    let request_timeout = properties
+        .get("request.timeout.ms")
+        .and_then(millis)
+        .unwrap_or(REQUEST_TIMEOUT_MS);
+    // The longest linger both clients accept beside the delivery timeout. A configuration the client would
+    // refuse anyway keeps its own linger, so the refusal is the client's.
+    let longest = delivery_timeout_ms.saturating_sub(request_timeout);
+    if linger_ms > 0 && longest > linger_ms {
+        out["linger.ms"] = Value::from(longest);
+    }
+    (out, notes)
 }
 
 /// The consumer's config for its driver, and notes about dropped keys.
@@ -109,7 +131,7 @@ mod tests {
             json!({"group.id": "g", "session.timeout.ms": 1200, "heartbeat.interval.ms": 600,
                    "auto.commit.interval.ms": 1000, "max.poll.interval.ms": 60000})
         );
-        let (c, _) = producer_config(&props(json!({"transactional.id": "t"})), 5);
+        let (c, _) = producer_config(&props(json!({"transactional.id": "t"})), 5, 0, 120_000);
         assert_eq!(
             c,
             json!({"transactional.id": "t", "transaction.timeout.ms": 12000})
@@ -117,10 +139,26 @@ mod tests {
     }
 
     #[test]
+    fn a_linger_waits_on_the_scenarios_clock_as_long_as_the_delivery_timeout_allows() {
+        let (c, _) = producer_config(&props(json!({"acks": "all"})), 1, 5, 120_000);
+        assert_eq!(c, json!({"acks": "all", "linger.ms": 90_000}));
+        let p = props(json!({"request.timeout.ms": 10_000}));
+        assert_eq!(producer_config(&p, 1, 5, 40_000).0["linger.ms"], 30_000);
+        // No linger, or a delivery timeout the client refuses: as written.
+        assert_eq!(
+            producer_config(&p, 1, 0, 40_000).0,
+            Value::Object(p.clone())
+        );
+        assert_eq!(producer_config(&p, 1, 5, 10_000).0, Value::Object(p));
+    }
+
+    #[test]
     fn the_proxys_own_keys_are_dropped_and_named() {
         let (c, notes) = producer_config(
             &props(json!({"bootstrap.servers": "localhost:9092", "acks": 1})),
             1,
+            0,
+            120_000,
         );
         assert_eq!(c, json!({"acks": 1}));
         assert!(notes[0].starts_with("bootstrap.servers is not passed"));

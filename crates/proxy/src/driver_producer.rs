@@ -1,7 +1,8 @@
 //! A scenario producer as the real client of its session (kafka-python or Java), in a driver process of its
 //! own. Guarantee: what `flush`, `commit_transaction` and `abort_transaction` report is what the client's
 //! futures said — every finished send is an event, every failure the contract's error name. `send` hands the
-//! record to the client's `send()`, which sends it in the background as that client does (its own linger).
+//! record to the client's `send()`; the client holds it until a flush, commit or abort, or until `linger.ms`
+//! has passed on the scenario's clock (see `driver_config`).
 
 use std::time::Duration;
 
@@ -9,17 +10,21 @@ use kafka_model::producer::ProducerState;
 use serde_json::{json, Value};
 
 use crate::driver_client::{refusal, text, DriverClient};
-use crate::step_outcome::{at, OpResult, StepOutcome};
+use crate::step_outcome::{at, OpResult, Stalled, StepOutcome};
 
 pub struct DriverProducer {
     pub client: DriverClient,
     pub state: ProducerState,
     /// Records this instance delivered (scenario topic, partition, offset): its producer id is on them.
     pub delivered: Vec<(String, i32, i64)>,
+    /// The scenario's `linger.ms` for this producer.
+    linger_ms: u64,
+    /// When (scenario time) the oldest record the client still holds was handed over.
+    holding_since_ms: Option<u64>,
 }
 
 impl DriverProducer {
-    pub fn new(client: DriverClient) -> Self {
+    pub fn new(client: DriverClient, linger_ms: u64) -> Self {
         let state = if client.refused() {
             ProducerState::Error
         } else {
@@ -29,6 +34,8 @@ impl DriverProducer {
             client,
             state,
             delivered: Vec::new(),
+            linger_ms,
+            holding_since_ms: None,
         }
     }
 
@@ -96,12 +103,14 @@ impl DriverProducer {
         partition: Option<u32>,
         key: Option<&str>,
         value: &str,
+        now_ms: u64,
     ) -> OpResult {
         let local = self.client.local(topic).to_owned();
         let op = json!({"op": "send", "topic": local, "partition": partition, "key": key, "value": value});
         if let Err(out) = self.run(op, "send", None) {
             return out;
         }
+        self.holding_since_ms.get_or_insert(now_ms);
         Ok(StepOutcome::ok(vec![format!(
             "{} handed {value:?} to the client's send() for {local}; the client sends it in the background",
             self.client.id
@@ -109,6 +118,7 @@ impl DriverProducer {
     }
 
     pub fn flush(&mut self) -> OpResult {
+        self.holding_since_ms = None;
         let answer = match self.run(json!({"op": "flush"}), "flush", None) {
             Ok(a) => a,
             Err(out) => return out,
@@ -122,6 +132,9 @@ impl DriverProducer {
 
     /// A transactional call; `next` is the state it leaves the producer in.
     fn transactional(&mut self, op: &str, what: &str, next: ProducerState) -> OpResult {
+        if op != "begin_transaction" {
+            self.holding_since_ms = None;
+        }
         let answer = match self.run(json!({"op": op}), op, None) {
             Ok(a) => a,
             Err(out) => return out,
@@ -164,6 +177,25 @@ impl DriverProducer {
         )
     }
 
+    /// The scenario's clock moved to `now_ms`: what has waited out `linger.ms` by then is sent, as the client
+    /// sends it on its own once its linger has passed. Its events, if anything was sent.
+    pub fn advance_to(&mut self, now_ms: u64) -> Result<Vec<String>, Stalled> {
+        let waited = self
+            .holding_since_ms
+            .is_some_and(|since| since.saturating_add(self.linger_ms) <= now_ms);
+        if !waited {
+            return Ok(Vec::new());
+        }
+        // A failed delivery is told as an event: nobody called flush.
+        let events = self.flush()?.events;
+        Ok(std::iter::once(format!(
+            "{} waited out linger.ms, so its client sent what it held",
+            self.client.id
+        ))
+        .chain(events)
+        .collect())
+    }
+
     /// `send_offsets_to_transaction` with another process's consumer: its positions and group membership.
     pub fn send_offsets(
         &mut self,
@@ -198,6 +230,7 @@ impl DriverProducer {
             );
         }
         self.client.kill();
+        self.holding_since_ms = None;
         self.state = ProducerState::Crashed;
         StepOutcome::ok(vec![format!(
             "{}'s process was killed: whatever its client still held is lost, nothing was flushed or ended",
@@ -208,6 +241,7 @@ impl DriverProducer {
     /// A new process with the same configuration (a new producer id unless transactional).
     pub fn restart(&mut self) -> StepOutcome {
         self.delivered.clear();
+        self.holding_since_ms = None;
         match self.client.restart() {
             Ok(()) if self.client.refused() => {
                 self.state = ProducerState::Error;

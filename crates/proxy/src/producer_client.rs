@@ -8,7 +8,7 @@ use kafka_model::producer::ProducerState;
 use crate::consumer_client::ConsumerClient;
 use crate::driver_producer::DriverProducer;
 use crate::producer::RealProducer;
-use crate::step_outcome::{OpResult, StepOutcome};
+use crate::step_outcome::{OpResult, Stalled, StepOutcome};
 
 pub enum ProducerClient {
     Librdkafka(RealProducer),
@@ -44,10 +44,11 @@ impl ProducerClient {
         partition: Option<u32>,
         key: Option<&str>,
         value: &str,
+        now_ms: u64,
     ) -> OpResult {
         match self {
             ProducerClient::Librdkafka(p) => Ok(p.send(topic, partition, key, value)),
-            ProducerClient::Driver(p) => p.send(topic, partition, key, value),
+            ProducerClient::Driver(p) => p.send(topic, partition, key, value, now_ms),
         }
     }
 
@@ -76,6 +77,14 @@ impl ProducerClient {
         match self {
             ProducerClient::Librdkafka(p) => p.commit_transaction(timeout),
             ProducerClient::Driver(p) => p.commit_transaction(),
+        }
+    }
+
+    /// The scenario's clock moved to `now_ms` (librdkafka's producer holds everything until a flush).
+    pub fn advance_to(&mut self, now_ms: u64) -> Result<Vec<String>, Stalled> {
+        match self {
+            ProducerClient::Librdkafka(_) => Ok(Vec::new()),
+            ProducerClient::Driver(p) => p.advance_to(now_ms),
         }
     }
 

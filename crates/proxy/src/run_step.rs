@@ -49,7 +49,8 @@ pub fn run_action(
         } => {
             let topic = s.topic(*topic);
             let key = key.map(text);
-            s.producers[producer.0 as usize].send(&topic, *partition, key.as_deref(), &text(*value))
+            let now = s.now_ms;
+            s.producers[producer.0 as usize].send(&topic, *partition, key.as_deref(), &text(*value), now)
         }
         ProducerSendNextOrder { .. } => Ok(unsupported(
             "the explorer's generated send is not part of the scenario format",
@@ -137,6 +138,7 @@ pub fn run_action(
         ConsumerCrash { consumer } => Ok(s.consumers[consumer.0 as usize].crash()),
         ConsumerRestart { consumer } => Ok(s.consumers[consumer.0 as usize].restart()),
         ClockAdvance { ms } => {
+            s.now_ms = s.now_ms.saturating_add(*ms);
             let slept = limits.advance_wait(*ms);
             std::thread::sleep(Duration::from_millis(slept));
             let mut events = vec![format!("waited {slept} ms of real time")];
@@ -152,6 +154,10 @@ pub fn run_action(
                     "{ms} ms were asked; the proxy waits at most {} ms per step (--max-advance-ms)",
                     limits.max_advance_ms
                 ));
+            }
+            let now = s.now_ms;
+            for p in &mut s.producers {
+                events.extend(p.advance_to(now)?);
             }
             Ok(StepOutcome::ok(events))
         }

@@ -29,6 +29,8 @@ pub struct SessionClients {
     pub database: Vec<DatabaseRow>,
     /// Index of the next step.
     pub steps_run: usize,
+    /// The scenario's clock: the sum of its `advance` steps so far, in ms.
+    pub now_ms: u64,
     /// Notes about configuration keys that were not passed to the clients, told in the first step's events.
     pub notes: Vec<String>,
 }
@@ -86,6 +88,7 @@ impl SessionClients {
             consumers,
             database: Vec::new(),
             steps_run: 0,
+            now_ms: 0,
             notes,
         }
     }
@@ -103,10 +106,16 @@ impl SessionClients {
         let mut notes = Vec::new();
         let mut producers = Vec::new();
         for spec in &setup.producers {
-            let (config, n) = driver_config::producer_config(&spec.properties, time_scale);
+            let (config, n) = driver_config::producer_config(
+                &spec.properties,
+                time_scale,
+                spec.config.linger_ms,
+                spec.config.delivery_timeout_ms,
+            );
             notes.extend(n.into_iter().map(|n| format!("{}: {n}", spec.id)));
             let create = json!({"op": "producer", "id": spec.id, "config": config});
-            producers.push(DriverClient::spawn(&spec.id, create, launcher.clone())?);
+            let client = DriverClient::spawn(&spec.id, create, launcher.clone())?;
+            producers.push((client, spec.config.linger_ms));
         }
         let mut consumers = Vec::new();
         for spec in &setup.consumers {
@@ -136,7 +145,7 @@ impl SessionClients {
             };
             Ok(())
         };
-        for p in &mut producers {
+        for (p, _) in &mut producers {
             open(p)?;
         }
         for (c, _) in &mut consumers {
@@ -148,7 +157,7 @@ impl SessionClients {
             client,
             producers: producers
                 .into_iter()
-                .map(|c| ProducerClient::Driver(DriverProducer::new(c)))
+                .map(|(c, linger)| ProducerClient::Driver(DriverProducer::new(c, linger)))
                 .collect(),
             consumers: consumers
                 .into_iter()
@@ -156,6 +165,7 @@ impl SessionClients {
                 .collect(),
             database: Vec::new(),
             steps_run: 0,
+            now_ms: 0,
             notes,
         })
     }

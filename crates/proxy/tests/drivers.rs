@@ -251,6 +251,54 @@ async fn java_commits_a_transaction_with_offsets_and_aborts_another() {
     a_transaction_commits_with_offsets_and_another_aborts("java").await;
 }
 
+/// The Java client's 5 ms linger runs on the scenario's clock: a record handed over a real second before the
+/// abort (a learner's pause) is still dropped, and one that waited out the linger in an `advance` is sent and
+/// written as aborted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn java_linger_counts_scenario_time_not_real_time() {
+    let proxy = Proxy::start(test_config(&bootstrap())).await;
+    let (id, _) = session(
+        &proxy,
+        &json!({
+            "flavor": "java",
+            "topics": [{ "name": "output" }],
+            "producers": [{ "id": "tx", "config": { "transactional.id": "lingering" } }],
+            "steps": []
+        }),
+    )
+    .await;
+    let step = |s: Value| proxy.step(&id, s);
+    for op in ["init_transactions", "begin_transaction"] {
+        assert!(ok(&step(json!({"actor": "tx", "op": op})).await));
+    }
+    step(json!({"actor": "tx", "op": "send", "topic": "output", "value": "waited"})).await;
+    let advance = step(json!({"op": "advance", "ms": 5})).await;
+    assert!(
+        events(&advance).contains("delivered output[0]@0"),
+        "{advance}"
+    );
+    step(json!({"actor": "tx", "op": "send", "topic": "output", "value": "held"})).await;
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    let abort = step(json!({"actor": "tx", "op": "abort_transaction"})).await;
+    assert!(ok(&abort), "{abort}");
+    let state = proxy.state(&id).await;
+    let log: Vec<(&Value, &Value)> = state["final"]["partitions"][0]["log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (&e["kind"], &e["value"]))
+        .collect();
+    assert_eq!(
+        log,
+        [
+            (&json!("record"), &json!("waited")),
+            (&json!("abort_marker"), &Value::Null),
+        ],
+        "{state}"
+    );
+    proxy.delete(&id).await;
+}
+
 /// Instance `a` is fenced by `b`'s init_transactions() while its transaction is open; its flush fails with
 /// InvalidProducerEpoch in both clients; the commit that follows answers what `commit_errors` lists.
 async fn a_zombie_is_fenced(flavor: &str, commit_errors: &[&str]) {
