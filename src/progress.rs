@@ -14,6 +14,8 @@ const KEY: &str = "kafka-delivery-lab.progress";
 /// Where a stored value that cannot be read is moved, so a bug or an old format never destroys it.
 const UNREADABLE_KEY: &str = "kafka-delivery-lab.progress.unreadable";
 const FORMAT: &str = "kafka-delivery-lab-progress";
+/// Far more than the whole course's progress takes (a few KiB), far less than the browser's storage quota.
+const MAX_FILE_BYTES: usize = 256 * 1024;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -44,6 +46,13 @@ impl Progress {
 
     /// Reads a progress file, naming what is wrong with one that is not.
     pub fn parse(text: &str) -> Result<Progress, String> {
+        if text.len() > MAX_FILE_BYTES {
+            return Err(format!(
+                "the file is {} KiB, and a progress file is at most {} KiB",
+                text.len().div_ceil(1024),
+                MAX_FILE_BYTES / 1024
+            ));
+        }
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
             format!(
                 "the file is not JSON (line {}, column {})",
@@ -66,6 +75,40 @@ impl Progress {
         serde_json::from_value(value).map_err(|e| format!("the progress file is damaged: {e}"))
     }
 
+    /// Checks every entry against the course (`shape` of a lesson id, `None` for one it does not have): a
+    /// known lesson, a step within it, answers only to its questions and with one of their choices.
+    pub fn check(&self, shape: impl Fn(&str) -> Option<LessonShape>) -> Result<(), String> {
+        for (id, lesson) in &self.lessons {
+            let Some(shape) = shape(id) else {
+                return Err(format!(
+                    "it has progress for \"{id}\", a lesson this course does not have"
+                ));
+            };
+            if lesson.furthest_step > shape.steps {
+                return Err(format!(
+                    "lesson \"{id}\" reached step {}, but it has {} steps",
+                    lesson.furthest_step, shape.steps
+                ));
+            }
+            for (at, choice) in &lesson.answers {
+                match shape.choices.get(at) {
+                    None => {
+                        return Err(format!(
+                            "lesson \"{id}\" has an answer at step {at}, where it asks no question"
+                        ))
+                    }
+                    Some(n) if choice >= n => {
+                        return Err(format!(
+                            "lesson \"{id}\" has answer {choice} at step {at}, where the question has {n} choices"
+                        ))
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        Ok(())
+    }
+
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
@@ -84,6 +127,27 @@ impl Progress {
 
     pub fn lesson(&self, id: &str) -> LessonProgress {
         self.lessons.get(id).cloned().unwrap_or_default()
+    }
+}
+
+/// What a lesson's progress may hold: how many steps it has, and how many choices the question at each moment
+/// that asks one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LessonShape {
+    pub steps: usize,
+    pub choices: BTreeMap<usize, usize>,
+}
+
+impl LessonShape {
+    pub fn of(lesson: &kafka_model::lesson::Lesson) -> Self {
+        Self {
+            steps: lesson.scenario["steps"].as_array().map_or(0, Vec::len),
+            choices: lesson
+                .script
+                .iter()
+                .filter_map(|entry| Some((entry.at, entry.question.as_ref()?.choices.len())))
+                .collect(),
+        }
     }
 }
 
@@ -225,6 +289,55 @@ mod tests {
             .contains("version Some(7)"));
         let damaged = sample().to_json().replace("31", "\"thirty-one\"");
         assert!(Progress::parse(&damaged).unwrap_err().contains("damaged"));
+    }
+
+    fn manual_commit(id: &str) -> Option<LessonShape> {
+        (id == "manual-commit").then(|| LessonShape {
+            steps: 41,
+            choices: BTreeMap::from([(14, 3), (27, 3), (40, 2)]),
+        })
+    }
+
+    #[test]
+    fn a_file_is_checked_against_the_course_and_refused_with_what_is_out_of_range() {
+        assert_eq!(sample().check(manual_commit), Ok(()));
+        let with = |edit: fn(&mut LessonProgress)| {
+            let mut p = sample();
+            edit(p.lessons.get_mut("manual-commit").unwrap());
+            p.check(manual_commit).unwrap_err()
+        };
+        assert_eq!(
+            with(|l| l.furthest_step = 4294967295),
+            "lesson \"manual-commit\" reached step 4294967295, but it has 41 steps"
+        );
+        assert_eq!(
+            with(|l| {
+                l.answers.insert(15, 0);
+            }),
+            "lesson \"manual-commit\" has an answer at step 15, where it asks no question"
+        );
+        assert_eq!(
+            with(|l| {
+                l.answers.insert(40, 2);
+            }),
+            "lesson \"manual-commit\" has answer 2 at step 40, where the question has 2 choices"
+        );
+        let mut unknown = sample();
+        unknown
+            .lessons
+            .insert("lesson-9999".into(), LessonProgress::default());
+        assert_eq!(
+            unknown.check(manual_commit).unwrap_err(),
+            "it has progress for \"lesson-9999\", a lesson this course does not have"
+        );
+        let huge = format!(
+            "{{\"format\": \"{FORMAT}\", \"pad\": \"{}\"}}",
+            "x".repeat(MAX_FILE_BYTES)
+        );
+        assert_eq!(
+            Progress::parse(&huge).unwrap_err(),
+            "the file is 257 KiB, and a progress file is at most 256 KiB"
+        );
     }
 
     #[test]

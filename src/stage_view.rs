@@ -26,7 +26,7 @@ pub struct StageView {
 pub struct TransactionView {
     pub transactional_id: String,
     pub producer_id: u64,
-    pub epoch: u16,
+    pub epoch: i16,
     pub state: TxnState,
     pub partitions: Vec<String>,
     /// Group offsets written in the transaction, invisible until the commit marker: (group, partition, offset).
@@ -103,7 +103,7 @@ pub struct ProducerView {
     pub id: String,
     pub state: ProducerState,
     pub producer_id: Option<u64>,
-    pub producer_epoch: Option<u16>,
+    pub producer_epoch: Option<i16>,
     pub transactional_id: Option<String>,
     pub transaction_state: Option<TxnState>,
     pub in_flight: Vec<String>,

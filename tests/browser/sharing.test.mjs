@@ -144,6 +144,12 @@ test('progress is kept, exported and imported; a bad file changes nothing', asyn
   await page.locator('input[type=file]').setInputFiles(bad);
   await page.getByRole('alert').getByText(/was not imported, and nothing changed: .*not a Kafka Delivery Lab progress file/).waitFor();
   assert.equal(await freshCard.getByText('goal reached').count(), 0);
+  const junk = join(folder, 'out-of-range.json');
+  writeFileSync(junk, JSON.stringify({ format: 'kafka-delivery-lab-progress', version: 1, lessons: {
+    'manual-commit': { furthest_step: 4294967295, answers: {}, goal_reached: true } } }));
+  await page.locator('input[type=file]').setInputFiles(junk);
+  await page.getByRole('alert').getByText(/nothing changed: lesson "manual-commit" reached step 4294967295, but it has \d+ steps/).waitFor();
+  assert.equal(await freshCard.getByText('goal reached').count(), 0);
   const good = join(folder, 'progress.json');
   writeFileSync(good, exported);
   await page.locator('input[type=file]').setInputFiles(good);

@@ -254,6 +254,7 @@ pub enum Change {
     /// transaction.version 2: the coordinator bumped the epoch at the end of the transaction (T11).
     ProducerEpochBumped {
         producer: ClientIdx,
+        producer_id: ProducerId,
         epoch: Epoch,
     },
     /// Fault armed by `lose_next_request`.
@@ -397,6 +398,9 @@ pub enum Reason {
     EpochBump,
     /// The coordinator refused that bump: a newer instance holds the transactional.id (T1).
     EpochBumpRefused,
+    /// The epoch had reached `Epoch::EXHAUSTED`: the coordinator gave the transactional.id a new producer id
+    /// at epoch 0 instead of bumping (T1, T11).
+    EpochExhausted,
     /// The transaction coordinator refused the producer's InitProducerId for good.
     InitRefused(StepError),
     /// The coordinator moved the state because of a client request (T3, T6).

@@ -27,9 +27,23 @@ pub struct Offset(pub u64);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ProducerId(pub u64);
 
-/// A producer epoch.
+/// A producer epoch: Kafka's int16.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Epoch(pub u16);
+pub struct Epoch(pub i16);
+
+impl Epoch {
+    /// The coordinator bumps no further than this: from here it hands out a new producer id at epoch 0
+    /// (Kafka's `isEpochExhausted`, one below `Short.MAX_VALUE` so a fence can still go one higher).
+    pub const EXHAUSTED: Epoch = Epoch(i16::MAX - 1);
+
+    pub fn is_exhausted(self) -> bool {
+        self >= Self::EXHAUSTED
+    }
+
+    pub fn bumped(self) -> Epoch {
+        Epoch(self.0.saturating_add(1))
+    }
+}
 
 /// A topic and one of its partitions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

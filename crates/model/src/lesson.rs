@@ -259,7 +259,7 @@ pub enum Check {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         producer_id: Option<u64>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        epoch: Option<u16>,
+        epoch: Option<i16>,
     },
     /// The coordinator's record of a transactional.id (T3 state, epoch); only the fields given are checked.
     Transaction {
@@ -267,7 +267,7 @@ pub enum Check {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         state: Option<TxnState>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        epoch: Option<u16>,
+        epoch: Option<i16>,
     },
 }
 

@@ -55,7 +55,7 @@ pub struct FinalState {
 pub struct TransactionOut {
     pub transactional_id: String,
     pub producer_id: u64,
-    pub producer_epoch: u16,
+    pub producer_epoch: i16,
     pub state: TxnState,
     /// Partitions in the current transaction.
     pub partitions: Vec<TopicPartitionOut>,
@@ -120,7 +120,7 @@ pub struct LogEntryOut {
     pub kind: EntryKind,
     pub value: Option<String>,
     pub producer_id: Option<u64>,
-    pub producer_epoch: Option<u16>,
+    pub producer_epoch: Option<i16>,
     pub sequence: Option<u32>,
     pub transaction: TxnStatus,
 }
@@ -143,7 +143,7 @@ pub struct GroupOut {
 pub struct ProducerOut {
     pub id: String,
     pub producer_id: Option<u64>,
-    pub producer_epoch: Option<u16>,
+    pub producer_epoch: Option<i16>,
     pub transactional_id: Option<String>,
     pub state: ProducerState,
     pub transaction_state: Option<TxnState>,
@@ -732,9 +732,13 @@ pub fn change_json(n: &Names<'_>, change: &Change) -> Value {
             "type": "no_end_txn", "producer": n.producer(*producer), "commit": commit }),
         Change::TransactionEnded { producer, commit } => json!({
             "type": "transaction_ended", "producer": n.producer(*producer), "commit": commit }),
-        Change::ProducerEpochBumped { producer, epoch } => json!({
+        Change::ProducerEpochBumped {
+            producer,
+            producer_id,
+            epoch,
+        } => json!({
             "type": "producer_epoch_bumped", "producer": n.producer(*producer),
-            "producer_epoch": epoch.0 }),
+            "producer_id": producer_id.0, "producer_epoch": epoch.0 }),
         Change::RequestFaultArmed { producer } => json!({
             "type": "fault_armed", "producer": n.producer(*producer), "fault": "lose_next_request" }),
         Change::RequestLost {

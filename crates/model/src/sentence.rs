@@ -7,7 +7,7 @@ use std::fmt;
 use crate::consumer::ConsumerState;
 use crate::error::StepError;
 use crate::event::{Change, CommitCause, Event, PositionSource, Reason, RebalanceCause};
-use crate::ids::Offset;
+use crate::ids::{Epoch, Offset};
 use crate::names::Names;
 use crate::producer::ProducerState;
 
@@ -387,6 +387,11 @@ impl fmt::Display for Sentence<'_> {
                 "The broker recognised a retry for {} and answered with the original offset {}.",
                 n.tp(*tp), original_offset
             ),
+            (C::TransactionsInitialised { producer, producer_id, .. }, R::EpochExhausted) => write!(
+                f,
+                "init_transactions(): the epoch of {}'s transactional.id had reached {}, the last the coordinator bumps, so it gave the transactional.id a new PID {} with epoch 0; every instance still using the old PID is now fenced (zombie fencing).",
+                n.producer(*producer), Epoch::EXHAUSTED.0, producer_id.0
+            ),
             (C::TransactionsInitialised { producer, producer_id, epoch, fenced_older }, _) => {
                 write!(
                     f,
@@ -473,7 +478,12 @@ impl fmt::Display for Sentence<'_> {
                 "The coordinator recorded {} and answered {}; the markers are written afterwards, so read_committed readers do not see the result yet.",
                 if *commit { "PrepareCommit" } else { "PrepareAbort" }, n.producer(*producer)
             ),
-            (C::ProducerEpochBumped { producer, epoch }, _) => write!(
+            (C::ProducerEpochBumped { producer, producer_id, .. }, R::EpochExhausted) => write!(
+                f,
+                "transaction.version 2: {}'s epoch had reached {}, the last the coordinator bumps, so at the end of the transaction it gave {} a new PID {} with epoch 0; sequences restart at 0.",
+                n.producer(*producer), Epoch::EXHAUSTED.0, n.producer(*producer), producer_id.0
+            ),
+            (C::ProducerEpochBumped { producer, epoch, .. }, _) => write!(
                 f,
                 "transaction.version 2: the coordinator bumped {}'s epoch to {} at the end of the transaction; sequences restart at 0.",
                 n.producer(*producer), epoch.0

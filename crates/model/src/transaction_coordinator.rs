@@ -80,6 +80,9 @@ pub struct TransactionMetadata {
     /// When the transaction went Ongoing (for `transaction.timeout.ms`, T9).
     pub started_ms: u64,
     pub timeout_ms: u64,
+    /// Kafka's nextProducerId: the id the transactional.id moves to, at epoch 0, once the markers of the
+    /// transaction that exhausted its epoch are written (T11).
+    pub next_producer_id: Option<ProducerId>,
 }
 
 impl TransactionMetadata {
@@ -94,6 +97,7 @@ impl TransactionMetadata {
             pending_offsets: Vec::new(),
             started_ms: 0,
             timeout_ms,
+            next_producer_id: None,
         }
     }
 

@@ -902,7 +902,7 @@ fn producer(
     name: &str,
     state: Option<&str>,
     producer_id: Option<u64>,
-    epoch: Option<u16>,
+    epoch: Option<i16>,
 ) -> Check {
     Check::Producer {
         producer: name.into(),
@@ -999,7 +999,7 @@ fn result(i: u32) -> String {
     format!("{{\"order_id\": {i}, \"status\": \"processed\"}}")
 }
 
-fn transaction(id: &str, state: Option<&str>, epoch: Option<u16>) -> Check {
+fn transaction(id: &str, state: Option<&str>, epoch: Option<i16>) -> Check {
     Check::Transaction {
         transactional_id: id.into(),
         state: state.map(|s| TxnState::from_name(s).expect("a coordinator state")),

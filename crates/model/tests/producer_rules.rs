@@ -17,7 +17,7 @@ fn with_producer(flavor: &str, partitions: u32, config: Value, steps: Vec<Value>
     })
 }
 
-fn pids(o: &kafka_model::Output, p: u32) -> Vec<(Option<u64>, Option<u16>, Option<u32>)> {
+fn pids(o: &kafka_model::Output, p: u32) -> Vec<(Option<u64>, Option<i16>, Option<u32>)> {
     o.final_state.partitions[p as usize]
         .log
         .iter()

@@ -151,6 +151,47 @@ fn rejections_name_their_field() {
 }
 
 #[test]
+fn kafkas_limits_and_the_runners_caps_name_their_field() {
+    let poll = json!({ "actor": "worker", "op": "poll" });
+    let cases: Vec<(Value, &str)> = vec![
+        (
+            base(Value::Array(vec![poll; 10_001])),
+            "steps: at most 10000 steps, got 10001",
+        ),
+        (
+            base(json!([{ "op": "advance", "ms": 86_400_001u64 }])),
+            "step 0: field \"ms\": at most 86400000, got 86400001",
+        ),
+        (
+            base(json!([{ "op": "advance", "ms": u64::MAX }])),
+            "step 0: field \"ms\": at most 86400000",
+        ),
+        (
+            base(
+                json!([{ "actor": "worker", "op": "seek", "topic": "orders", "partition": 0, "offset": 1u64 << 63 }]),
+            ),
+            "step 0: field \"offset\": at most 9223372036854775807, got 9223372036854775808",
+        ),
+        (
+            base(
+                json!([{ "actor": "worker", "op": "commit", "offsets": [{ "topic": "orders", "partition": 1, "offset": u64::MAX }] }]),
+            ),
+            "step 0: field \"offsets[0].offset\": at most 9223372036854775807",
+        ),
+    ];
+    for (input, want) in cases {
+        let e = err(&input);
+        assert!(e.starts_with(want), "\n got: {e}\nwant: {want}…");
+    }
+    // At the caps, the scenario runs.
+    let at_caps = base(json!([
+        { "op": "advance", "ms": 86_400_000u64 },
+        { "actor": "worker", "op": "seek", "topic": "orders", "partition": 0, "offset": i64::MAX }
+    ]));
+    assert!(kafka_model::run_json(&at_caps.to_string()).is_ok());
+}
+
+#[test]
 fn malformed_json_reports_line_and_column() {
     let e = kafka_model::run_json("{\n  \"steps\": [\n    {\"op\": \"advance\" \"ms\": 1}\n  ]\n}")
         .expect_err("malformed");

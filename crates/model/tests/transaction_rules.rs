@@ -4,6 +4,11 @@
 mod common;
 
 use common::{advance, op, order, run};
+use std::sync::Arc;
+
+use kafka_model::error::StepError;
+use kafka_model::event::{Change, Event, Reason};
+use kafka_model::ids::{ClientIdx, Epoch, ProducerId, TopicIdx, TopicPartition};
 use kafka_model::ledger::Label;
 use kafka_model::output::{Output, PartitionOut};
 use kafka_model::producer::ProducerState;
@@ -758,7 +763,7 @@ fn t11_transaction_version_2_bumps_the_epoch_on_every_end_and_adds_partitions_im
     assert_eq!(o.steps[3].changes[1]["implicit"], true);
     assert_eq!(producer(&o, "tx").producer_epoch, Some(2));
     let log = &partition(&o, "results", 0).log;
-    let epochs: Vec<Option<u16>> = log.iter().map(|e| e.producer_epoch).collect();
+    let epochs: Vec<Option<i16>> = log.iter().map(|e| e.producer_epoch).collect();
     // Records with the epoch of their transaction, markers with the bumped one; sequences restart.
     assert_eq!(epochs, vec![Some(0), Some(1), Some(1), Some(2)]);
     assert_eq!(log[2].sequence, Some(0));
@@ -954,4 +959,114 @@ fn conformance_rdkafka_transaction_abort() {
     assert_eq!(received(&o, "ru").len(), 10);
     assert_eq!(common::committed(&o, "workers"), vec![(0, 10)]);
     assert!(o.final_state.groups[0].pending.is_empty());
+}
+
+/// A cluster of the scenario's set-up and its steps as actions, to apply more often than a scenario may list
+/// them (`MAX_STEPS`).
+fn cluster_and_steps(s: &Value) -> (kafka_model::cluster::Cluster, Vec<kafka_model::Action>) {
+    let s = kafka_model::scenario::parse_scenario(&s.to_string()).expect("valid scenario");
+    let cluster = kafka_model::cluster::Cluster::new(Arc::new(s.setup), Arc::new(s.texts));
+    (cluster, s.steps)
+}
+
+fn apply(c: &mut kafka_model::cluster::Cluster, action: &kafka_model::Action) -> Vec<Event> {
+    let mut out = Vec::new();
+    c.apply(action, &mut out).expect("the step succeeds");
+    out
+}
+
+/// Repeats `bump` (which raises `producer`'s epoch by one) until the epoch is exhausted, then once more, and
+/// checks that the producer has a new id at epoch 0: the events of that last time, and the new id.
+fn bump_past_exhaustion(
+    c: &mut kafka_model::cluster::Cluster,
+    producer: ClientIdx,
+    bump: impl Fn(&mut kafka_model::cluster::Cluster) -> Vec<Event>,
+) -> (Vec<Event>, ProducerId) {
+    let (first, start) = c.producer(producer).producer_id.expect("initialised");
+    for _ in start.0..Epoch::EXHAUSTED.0 {
+        bump(c);
+    }
+    assert_eq!(
+        c.producer(producer).producer_id,
+        Some((first, Epoch::EXHAUSTED))
+    );
+    let events = bump(c);
+    let (pid, epoch) = c.producer(producer).producer_id.expect("initialised");
+    assert_ne!(pid, first);
+    assert_eq!(epoch, Epoch(0));
+    (events, pid)
+}
+
+#[test]
+fn t1_an_exhausted_epoch_gives_the_transactional_id_a_new_producer_id_and_the_zombie_stays_fenced()
+{
+    // Kafka's epoch is an int16. From epoch 32766 the coordinator hands out a new producer id at epoch 0.
+    let (mut c, steps) = cluster_and_steps(&classic(scenario(
+        "java",
+        json!([tx_producer("old", json!({})), tx_producer("new", json!({}))]),
+        json!([]),
+        vec![
+            op("old", "init_transactions"),
+            op("new", "crash"),
+            op("new", "restart"),
+            op("new", "init_transactions"),
+            op("old", "begin_transaction"),
+            send("old", "results", 0, "zombie write"),
+        ],
+    )));
+    let (old, new) = (ClientIdx(0), ClientIdx(1));
+    apply(&mut c, &steps[0]);
+    apply(&mut c, &steps[3]);
+    // Each new instance of `new` bumps the epoch once.
+    let (events, _) = bump_past_exhaustion(&mut c, new, |c| {
+        apply(c, &steps[1]);
+        apply(c, &steps[2]);
+        apply(c, &steps[3])
+    });
+    assert_eq!(events.last().unwrap().reason, Reason::EpochExhausted);
+    // The old instance, whatever its epoch, holds an id the coordinator no longer knows: fenced.
+    apply(&mut c, &steps[4]);
+    let mut out = Vec::new();
+    assert_eq!(
+        c.apply(&steps[5], &mut out).and_then(|()| {
+            c.apply(
+                &kafka_model::Action::ProducerFlush { producer: old },
+                &mut out,
+            )
+        }),
+        Err(StepError::ProducerFenced)
+    );
+}
+
+#[test]
+fn t11_under_version_2_a_transaction_that_exhausts_the_epoch_ends_with_a_new_producer_id() {
+    let (mut c, steps) = cluster_and_steps(&scenario(
+        "java",
+        json!([tx_producer("tx", json!({}))]),
+        json!([]),
+        vec![
+            op("tx", "init_transactions"),
+            op("tx", "begin_transaction"),
+            send("tx", "results", 0, "r"),
+            op("tx", "commit_transaction"),
+        ],
+    ));
+    apply(&mut c, &steps[0]);
+    let transaction = |c: &mut kafka_model::cluster::Cluster| {
+        apply(c, &steps[1]);
+        apply(c, &steps[2]);
+        apply(c, &steps[3])
+    };
+    let (events, pid) = bump_past_exhaustion(&mut c, ClientIdx(0), transaction);
+    let bumped = events
+        .iter()
+        .find(|e| matches!(e.change, Change::ProducerEpochBumped { .. }))
+        .expect("the end bumps");
+    assert_eq!(bumped.reason, Reason::EpochExhausted);
+    // The next transaction runs on the new id, and its markers carry it.
+    transaction(&mut c);
+    apply(&mut c, &kafka_model::Action::ClockAdvance { ms: 0 });
+    let log = c.log(TopicPartition::new(TopicIdx(1), 0));
+    let marker = log.entries.last().and_then(|e| e.batch).expect("a marker");
+    assert_eq!((marker.producer_id, marker.epoch), (pid, Epoch(1)));
 }

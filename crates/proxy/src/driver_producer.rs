@@ -12,6 +12,9 @@ use serde_json::{json, Value};
 use crate::driver_client::{refusal, text, DriverClient};
 use crate::step_outcome::{at, OpResult, Stalled, StepOutcome};
 
+/// Far longer than one pass of the Java client's sender thread.
+const SENDER_PASS: Duration = Duration::from_millis(20);
+
 pub struct DriverProducer {
     pub client: DriverClient,
     pub state: ProducerState,
@@ -111,6 +114,11 @@ impl DriverProducer {
             return out;
         }
         self.holding_since_ms.get_or_insert(now_ms);
+        if self.linger_ms > 0 {
+            // A new batch wakes the Java client's sender thread for one pass over its batches. An abort that
+            // lands in the middle of that pass sends the batch instead of dropping it, so the step waits it out.
+            std::thread::sleep(SENDER_PASS);
+        }
         Ok(StepOutcome::ok(vec![format!(
             "{} handed {value:?} to the client's send() for {local}; the client sends it in the background",
             self.client.id

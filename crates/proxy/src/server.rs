@@ -36,10 +36,10 @@ pub fn app(state: Shared, listen: SocketAddr) -> Router {
         )
         .route("/v1/run", post(routes::run))
         .with_state(state)
-        // Layers run outermost last-added: host, origin/CORS, rate, token, body size.
+        // Layers run outermost last-added: host, origin/CORS, token, rate, body size.
         .layer(from_fn(body::limit_body))
-        .layer(from_fn_with_state(guard.clone(), token::check_token))
         .layer(from_fn_with_state(guard.clone(), rate_limit::limit_rate))
+        .layer(from_fn_with_state(guard.clone(), token::check_token))
         .layer(from_fn_with_state(guard.clone(), cors::check_origin))
         .layer(from_fn_with_state(guard, host::check_host))
 }

@@ -236,6 +236,7 @@ impl Cluster {
             ));
             return Err(error);
         }
+        let mut rotated = false;
         let fenced_older = match self.txns[ti].as_ref().map(|m| m.state) {
             None => {
                 let pid = ProducerId(self.next_producer_id);
@@ -267,8 +268,15 @@ impl Cluster {
                     self.txn_move(ti, TxnState::Empty, Reason::TxnReset, out)?;
                 }
                 if let Some(m) = self.txns[ti].as_mut() {
-                    m.epoch = Epoch(m.epoch.0.saturating_add(1));
                     m.timeout_ms = timeout;
+                    if m.epoch.is_exhausted() {
+                        m.producer_id = ProducerId(self.next_producer_id);
+                        m.epoch = Epoch(0);
+                        self.next_producer_id += 1;
+                        rotated = true;
+                    } else {
+                        m.epoch = m.epoch.bumped();
+                    }
                 }
                 true
             }
@@ -288,7 +296,11 @@ impl Cluster {
                 epoch,
                 fenced_older,
             },
-            Reason::Plain,
+            if rotated {
+                Reason::EpochExhausted
+            } else {
+                Reason::Plain
+            },
         ));
         Ok(())
     }
@@ -403,18 +415,29 @@ impl Cluster {
         // were dropped unsent); the EndTxn still ends it, with no partition to mark, and bumps the epoch.
         self.txn_move(ti, to, Reason::TxnRequest, out)?;
         if self.transaction_version(producer) == 2 {
-            // T11: the epoch is bumped on every commit/abort; the markers carry the new epoch.
+            // T11: the epoch is bumped on every commit/abort; the markers carry the new epoch. An exhausted
+            // epoch gives the producer a new id at once, the coordinator once the markers are written.
             if let Some(m) = self.txns[ti].as_mut() {
-                m.epoch = Epoch(m.epoch.0.saturating_add(1));
-                let epoch = m.epoch;
+                let exhausted = m.epoch.is_exhausted();
+                m.epoch = m.epoch.bumped();
+                let (ids, reason) = if exhausted {
+                    let next = ProducerId(self.next_producer_id);
+                    self.next_producer_id += 1;
+                    m.next_producer_id = Some(next);
+                    ((next, Epoch(0)), Reason::EpochExhausted)
+                } else {
+                    ((m.producer_id, m.epoch), Reason::Plain)
+                };
                 let p = self.producer_mut(producer);
-                if let Some((_, e)) = p.producer_id.as_mut() {
-                    *e = epoch;
-                }
+                p.producer_id = Some(ids);
                 p.next_sequence.clear();
                 out.push(Event::new(
-                    Change::ProducerEpochBumped { producer, epoch },
-                    Reason::Plain,
+                    Change::ProducerEpochBumped {
+                        producer,
+                        producer_id: ids.0,
+                        epoch: ids.1,
+                    },
+                    reason,
                 ));
             }
         }
@@ -513,6 +536,12 @@ impl Cluster {
             TxnState::CompleteAbort
         };
         let _ = self.txn_move(ti, to, Reason::MarkersLanded, out);
+        if let Some(m) = self.txns[ti].as_mut() {
+            if let Some(next) = m.next_producer_id.take() {
+                m.producer_id = next;
+                m.epoch = Epoch(0);
+            }
+        }
     }
 
     /// T2/T9: Ongoing → PrepareEpochFence (epoch + 1) → PrepareAbort → abort markers → CompleteAbort.
@@ -524,7 +553,7 @@ impl Cluster {
     ) -> Result<(), StepError> {
         self.txn_move(ti, TxnState::PrepareEpochFence, reason, out)?;
         if let Some(m) = self.txns[ti].as_mut() {
-            m.epoch = Epoch(m.epoch.0.saturating_add(1));
+            m.epoch = m.epoch.bumped();
         }
         self.txn_move(ti, TxnState::PrepareAbort, Reason::TxnRequest, out)?;
         self.write_markers(ti, out);

@@ -4,7 +4,9 @@
 
 use serde_json::{Map, Value};
 
-use super::setup::{Properties, CLEANUP_INTERVAL, REPLICA_LAG};
+use super::setup::{
+    Properties, CLEANUP_INTERVAL, MAX_ADVANCE_MS, MAX_OFFSET, MAX_STEPS, REPLICA_LAG,
+};
 use super::{Scenario, ScenarioError, Setup, Texts, TopicSpec};
 use crate::action::{Action, Actor};
 use crate::config::{short, Flavor};
@@ -56,6 +58,17 @@ fn string<'a>(v: &'a Value, path: &str) -> Result<&'a str, ScenarioError> {
 fn whole(v: &Value, path: &str, what: &str) -> Result<u64, ScenarioError> {
     v.as_u64()
         .ok_or_else(|| ScenarioError::at(path, format!("expected {what}, got {}", short(v))))
+}
+
+/// `items`, if there are no more than `max` of them.
+fn at_most<'a>(items: &'a [Value], path: &str, max: usize) -> Result<&'a [Value], ScenarioError> {
+    if items.len() > max {
+        return Err(ScenarioError::at(
+            path,
+            format!("at most {max} {path}, got {}", items.len()),
+        ));
+    }
+    Ok(items)
 }
 
 /// A count the set-up checks further (at least one, at most its limit).
@@ -183,7 +196,7 @@ pub fn scenario_from_value(value: &Value) -> Result<Scenario, ScenarioError> {
 
     let mut texts = Texts::default();
     let steps = match root.get("steps") {
-        Some(v) => array(v, "steps")?
+        Some(v) => at_most(array(v, "steps")?, "steps", MAX_STEPS)?
             .iter()
             .enumerate()
             .map(|(i, step)| parse_step(&setup, &mut texts, i, step))
@@ -304,6 +317,19 @@ impl StepFields<'_> {
         }
     }
 
+    /// A whole number no larger than `max`.
+    fn whole_at_most(
+        &self,
+        field: &str,
+        what: &str,
+        max: u64,
+    ) -> Result<Option<u64>, ScenarioError> {
+        match self.whole(field, what)? {
+            Some(n) if n > max => Err(self.err(field, format!("at most {max}, got {n}"))),
+            n => Ok(n),
+        }
+    }
+
     fn flag(&self, field: &str) -> Result<bool, ScenarioError> {
         match self.map.get(field) {
             None => Ok(false),
@@ -415,7 +441,7 @@ impl StepFields<'_> {
                 .partition(topic, map.get(PARTITION))
                 .map_err(|e| within(e, PARTITION))?;
             let offset = inner
-                .whole(OFFSET, "a non-negative integer")
+                .whole_at_most(OFFSET, "a non-negative integer", MAX_OFFSET)
                 .and_then(|o| inner.required(OFFSET, o))
                 .map_err(|e| within(e, OFFSET))?;
             list.push((TopicPartition::new(topic, partition), Offset(offset)));
@@ -594,7 +620,7 @@ fn step_action(
         (Actor::Consumer(consumer), Op::Seek) => {
             let topic = step.topic(TOPIC)?;
             let partition = step.partition(topic, step.map.get(PARTITION))?;
-            let offset = step.whole(OFFSET, "a non-negative integer")?;
+            let offset = step.whole_at_most(OFFSET, "a non-negative integer", MAX_OFFSET)?;
             ConsumerSeek {
                 consumer,
                 tp: TopicPartition::new(topic, partition),
@@ -606,7 +632,8 @@ fn step_action(
         (Actor::Consumer(consumer), Op::Crash) => ConsumerCrash { consumer },
         (Actor::Consumer(consumer), Op::Restart) => ConsumerRestart { consumer },
         (Actor::Cluster, Op::Advance) => {
-            let ms = step.whole(MS, "a non-negative integer of milliseconds")?;
+            let ms =
+                step.whole_at_most(MS, "a non-negative integer of milliseconds", MAX_ADVANCE_MS)?;
             ClockAdvance {
                 ms: step.required(MS, ms)?,
             }

@@ -23,6 +23,12 @@ pub const MAX_TOPICS: usize = 64;
 pub const MAX_PARTITIONS: u32 = 64;
 pub const MAX_CLIENTS: usize = 64;
 pub const MAX_REPLICATION: u32 = 9;
+/// A scenario's steps: ten times the longest lesson run a learner scrubs through.
+pub const MAX_STEPS: usize = 10_000;
+/// One `advance`: a day, longer than any timeout the model knows, so the clock never reaches its end.
+pub const MAX_ADVANCE_MS: u64 = 86_400_000;
+/// An offset is Kafka's int64.
+pub const MAX_OFFSET: u64 = i64::MAX as u64;
 /// The broker settings a scenario may change, and their defaults (T9, D1).
 pub const CLEANUP_INTERVAL: &str = "transaction.abort.timed.out.transaction.cleanup.interval.ms";
 pub const DEFAULT_TXN_CLEANUP_INTERVAL_MS: u64 = 10_000;

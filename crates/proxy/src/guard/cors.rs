@@ -1,6 +1,8 @@
 //! Only the course's own pages may call the proxy from a browser. A request with a foreign Origin is
 //! refused; an allowed one gets the CORS headers, and its preflight is answered here (a preflight carries no
-//! token, so this runs before the token check). Requests without Origin (curl, tests) pass.
+//! token, so this runs before the token check). Requests without Origin pass (curl, tests), unless the browser
+//! says another site's page made them (`Sec-Fetch-Site: cross-site`: an `<img>` or a link, which carry no
+//! Origin).
 
 use axum::extract::{Request, State};
 use axum::http::header::{
@@ -17,6 +19,7 @@ use crate::error::ApiError;
 /// Chrome's Private Network Access: a public page asking to reach a loopback address must be told yes.
 const REQUEST_PRIVATE_NETWORK: &str = "access-control-request-private-network";
 const ALLOW_PRIVATE_NETWORK: &str = "access-control-allow-private-network";
+const SEC_FETCH_SITE: &str = "sec-fetch-site";
 
 pub async fn check_origin(
     State(guard): State<GuardState>,
@@ -24,6 +27,17 @@ pub async fn check_origin(
     next: Next,
 ) -> Response {
     let Some(origin) = request.headers().get(ORIGIN).cloned() else {
+        if request
+            .headers()
+            .get(SEC_FETCH_SITE)
+            .is_some_and(|site| site == "cross-site")
+        {
+            return ApiError::Forbidden(
+                "a page of another site may not use this proxy without an allowed Origin"
+                    .to_owned(),
+            )
+            .into_response();
+        }
         return next.run(request).await;
     };
     let allowed = origin

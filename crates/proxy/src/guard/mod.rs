@@ -1,5 +1,5 @@
 //! What every request passes before a handler sees it, outermost first: the Host check (DNS rebinding), the
-//! Origin check with CORS, the rate limit, the token, the body size. Each is one middleware in its own file.
+//! Origin check with CORS, the token, the rate limit, the body size. Each is one middleware in its own file.
 
 pub mod body;
 pub mod cors;

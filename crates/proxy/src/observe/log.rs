@@ -221,7 +221,7 @@ fn classify(raws: Vec<Raw>) -> Vec<LogEntryOut> {
              }| {
                 let idempotent = record.producer_id >= 0;
                 let producer_id = idempotent.then_some(record.producer_id as u64);
-                let producer_epoch = idempotent.then_some(record.producer_epoch as u16);
+                let producer_epoch = idempotent.then_some(record.producer_epoch);
                 match commit_marker {
                     Some(commit) => {
                         let (kind, status) = if commit {

@@ -85,7 +85,7 @@ pub struct ActiveProducer {
     pub topic: String,
     pub partition: u32,
     pub producer_id: u64,
-    pub producer_epoch: u16,
+    pub producer_epoch: i16,
     pub last_sequence: i32,
     /// First offset of the producer's open transaction on this partition.
     pub current_txn_start_offset: Option<u64>,
@@ -291,7 +291,7 @@ pub async fn observe(
         transactions.push(TransactionOut {
             transactional_id: id.clone(),
             producer_id: state.producer_id.0.max(0) as u64,
-            producer_epoch: state.producer_epoch.max(0) as u16,
+            producer_epoch: state.producer_epoch.max(0),
             state: txn_state.unwrap_or(TxnState::Empty),
             partitions: tps
                 .into_iter()

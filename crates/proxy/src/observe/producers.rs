@@ -47,7 +47,7 @@ pub(crate) async fn active_producers(
                     topic: name.clone(),
                     partition: p.partition_index as u32,
                     producer_id: s.producer_id.0 as u64,
-                    producer_epoch: s.producer_epoch as u16,
+                    producer_epoch: s.producer_epoch as i16,
                     last_sequence: s.last_sequence,
                     current_txn_start_offset: u64::try_from(s.current_txn_start_offset).ok(),
                 });
