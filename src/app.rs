@@ -26,6 +26,7 @@ pub fn App() -> Html {
         }
         Route::Glossary { term } => html! { <Glossary term={term.clone()} /> },
         Route::PanicCheck => html! { <PanicCheck /> },
+        Route::TrapCheck => html! { <TrapCheck /> },
         Route::NotFound { path, problem } => {
             html! { <NotFound path={path.clone()} problem={problem.clone()} /> }
         }
@@ -78,7 +79,7 @@ fn page_title(route: &Route) -> String {
         ),
         Route::Sandbox { .. } => Some("Sandbox".to_string()),
         Route::Glossary { .. } => Some("Glossary".to_string()),
-        Route::PanicCheck => Some("Error check".to_string()),
+        Route::PanicCheck | Route::TrapCheck => Some("Error check".to_string()),
         Route::NotFound { .. } => Some("Page not found".to_string()),
     };
     match page {
@@ -100,4 +101,10 @@ fn skip_to_main(event: MouseEvent) {
 #[function_component]
 fn PanicCheck() -> Html {
     panic!("the #/debug/panic page panics on purpose to check the error panel");
+}
+
+#[function_component]
+fn TrapCheck() -> Html {
+    // In WebAssembly, abort is the `unreachable` instruction: a trap, which no panic hook sees.
+    std::process::abort();
 }

@@ -4,6 +4,7 @@ pub mod action_label;
 pub mod app;
 pub mod catalog;
 pub mod components;
+pub mod drawable;
 pub mod error_panel;
 pub mod file_io;
 pub mod glossary;

@@ -35,6 +35,9 @@ pub enum Route {
     },
     /// Deliberately panics, so the browser tests can prove the error panel replaces a blank page.
     PanicCheck,
+    /// Deliberately traps (a WebAssembly `unreachable`, as running out of memory does): the page, not the
+    /// program, must then show the error panel.
+    TrapCheck,
     NotFound {
         path: String,
         problem: String,
@@ -69,6 +72,7 @@ impl Route {
                 )),
             },
             ["debug", "panic"] => Route::PanicCheck,
+            ["debug", "trap"] => Route::TrapCheck,
             ["glossary"] => Route::Glossary { term: None },
             ["glossary", term] => Route::Glossary {
                 term: Some(term.to_string()),
@@ -121,6 +125,7 @@ impl Route {
                 step,
             } => format!("#/sandbox/run/{run}/step/{step}"),
             Route::PanicCheck => "#/debug/panic".to_string(),
+            Route::TrapCheck => "#/debug/trap".to_string(),
             Route::Glossary { term: None } => "#/glossary".to_string(),
             Route::Glossary { term: Some(term) } => format!("#/glossary/{term}"),
             Route::NotFound { path, .. } => format!("#{path}"),

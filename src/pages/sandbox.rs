@@ -7,6 +7,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::{Panel, Player, SetupForm};
+use crate::drawable;
 use crate::file_io::{download, read_chosen_file, ReadSlot};
 use crate::route::{self, Route};
 use crate::share_code;
@@ -56,8 +57,24 @@ struct Loaded {
     timeline: Rc<Timeline>,
 }
 
-fn load_json(json: &str) -> Result<Loaded, String> {
-    let scenario = parse_scenario(json).map_err(|e| e.to_string())?;
+/// A scenario the model refuses, or one too big to draw.
+enum NotLoaded {
+    Invalid(String),
+    TooBig(String),
+}
+
+impl std::fmt::Display for NotLoaded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotLoaded::Invalid(problem) => write!(f, "{problem}"),
+            NotLoaded::TooBig(problem) => write!(f, "too big for the lab: {problem}"),
+        }
+    }
+}
+
+fn load_json(json: &str) -> Result<Loaded, NotLoaded> {
+    let scenario = parse_scenario(json).map_err(|e| NotLoaded::Invalid(e.to_string()))?;
+    drawable::check(&scenario).map_err(NotLoaded::TooBig)?;
     Ok(Loaded {
         key: share_code::encode(json),
         json: json.to_string(),
@@ -67,10 +84,13 @@ fn load_json(json: &str) -> Result<Loaded, String> {
 
 fn load_run(run: Option<&str>) -> Result<Loaded, String> {
     match run {
-        None => load_json(STARTER),
+        None => load_json(STARTER).map_err(|e| e.to_string()),
         Some(code) => {
             let json = share_code::decode(code)?;
-            load_json(&json).map_err(|e| format!("the shared run's scenario is invalid: {e}"))
+            load_json(&json).map_err(|e| match e {
+                NotLoaded::Invalid(e) => format!("the shared run's scenario is invalid: {e}"),
+                too_big => format!("the shared run is {too_big}"),
+            })
         }
     }
 }
@@ -80,20 +100,19 @@ pub fn Sandbox(props: &SandboxProps) -> Html {
     let loaded = use_state(|| load_run(props.run.as_deref()));
     // The run code this page last wrote to the address bar: a route change to it is not a new link.
     let written = use_mut_ref(|| None::<String>);
-    let draft = use_state(|| match &*loaded {
-        Ok(loaded) => pretty(&loaded.json),
-        Err(_) => STARTER.to_string(),
-    });
+    let draft = use_state(|| draft_of(&loaded, props.run.as_deref()));
     let error = use_state(|| None::<String>);
     let dirty = use_state(|| false);
 
     {
-        let (loaded, written) = (loaded.clone(), written.clone());
+        let (loaded, written, draft) = (loaded.clone(), written.clone(), draft.clone());
         use_effect_with((props.run.clone(), props.visit), move |(run, _)| {
             // A run this page wrote itself is already playing; anything else is a link to open.
             let own = run.is_some() && *run == *written.borrow();
             if !own {
-                loaded.set(load_run(run.as_deref()));
+                let next = load_run(run.as_deref());
+                draft.set(draft_of(&next, run.as_deref()));
+                loaded.set(next);
             }
         });
     }
@@ -176,7 +195,7 @@ pub fn Sandbox(props: &SandboxProps) -> Html {
                 }
                 Err(problem) => error.set(Some(match source {
                     Some(name) => format!("{name}: {problem}"),
-                    None => problem,
+                    None => problem.to_string(),
                 })),
             },
         )
@@ -276,6 +295,17 @@ pub fn Sandbox(props: &SandboxProps) -> Html {
     }
 }
 
+/// The editor's text for what a link gave: the run's scenario, also when it cannot be played, so nothing of it
+/// is lost; the starter when the link holds none.
+fn draft_of(loaded: &Result<Loaded, String>, run: Option<&str>) -> String {
+    match loaded {
+        Ok(loaded) => pretty(&loaded.json),
+        Err(_) => run
+            .and_then(|code| share_code::decode(code).ok())
+            .map_or_else(|| STARTER.to_string(), |json| pretty(&json)),
+    }
+}
+
 fn current_step() -> u32 {
     match Route::from_hash(&gloo::utils::window().location().hash().unwrap_or_default()) {
         Route::Sandbox { step, .. } => step,
@@ -285,7 +315,8 @@ fn current_step() -> u32 {
 
 /// Indented for reading; a scenario that is already laid out keeps its own layout.
 fn pretty(json: &str) -> String {
-    if json.contains('\n') {
+    // A long run stays on one line: indenting would triple the text the editor lays out.
+    if json.contains('\n') || json.len() > 64 * 1024 {
         return json.to_string();
     }
     serde_json::from_str::<serde_json::Value>(json)

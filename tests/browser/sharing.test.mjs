@@ -56,6 +56,37 @@ test('a tampered sandbox link shows what is wrong and a way out', async () => {
   await context.close();
 });
 
+test('a scenario too big to draw, or past the step cap, is refused at once and kept', async () => {
+  const { context, page, problems } = await openPage(lab.browser);
+  await page.goto(`${lab.site.url}#/sandbox`);
+  await page.getByRole('button', { name: 'Step forward' }).waitFor();
+  // Within the model's caps, far beyond the stage: 64 topics of 64 partitions, 128 clients, 10,000 sends.
+  const topics = Array.from({ length: 64 }, (_, i) => ({ name: `t${i}`, partitions: 64 }));
+  const wide = {
+    topics,
+    producers: Array.from({ length: 64 }, (_, i) => ({ id: `p${i}` })),
+    consumers: Array.from({ length: 64 }, (_, i) => ({ id: `c${i}`, subscribe: ['t0'], config: { 'group.id': 'g' } })),
+    steps: Array.from({ length: 10000 }, (_, i) => ({ actor: `p${i % 64}`, op: 'send', topic: `t${i % 64}`, value: `v${i}` })),
+  };
+  const code = Buffer.from(JSON.stringify(wide)).toString('base64url');
+  let started = Date.now();
+  await page.evaluate((hash) => { location.hash = hash; }, `#/sandbox/run/${code}/step/0`);
+  await page.getByRole('alert').getByText(/4096 partitions across its topics, and the lab draws at most 64/).waitFor();
+  console.log(`# a ${Math.round(code.length / 1024)} KiB link refused in ${Date.now() - started} ms`);
+  assert.match(await page.locator('#scenario-json').inputValue(), /"t63"/, 'the link\'s scenario is kept for editing');
+
+  const folder = mkdtempSync(join(tmpdir(), 'kdl-huge-'));
+  const long = join(folder, 'long.json');
+  writeFileSync(long, JSON.stringify({ steps: Array.from({ length: 100000 }, () => ({ op: 'advance', ms: 1 })) }));
+  started = Date.now();
+  await page.locator('.scenario-editor input[type=file]').setInputFiles(long);
+  await page.getByRole('alert').getByText(/long\.json: steps: at most 10000 steps, got 100000/).waitFor();
+  console.log(`# a 100,000-step file refused in ${Date.now() - started} ms`);
+  await screenshot(page, 'sandbox-too-big');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('the run exports as a scenario file that the sandbox loads again', async () => {
   const { context, page, problems } = await openPage(lab.browser);
   await page.goto(`${lab.site.url}#/sandbox`);

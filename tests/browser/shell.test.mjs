@@ -114,6 +114,18 @@ describe('the site at the root', () => {
     await context.close();
   });
 
+  test('a WebAssembly trap also replaces the page with the error panel', async () => {
+    const { context, page } = await openPage(browser);
+    await page.goto(`${site.url}#/`);
+    await page.getByRole('heading', { level: 1, name: /Delivery guarantees/ }).waitFor();
+    await page.evaluate(() => { location.hash = '#/debug/trap'; });
+    const panel = page.getByRole('alert');
+    await panel.waitFor();
+    assert.match(await panel.innerText(), /Something went wrong[\s\S]*WebAssembly trap: unreachable/);
+    assert.ok(await page.getByRole('link', { name: 'Back to the course home' }).isVisible());
+    await context.close();
+  });
+
   test('embed mode shows just the lesson', async () => {
     const { context, page, problems } = await openPage(browser);
     await page.goto(`${site.url}?embed=1#/lesson/manual-commit/step/2`);

@@ -48,6 +48,9 @@ pub struct Health {
     pub bootstrap: String,
     pub broker_reachable: bool,
     pub error: Option<String>,
+    /// Sessions open on the proxy.
+    #[serde(default)]
+    pub sessions: usize,
 }
 
 /// `POST /v1/sessions` → 201.

@@ -26,11 +26,20 @@ pub struct Config {
     pub poll_wait: Duration,
     /// A session unused this long is closed and its topics deleted.
     pub session_idle: Duration,
+    /// A `/v1/run` stops (504) at its first step after running this long.
+    pub run_limit: Duration,
+    /// A request's headers must arrive within this; a connection idle for as long is closed.
+    pub header_timeout: Duration,
+    /// Connections open at once (each holds a file descriptor); past it a new one is closed at once.
+    pub max_connections: usize,
     /// Requests per second (sustained) and the burst allowed above it.
     pub rate_per_second: u32,
     pub rate_burst: u32,
     /// Where the real clients' drivers are (their set-ups' paths by default).
     pub drivers: DriverPaths,
+    /// Where the proxy keeps the names its sessions put on the cluster until they are deleted (none: only in
+    /// memory, so a killed proxy's are not found again).
+    pub state_dir: Option<std::path::PathBuf>,
 }
 
 impl Config {
@@ -44,9 +53,13 @@ impl Config {
             kafka_timeout: Duration::from_secs(10),
             poll_wait: Duration::from_secs(3),
             session_idle: Duration::from_secs(600),
+            run_limit: Duration::from_secs(300),
+            header_timeout: Duration::from_secs(10),
+            max_connections: 64,
             rate_per_second: 50,
             rate_burst: 200,
             drivers: DriverPaths::default(),
+            state_dir: None,
         }
     }
 }

@@ -5,6 +5,8 @@ use std::sync::Arc;
 use rdkafka::ClientConfig;
 
 use crate::config::Config;
+use crate::fd_budget::FdBudget;
+use crate::leftovers::Leftovers;
 use crate::session::Sessions;
 use crate::topics::Admin;
 
@@ -13,6 +15,10 @@ pub struct ProxyContext {
     /// One admin client for topics and the reachability probe; librdkafka reconnects it after an outage.
     pub admin: Admin,
     pub sessions: Sessions,
+    /// What sessions put on the cluster, until it is deleted.
+    pub leftovers: Leftovers,
+    /// The file descriptors sessions may hold.
+    pub descriptors: Arc<FdBudget>,
 }
 
 pub type Shared = Arc<ProxyContext>;
@@ -31,10 +37,13 @@ impl ProxyContext {
                     config.bootstrap
                 )
             })?;
+        let leftovers = Leftovers::new(&config.bootstrap, config.state_dir.as_deref());
         Ok(Arc::new(ProxyContext {
             config,
             admin,
             sessions: Sessions::default(),
+            leftovers,
+            descriptors: FdBudget::of_this_process(),
         }))
     }
 }

@@ -24,6 +24,9 @@ pub enum ApiError {
     TooLarge(String),
     #[error("{0}")]
     TooManyRequests(String),
+    /// The client sent its request too slowly.
+    #[error("{0}")]
+    SlowRequest(String),
     /// The cluster cannot be reached (or refuses the set-up, e.g. a replication factor it cannot satisfy).
     #[error("{0}")]
     BadGateway(String),
@@ -45,6 +48,7 @@ impl ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::SlowRequest(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::BadGateway(_) => StatusCode::BAD_GATEWAY,
             ApiError::Timeout(_) => StatusCode::GATEWAY_TIMEOUT,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,

@@ -59,6 +59,8 @@ async fn main() -> ExitCode {
     let mut config = Config::new(cli.bootstrap_servers, token.clone());
     config.max_advance_ms = cli.max_advance_ms;
     config.time_scale = cli.time_scale;
+    // Beside the installed clients: the names a killed proxy's sessions left are found by the next start.
+    config.state_dir = Some(config.drivers.cache.clone());
     if let Some(tools) = cli.tools {
         config.drivers.tools = tools;
     }
@@ -78,10 +80,26 @@ async fn main() -> ExitCode {
         .local_addr()
         .map(|a| a.to_string())
         .unwrap_or(cli.listen);
+    // Listening for Ctrl-C before saying where the proxy is, so one sent right after is not missed. The first
+    // stops the proxy cleanly (bounded: see `serve`); a second one exits at once.
+    let mut interrupts = match Interrupts::listen() {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("kafka-proxy: cannot listen for Ctrl-C: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     println!("kafka-proxy listening on http://{addr}");
     println!("token: {token}");
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
+    let shutdown = async move {
+        interrupts.next().await;
+        eprintln!(
+            "kafka-proxy: stopping (ending the sessions; press Ctrl-C again to exit at once)"
+        );
+        tokio::spawn(async move {
+            interrupts.next().await;
+            std::process::exit(130);
+        });
     };
     match kafka_proxy::serve(config, listener, shutdown).await {
         Ok(()) => ExitCode::SUCCESS,
@@ -89,5 +107,34 @@ async fn main() -> ExitCode {
             eprintln!("kafka-proxy: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Ctrl-C, registered when created (tokio's `ctrl_c()` registers only once first awaited).
+#[cfg(unix)]
+struct Interrupts(tokio::signal::unix::Signal);
+
+#[cfg(unix)]
+impl Interrupts {
+    fn listen() -> std::io::Result<Self> {
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).map(Interrupts)
+    }
+
+    async fn next(&mut self) {
+        self.0.recv().await;
+    }
+}
+
+#[cfg(not(unix))]
+struct Interrupts;
+
+#[cfg(not(unix))]
+impl Interrupts {
+    fn listen() -> std::io::Result<Self> {
+        Ok(Interrupts)
+    }
+
+    async fn next(&mut self) {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }

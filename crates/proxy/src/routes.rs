@@ -24,6 +24,7 @@ pub async fn health(State(app): State<Shared>) -> Json<Health> {
         bootstrap: app.config.bootstrap.clone(),
         broker_reachable: probe.is_ok(),
         error: probe.err(),
+        sessions: app.sessions.len(),
     })
 }
 

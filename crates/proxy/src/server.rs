@@ -16,6 +16,9 @@ use crate::context::{ProxyContext, Shared};
 use crate::guard::{body, cors, host, rate_limit, token, Guard};
 use crate::routes;
 
+/// How often what could not be deleted is tried again.
+const LEFTOVER_RETRY: Duration = Duration::from_secs(2);
+
 /// The router for a proxy listening on `listen` (the Host check needs the real address).
 pub fn app(state: Shared, listen: SocketAddr) -> Router {
     let config = &state.config;
@@ -44,7 +47,15 @@ pub fn app(state: Shared, listen: SocketAddr) -> Router {
         .layer(from_fn_with_state(guard, host::check_host))
 }
 
-/// Serves until `shutdown` completes; then every session is closed and its topics deleted.
+/// Requests in flight when the proxy is asked to stop get this long to finish.
+const STOP_GRACE: Duration = Duration::from_secs(3);
+/// Ending the sessions on stop takes at most this long; what is not deleted by then stays in the proxy's
+/// list of names for the next start.
+const STOP_CLEANUP: Duration = Duration::from_secs(10);
+
+/// Serves until `shutdown` completes: then it accepts nothing more, gives requests in flight `STOP_GRACE`,
+/// and ends every session (closing its clients, deleting its topics) within `STOP_CLEANUP`. Fails only when
+/// the proxy cannot start.
 pub async fn serve(
     config: Config,
     listener: TcpListener,
@@ -53,15 +64,88 @@ pub async fn serve(
     let listen = listener.local_addr()?;
     let state = ProxyContext::new(config).map_err(std::io::Error::other)?;
     let expiry = tokio::spawn(expire_idle(state.clone()));
+    let retry = tokio::spawn(retry_leftovers(state.clone()));
     let router = app(state.clone(), listen);
-    let result = axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+    let signal = async move {
+        shutdown.await;
+        let _ = stopping.send(());
+    };
+    tokio::spawn(signal);
+    accept(listener, router, &state.config, stopped).await;
     expiry.abort();
-    for s in state.sessions.take_idle(Duration::ZERO) {
-        crate::service::end_session(&state, &s).await;
+    retry.abort();
+    let ending: Vec<_> = state
+        .sessions
+        .take_idle(Duration::ZERO)
+        .into_iter()
+        .map(|s| {
+            let state = state.clone();
+            tokio::spawn(async move { crate::service::end_session(&state, &s).await })
+        })
+        .collect();
+    let _ = tokio::time::timeout(STOP_CLEANUP, async {
+        for e in ending {
+            let _ = e.await;
+        }
+    })
+    .await;
+    Ok(())
+}
+
+/// Serves connections until `stop`, then gives those open `STOP_GRACE` to finish. Past `max_connections` a new
+/// connection is closed at once; a client slow to send its headers, or silent, is disconnected after
+/// `header_timeout`.
+async fn accept(
+    listener: TcpListener,
+    router: Router,
+    config: &Config,
+    stop: tokio::sync::oneshot::Receiver<()>,
+) {
+    let slots = Arc::new(tokio::sync::Semaphore::new(config.max_connections));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut stop = std::pin::pin!(stop);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of descriptors, say: wait instead of spinning.
+                    tracing::warn!("accepting a connection failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            _ = &mut stop => break,
+        };
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            continue;
+        };
+        let service = hyper_util::service::TowerToHyperService::new(router.clone());
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(hyper_util::rt::TokioTimer::new())
+            .header_read_timeout(config.header_timeout)
+            .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            let _ = connection.await;
+            drop(slot);
+        });
     }
-    result
+    let _ = tokio::time::timeout(STOP_GRACE, graceful.shutdown()).await;
+}
+
+/// Deletes what ended sessions left on the cluster and could not be deleted then (or a killed proxy left).
+async fn retry_leftovers(state: Shared) {
+    loop {
+        if state.leftovers.pending() > 0 {
+            state
+                .leftovers
+                .clean(None, state.config.kafka_timeout)
+                .await;
+        }
+        tokio::time::sleep(LEFTOVER_RETRY).await;
+    }
 }
 
 /// Closes sessions nobody used for `session_idle`, and deletes their topics.

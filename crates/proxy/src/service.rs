@@ -17,6 +17,7 @@ use crate::client_kind::{take_client, ClientInfo, ClientKind};
 use crate::context::Shared;
 use crate::driver_client::Launcher;
 use crate::error::ApiError;
+use crate::fd_budget;
 use crate::observe::{observe, ObserveError};
 use crate::real_state::{compose, known};
 use crate::run_step::{run_action, Limits};
@@ -26,7 +27,7 @@ use crate::session_clients::SessionClients;
 use crate::settle::{ending_transaction, markers_written};
 use crate::step_outcome::Stalled;
 use crate::token::hex;
-use crate::topics::{create_topics, delete_session_data, wait_ready};
+use crate::topics::{create_topics, wait_ready};
 use kafka_model::real_run::{RealRun, RealState};
 
 /// Whether the cluster answers a metadata request now; the error says why not.
@@ -95,18 +96,31 @@ pub async fn create_session(
         .drivers
         .locate(kind)
         .map_err(ApiError::Unavailable)?;
+    let per_client = if driver.is_some() {
+        fd_budget::PER_DRIVER_CLIENT
+    } else {
+        fd_budget::PER_LIBRDKAFKA_CLIENT
+    };
+    let setup = &scenario.setup;
+    let descriptors = app
+        .descriptors
+        .claim((setup.producers.len() + setup.consumers.len()) * per_client)
+        .map_err(ApiError::Unavailable)?;
     let (id, prefix) = new_prefix()?;
-    create_topics(
+    // Noted before anything exists, so a proxy killed from here on leaves nothing the next one cannot find.
+    let (topics, groups) = Session::real_names(&prefix, &scenario.setup);
+    app.leftovers.created(&prefix, &topics, &groups);
+    let created = create_topics(
         &app.admin,
         &prefix,
         &scenario.setup.topics,
         app.config.kafka_timeout,
     )
-    .await
-    .map_err(|e| match e {
-        ApiError::BadGateway(m) => ApiError::BadGateway(m),
-        other => other,
-    })?;
+    .await;
+    if let Err(e) = created {
+        app.leftovers.ended(&prefix, app.config.kafka_timeout).await;
+        return Err(e);
+    }
     let bootstrap = app.config.bootstrap.clone();
     let (p, sc, app2) = (prefix.clone(), scenario.clone(), app.clone());
     let scale = app.config.time_scale;
@@ -136,17 +150,11 @@ pub async fn create_session(
     let clients = match clients {
         Ok(s) => s,
         Err(e) => {
-            let topics: Vec<String> = scenario
-                .setup
-                .topics
-                .iter()
-                .map(|t| format!("{prefix}{}", t.name))
-                .collect();
-            delete_session_data(&app.admin, &topics, &[], app.config.kafka_timeout).await;
+            app.leftovers.ended(&prefix, app.config.kafka_timeout).await;
             return Err(e);
         }
     };
-    let session = Arc::new(Session::new(id, prefix, clients));
+    let session = Arc::new(Session::new(id, prefix, clients, descriptors));
     app.sessions.insert(session.clone());
     tracing::info!(
         "session {} created with prefix {}",
@@ -313,34 +321,67 @@ pub async fn end_session(app: &Shared, session: &Session) {
     });
     // Closing consumers needs the cluster; do not wait forever for it.
     let _ = tokio::time::timeout(app.config.kafka_timeout, closing).await;
-    delete_session_data(
-        &app.admin,
-        &session.real_topics,
-        &session.real_groups,
-        app.config.kafka_timeout,
-    )
-    .await;
+    app.leftovers
+        .ended(&session.prefix, app.config.kafka_timeout)
+        .await;
     tracing::info!("session {} ended", session.id);
 }
 
-/// A whole scenario in a fresh session, deleted afterwards; with the client it ran on.
+/// Raised when the request waiting for a run is dropped (its client went away).
+struct ClientGone(Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for ClientGone {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// A whole scenario in a fresh session, deleted afterwards; with the client it ran on. The run goes on in a
+/// task of its own, which stops at the next step once the run has taken `run_limit` or its client has gone,
+/// and ends the session whatever happens.
 pub async fn run_whole(app: &Shared, value: &Value) -> Result<(RealRun, ClientInfo), ApiError> {
     let (session, _) = create_session(app, value).await?;
-    let result = run_all(app, &session, value).await;
-    if let Some(s) = app.sessions.remove(&session.id) {
-        end_session(app, &s).await;
-    }
+    let gone = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let _guard = ClientGone(gone.clone());
+    let (app2, session2, value2) = (app.clone(), session.clone(), value.clone());
+    let task = tokio::spawn(async move {
+        let result = run_all(&app2, &session2, &value2, &gone).await;
+        if let Some(s) = app2.sessions.remove(&session2.id) {
+            end_session(&app2, &s).await;
+        }
+        result
+    });
+    let result = task
+        .await
+        .map_err(|e| ApiError::Internal(format!("the run failed: {e}")))?;
     result.map(|run| (run, session.client.clone()))
 }
 
-async fn run_all(app: &Shared, session: &Session, value: &Value) -> Result<RealRun, ApiError> {
+async fn run_all(
+    app: &Shared,
+    session: &Session,
+    value: &Value,
+    gone: &std::sync::atomic::AtomicBool,
+) -> Result<RealRun, ApiError> {
     let steps = value
         .get("steps")
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
+    let deadline = std::time::Instant::now() + app.config.run_limit;
     let mut outputs = Vec::with_capacity(steps.len());
+    let total = steps.len();
     for step in steps {
+        if gone.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(ApiError::BadRequest("the client went away".to_owned()));
+        }
+        if std::time::Instant::now() > deadline {
+            return Err(ApiError::Timeout(format!(
+                "the run took longer than {} s, the proxy's limit for one /v1/run: {} of {total} steps ran",
+                app.config.run_limit.as_secs(),
+                outputs.len()
+            )));
+        }
         outputs.push(run_step(app, session, step).await?);
     }
     let real = real_state(app, session).await?;

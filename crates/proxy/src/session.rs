@@ -1,5 +1,5 @@
-//! A learner's session — its id, prefix, real names and clients — and the registry of live sessions: created
-//! with their topics, looked up by id, removed on DELETE or after idling.
+//! A learner's session — its id, prefix, clients and the descriptors they hold — and the registry of live
+//! sessions: created with their topics, looked up by id, removed on DELETE or after idling.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -7,44 +7,48 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Mutex as AsyncMutex;
 
+use kafka_model::scenario::Setup;
+
 use crate::client_kind::ClientInfo;
+use crate::fd_budget::FdClaim;
 use crate::session_clients::SessionClients;
 
 pub struct Session {
     pub id: String,
     pub prefix: String,
-    /// Real topic and group names, for deleting them at the end.
-    pub real_topics: Vec<String>,
-    pub real_groups: Vec<String>,
     /// The client library the session runs on.
     pub client: ClientInfo,
     /// The clients; one step at a time holds this lock (inside a blocking task).
     pub clients: Arc<AsyncMutex<SessionClients>>,
     last_used: Mutex<Instant>,
+    /// The file descriptors its clients hold, given back when the session is gone.
+    _descriptors: FdClaim,
 }
 
 impl Session {
-    pub fn new(id: String, prefix: String, clients: SessionClients) -> Self {
-        let real_topics = clients
-            .setup
+    /// The real names of a set-up's topics and groups under `prefix`.
+    pub fn real_names(prefix: &str, setup: &Setup) -> (Vec<String>, Vec<String>) {
+        let topics = setup
             .topics
             .iter()
             .map(|t| format!("{prefix}{}", t.name))
             .collect();
-        let real_groups = clients
-            .setup
+        let groups = setup
             .groups
             .iter()
             .map(|g| format!("{prefix}{g}"))
             .collect();
+        (topics, groups)
+    }
+
+    pub fn new(id: String, prefix: String, clients: SessionClients, descriptors: FdClaim) -> Self {
         Session {
             id,
             prefix,
-            real_topics,
-            real_groups,
             client: clients.client.clone(),
             clients: Arc::new(AsyncMutex::new(clients)),
             last_used: Mutex::new(Instant::now()),
+            _descriptors: descriptors,
         }
     }
 

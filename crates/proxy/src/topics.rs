@@ -1,4 +1,4 @@
-//! Creating and deleting a session's topics (and its groups) with the cluster's admin API.
+//! Creating a session's topics with the cluster's admin API (`leftovers` deletes them).
 
 use std::time::Duration;
 
@@ -85,28 +85,6 @@ pub async fn create_topics(
         });
     }
     Ok(())
-}
-
-/// Deletes the session's topics and groups; failures are only logged (the session is gone either way).
-pub async fn delete_session_data(
-    admin: &Admin,
-    topics: &[String],
-    groups: &[String],
-    timeout: Duration,
-) {
-    let opts = options(timeout);
-    if !topics.is_empty() {
-        let names: Vec<&str> = topics.iter().map(String::as_str).collect();
-        if let Err(e) = admin.delete_topics(&names, &opts).await {
-            tracing::warn!("deleting topics {names:?} failed: {e}");
-        }
-    }
-    if !groups.is_empty() {
-        let names: Vec<&str> = groups.iter().map(String::as_str).collect();
-        if let Err(e) = admin.delete_groups(&names, &opts).await {
-            tracing::warn!("deleting groups {names:?} failed: {e}");
-        }
-    }
 }
 
 /// Waits until every topic has a leader for every partition in the cluster's metadata (blocking): clients

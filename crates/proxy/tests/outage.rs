@@ -31,8 +31,10 @@ impl PrivateBroker {
         String::from_utf8_lossy(&out.stdout).trim().to_owned()
     }
 
-    fn start() -> (PrivateBroker, String) {
-        let dir = std::env::temp_dir().join(format!("kdl-proxy-outage-{}", std::process::id()));
+    /// A broker of its own for the test `name` (the tests of this file run at once).
+    fn start(name: &str) -> (PrivateBroker, String) {
+        let dir =
+            std::env::temp_dir().join(format!("kdl-proxy-outage-{}-{name}", std::process::id()));
         let broker = PrivateBroker { dir };
         let address = broker.run("start");
         let address = address.lines().last().unwrap_or_default().to_owned();
@@ -65,7 +67,7 @@ async fn wait_reachable(proxy: &Proxy, want: bool) -> Value {
 async fn the_broker_stopping_and_restarting_gives_502_then_the_session_works_again() {
     // The suite needs the shared broker too; fail the same clear way when it is missing.
     let _ = bootstrap();
-    let (broker, address) = PrivateBroker::start();
+    let (broker, address) = PrivateBroker::start("restart");
     let mut config = test_config(&address);
     config.kafka_timeout = Duration::from_secs(3);
     config.poll_wait = Duration::from_secs(1);
@@ -156,4 +158,108 @@ async fn the_broker_stopping_and_restarting_gives_502_then_the_session_works_aga
         .unwrap_or_default();
     assert_eq!(values, [json!("before"), json!("during")], "{state}");
     proxy.delete(&id).await;
+}
+
+/// Topics and groups on the cluster whose names start with `prefix`.
+fn names_on_cluster(bootstrap: &str, prefix: &str) -> Vec<String> {
+    use rdkafka::consumer::{BaseConsumer, Consumer};
+    let client: BaseConsumer = rdkafka::ClientConfig::new()
+        .set("bootstrap.servers", bootstrap)
+        .set("log_level", "3")
+        .create()
+        .expect("a client for looking");
+    let timeout = Duration::from_secs(5);
+    let topics = client.fetch_metadata(None, timeout).expect("metadata");
+    let groups = client.fetch_group_list(None, timeout).expect("group list");
+    topics
+        .topics()
+        .iter()
+        .map(|t| t.name().to_owned())
+        .chain(groups.groups().iter().map(|g| g.name().to_owned()))
+        .filter(|n| n.starts_with(prefix))
+        .collect()
+}
+
+/// The proxy's own session prefix for a session id.
+fn prefix_of(id: &str) -> String {
+    format!("{}{id}-", kafka_proxy::scope::PREFIX_ROOT)
+}
+
+/// A session whose consumer group has committed, ended while the broker is down: the proxy lives on when the
+/// broker is back (librdkafka's admin client used to abort the process then), and what the session left is
+/// deleted once the cluster answers. `OUTAGE_REPEATS` cycles (default 3).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_ended_during_an_outage_is_cleaned_up_when_the_broker_is_back() {
+    let _ = bootstrap();
+    let repeats: usize = std::env::var("OUTAGE_REPEATS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(3);
+    let (broker, address) = PrivateBroker::start("cleanup");
+    let mut config = test_config(&address);
+    config.kafka_timeout = Duration::from_secs(3);
+    config.poll_wait = Duration::from_secs(2);
+    let proxy = Proxy::start(config).await;
+    for cycle in 0..repeats {
+        // librdkafka in the proxy's process on even cycles, kafka-python's driver on odd ones.
+        let client = if cycle % 2 == 0 {
+            "librdkafka"
+        } else {
+            "kafka-python"
+        };
+        let id = proxy
+            .session(&json!({
+                "client": client,
+                "topics": [{ "name": "orders" }],
+                "producers": [{ "id": "producer" }],
+                "consumers": [{ "id": "worker", "subscribe": ["orders"], "config": {
+                    "group.id": "workers", "enable.auto.commit": false, "auto.offset.reset": "earliest",
+                    // The broker's least: a member that could not leave is gone soon after the broker's return.
+                    "session.timeout.ms": 6000 } }],
+                "steps": []
+            }))
+            .await;
+        for step in [
+            json!({"actor": "producer", "op": "send", "topic": "orders", "value": "o-1"}),
+            json!({"actor": "producer", "op": "flush"}),
+            json!({"actor": "worker", "op": "poll"}),
+            json!({"actor": "worker", "op": "commit"}),
+        ] {
+            proxy.step(&id, step).await;
+        }
+        let prefix = prefix_of(&id);
+        assert_eq!(
+            names_on_cluster(&address, &prefix).len(),
+            2,
+            "cycle {cycle}: topic and group exist"
+        );
+
+        broker.run("stop");
+        wait_reachable(&proxy, false).await;
+        let (status, _) = proxy
+            .call("DELETE", &format!("/v1/sessions/{id}"), None)
+            .await;
+        assert_eq!(status, 204, "cycle {cycle}");
+        broker.run("restart");
+        assert_eq!(wait_reachable(&proxy, true).await["broker_reachable"], true);
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let mut left = names_on_cluster(&address, &prefix);
+        while !left.is_empty() && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            left = names_on_cluster(&address, &prefix);
+        }
+        assert_eq!(
+            left,
+            Vec::<String>::new(),
+            "cycle {cycle}: deleted once the broker is back"
+        );
+        // Still alive and serving a while after the broker's return.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let (status, health) = proxy.call("GET", "/v1/health", None).await;
+        assert_eq!(
+            (status, &health["broker_reachable"]),
+            (200, &json!(true)),
+            "cycle {cycle}"
+        );
+    }
 }

@@ -223,3 +223,74 @@ async fn an_unknown_session_is_404() {
     let (status, body) = proxy.call("GET", "/v1/sessions/nope/state", None).await;
     assert_eq!(status, 404, "{body}");
 }
+
+/// Whether the proxy closed `stream` (read gives end of file) within `limit`, and what it sent before.
+async fn closed_within(
+    stream: &mut tokio::net::TcpStream,
+    limit: std::time::Duration,
+) -> Option<String> {
+    use tokio::io::AsyncReadExt;
+    let mut answer = Vec::new();
+    match tokio::time::timeout(limit, stream.read_to_end(&mut answer)).await {
+        Ok(_) => Some(String::from_utf8_lossy(&answer).into_owned()),
+        Err(_) => None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_or_silent_clients_are_disconnected_and_connections_are_capped() {
+    use std::time::Duration;
+    use tokio::io::AsyncWriteExt;
+    let mut config = test_config(&bootstrap());
+    config.header_timeout = Duration::from_millis(500);
+    config.max_connections = 8;
+    let proxy = Proxy::start(config).await;
+    let connect = || tokio::net::TcpStream::connect(proxy.addr);
+
+    // Silent, and headers that never end: closed after the header timeout.
+    let mut silent = connect().await.unwrap();
+    let mut slow = connect().await.unwrap();
+    slow.write_all(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    assert!(closed_within(&mut silent, Duration::from_secs(3))
+        .await
+        .is_some());
+    assert!(closed_within(&mut slow, Duration::from_secs(3))
+        .await
+        .is_some());
+
+    // A body that never ends: 408 within the body timeout, then closed.
+    let mut stalled = connect().await.unwrap();
+    let head = format!(
+        "POST /v1/sessions HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{",
+        proxy.addr, proxy.token
+    );
+    stalled.write_all(head.as_bytes()).await.unwrap();
+    let answer = closed_within(&mut stalled, Duration::from_secs(15)).await;
+    assert!(
+        answer
+            .as_deref()
+            .is_some_and(|a| a.starts_with("HTTP/1.1 408")),
+        "{answer:?}"
+    );
+
+    // Past the cap a new connection is closed at once; the token holder is served again once the idle
+    // connections time out.
+    let mut idle = Vec::new();
+    for _ in 0..8 {
+        idle.push(connect().await.unwrap());
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let mut over = connect().await.unwrap();
+    assert_eq!(
+        closed_within(&mut over, Duration::from_millis(300))
+            .await
+            .as_deref(),
+        Some("")
+    );
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let (status, _) = proxy.call("GET", "/v1/health", None).await;
+    assert_eq!(status, 200);
+}

@@ -108,6 +108,16 @@ impl Cluster {
         Ok(response.topics)
     }
 
+    /// Sends a request to the broker the cluster was reached through (any broker serves cluster-wide requests:
+    /// it forwards them to the controller).
+    pub(crate) async fn send_any<R: Request>(
+        &mut self,
+        request: &R,
+        version: i16,
+    ) -> Result<R::Response, ObserveError> {
+        self.bootstrap.send(request, version).await
+    }
+
     /// Sends a request to one broker (by node id), connecting on first use. A connection that failed is
     /// dropped, so the next request starts clean.
     pub(crate) async fn send_to<R: Request>(

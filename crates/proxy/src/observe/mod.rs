@@ -33,6 +33,7 @@
 //! Every network call (connect, each request and its answer) is bounded by the timeout.
 
 mod cluster;
+pub mod delete;
 mod groups;
 mod log;
 mod producers;
