@@ -1,8 +1,8 @@
 //! How big a scenario the lab plays smoothly. The model takes far bigger ones, within Kafka's limits and its
 //! own caps (the command-line runner runs them), but the page would freeze for seconds opening them, so the
 //! sandbox refuses them with the numbers and what to do instead. Measured in headless Chromium on 2 cores, from
-//! the link to the first step drawn: 1,000 steps over 64 partitions and 32 clients 0.6 s, 2,000 steps 1.8 s,
-//! 10,000 steps 42 s; 2,000 steps over 8 partitions 0.6 s.
+//! the link to the first step drawn: 1,000 steps over 64 partitions and 32 clients 0.6 s, 1,500 steps 1.0–1.3 s,
+//! 2,000 steps 1.8 s, 10,000 steps 42 s; 1,500 steps over 8 partitions 0.5 s.
 
 use kafka_model::scenario::Scenario;
 

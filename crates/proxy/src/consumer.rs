@@ -441,7 +441,10 @@ fn destroy_without_close(c: BaseConsumer) {
     // SAFETY: `ptr` is the live handle owned by `c`; `c` is forgotten right after, so nothing uses or frees
     // the handle again. What the wrapper holds besides (its queue handle, context) is leaked on purpose.
     unsafe {
-        rdkafka_sys::rd_kafka_destroy_flags(ptr, rdkafka_sys::RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+        rdkafka::bindings::rd_kafka_destroy_flags(
+            ptr,
+            rdkafka::bindings::RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE,
+        );
     }
     std::mem::forget(c);
 }

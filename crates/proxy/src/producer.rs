@@ -425,7 +425,7 @@ impl RealProducer {
 }
 
 /// The native handle, sent to the helper thread of `flush_now`; librdkafka's handle is thread-safe.
-struct Handle(*mut rdkafka_sys::rd_kafka_t);
+struct Handle(*mut rdkafka::bindings::rd_kafka_t);
 
 // SAFETY: librdkafka's API may be called on one handle from any thread; the scope in `flush_now` ends
 // before the producer that owns the handle can be dropped.
@@ -461,9 +461,9 @@ pub fn flush_now(client: &BaseProducer<DeliveryLog>, timeout: Duration) -> Resul
     let err = serving_reports(client, move || {
         let handle = handle;
         // SAFETY: the handle stays live while the helper runs: `client` is borrowed across the scope.
-        unsafe { rdkafka_sys::rd_kafka_flush(handle.0, ms) }
+        unsafe { rdkafka::bindings::rd_kafka_flush(handle.0, ms) }
     });
-    if err == rdkafka_sys::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR {
+    if err == rdkafka::bindings::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR {
         Ok(())
     } else {
         Err(KafkaError::Flush(err.into()))
