@@ -19,7 +19,7 @@ use crate::components::lesson_guide::questions_in_view;
 use crate::components::timeline_bar::ProblemJump;
 use crate::components::{
     lab_panels, narration, stage, ActionPalette, CodePanel, DatabaseTable, DesignPanel, EventLog,
-    GoalBanner, LedgerTable, LessonQuestions, Panel, RealClusterPanel, TimelineBar,
+    GoalBanner, KeyHelp, LedgerTable, LessonQuestions, Panel, RealClusterPanel, TimelineBar,
 };
 use crate::live::model_run::Snapshot;
 use crate::playback::{Playback, PlaybackAction};
@@ -118,8 +118,9 @@ pub fn Player(props: &PlayerProps) -> Html {
             },
         );
     }
+    let keys_shown = use_state(|| false);
     {
-        let dispatch = dispatch.clone();
+        let (dispatch, keys_shown) = (dispatch.clone(), keys_shown.clone());
         use_effect_with((), move |_| {
             let options = EventListenerOptions::enable_prevent_default();
             let listener = EventListener::new_with_options(
@@ -128,6 +129,10 @@ pub fn Player(props: &PlayerProps) -> Html {
                 options,
                 move |event| {
                     let event: &KeyboardEvent = event.unchecked_ref();
+                    if event.key() == "Escape" {
+                        keys_shown.set(false);
+                        return;
+                    }
                     if typing_somewhere(event)
                         || event.ctrl_key()
                         || event.meta_key()
@@ -136,6 +141,10 @@ pub fn Player(props: &PlayerProps) -> Html {
                         return;
                     }
                     let action = match event.key().as_str() {
+                        "?" => {
+                            keys_shown.set(true);
+                            return;
+                        }
                         "ArrowLeft" => PlaybackAction::Back,
                         "ArrowRight" => PlaybackAction::Forward,
                         " " => PlaybackAction::TogglePlay,
@@ -461,8 +470,12 @@ pub fn Player(props: &PlayerProps) -> Html {
                        back_to_script.as_ref())}
             {for ask}
             <TimelineBar cursor={cursor} len={timeline.len()} playing={playback.playing} speed={playback.speed}
-                         first_problem={problem_jump} on_action={dispatch.clone()} />
+                         first_problem={problem_jump} on_action={dispatch.clone()}
+                         on_help={{ let k = keys_shown.clone(); Callback::from(move |()| k.set(true)) }} />
             {lab_panels(&panels, shown, &open)}
+            if *keys_shown {
+                <KeyHelp on_close={{ let k = keys_shown.clone(); Callback::from(move |()| k.set(false)) }} />
+            }
         </section>
     }
 }

@@ -20,6 +20,8 @@ pub struct TimelineBarProps {
     pub speed: u32,
     pub first_problem: Option<ProblemJump>,
     pub on_action: Callback<PlaybackAction>,
+    /// The "?" button: show the keys.
+    pub on_help: Callback<()>,
 }
 
 #[function_component]
@@ -80,6 +82,8 @@ pub fn TimelineBar(props: &TimelineBarProps) -> Html {
             if let Some((label, onclick)) = jump_problem {
                 <button class="first-problem" {onclick} aria-label={label} title={label}>{"⚠ First problem"}</button>
             }
+            <button class="keys" onclick={props.on_help.reform(|_: MouseEvent| ())}
+                    aria-label="Keyboard keys" title="Keys (?)">{"?"}</button>
         </div>
     }
 }

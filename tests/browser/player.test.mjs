@@ -284,3 +284,32 @@ test('the sandbox sets up a cluster and clients from a form', async () => {
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('"?" and the timeline\'s button list every key; Escape, the button and a click beside it close the list', async () => {
+  for (const width of [375, 1280, 1440]) {
+    const { context, page, problems } = await openPage(lab.browser, { viewport: { width, height: 800 } });
+    await page.goto(`${lab.site.url}${LESSON}3`);
+    await atStep(page, 3);
+    const keys = page.getByRole('dialog', { name: 'Keys' });
+    await page.keyboard.press('?');
+    await keys.waitFor();
+    for (const what of ['Step forward', 'Step back', 'Play or pause', 'Go to the start', 'Go to the last step', 'move between the panels']) {
+      assert.match(await keys.innerText(), new RegExp(what), what);
+    }
+    await screenshot(page, `keys-${width}`);
+    await page.keyboard.press('Escape');
+    await keys.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Keyboard keys' }).click();
+    await keys.waitFor();
+    await page.getByRole('button', { name: 'Close (Escape)' }).click();
+    await keys.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Keyboard keys' }).click();
+    await page.mouse.click(5, 5);
+    await keys.waitFor({ state: 'detached' });
+    // The keys still step the player once the list is closed.
+    await page.keyboard.press('ArrowRight');
+    await atStep(page, 4);
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
+});
