@@ -75,23 +75,22 @@ impl Leftovers {
         self.lock().values().filter(|n| n.ended).count()
     }
 
-    /// The session ended: its names are deleted now, and retried later if that fails. True when all are gone.
-    pub async fn ended(&self, prefix: &str, timeout: Duration) -> bool {
+    /// The session ended: its names are deleted now, and retried later if that fails.
+    pub async fn ended(&self, prefix: &str, timeout: Duration) {
         if let Some(names) = self.lock().get_mut(prefix) {
             names.ended = true;
         }
-        self.clean(Some(prefix), timeout).await == 0
+        self.clean(Some(prefix), timeout).await;
     }
 
-    /// Tries to delete the names of every ended session (or only `only`'s); how many sessions still have some.
-    pub async fn clean(&self, only: Option<&str>, timeout: Duration) -> usize {
+    /// Tries to delete the names of every ended session (or only `only`'s).
+    pub async fn clean(&self, only: Option<&str>, timeout: Duration) {
         let due: Vec<(String, Names)> = self
             .lock()
             .iter()
             .filter(|(prefix, n)| n.ended && only.is_none_or(|o| o == prefix.as_str()))
             .map(|(p, n)| (p.clone(), n.clone()))
             .collect();
-        let mut left = 0;
         for (prefix, names) in due {
             let Remaining {
                 topics,
@@ -103,7 +102,6 @@ impl Leftovers {
                 sessions.remove(&prefix);
                 tracing::info!("deleted what session {prefix} left on the cluster");
             } else {
-                left += 1;
                 tracing::warn!(
                     "session {prefix}: {topics:?} {groups:?} are not deleted yet, will retry: {}",
                     why.unwrap_or_default()
@@ -119,7 +117,6 @@ impl Leftovers {
             }
         }
         self.write();
-        left
     }
 
     fn write(&self) {

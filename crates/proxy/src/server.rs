@@ -66,13 +66,7 @@ pub async fn serve(
     let expiry = tokio::spawn(expire_idle(state.clone()));
     let retry = tokio::spawn(retry_leftovers(state.clone()));
     let router = app(state.clone(), listen);
-    let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
-    let signal = async move {
-        shutdown.await;
-        let _ = stopping.send(());
-    };
-    tokio::spawn(signal);
-    accept(listener, router, &state.config, stopped).await;
+    accept(listener, router, &state.config, shutdown).await;
     expiry.abort();
     retry.abort();
     let ending: Vec<_> = state
@@ -100,7 +94,7 @@ async fn accept(
     listener: TcpListener,
     router: Router,
     config: &Config,
-    stop: tokio::sync::oneshot::Receiver<()>,
+    stop: impl Future<Output = ()>,
 ) {
     let slots = Arc::new(tokio::sync::Semaphore::new(config.max_connections));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();

@@ -108,7 +108,7 @@ pub async fn create_session(
         .map_err(ApiError::Unavailable)?;
     let (id, prefix) = new_prefix()?;
     // Noted before anything exists, so a proxy killed from here on leaves nothing the next one cannot find.
-    let (topics, groups) = Session::real_names(&prefix, &scenario.setup);
+    let (topics, groups) = Session::real_names(&prefix, setup);
     app.leftovers.created(&prefix, &topics, &groups);
     let created = create_topics(
         &app.admin,

@@ -95,6 +95,8 @@ async fn half_sent_request(addr: std::net::SocketAddr) -> tokio::net::TcpStream 
          Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{"
     );
     stream.write_all(head.as_bytes()).await.expect("write");
+    // Until the proxy has accepted it and waits for the body: a Ctrl-C before that finds nothing in flight.
+    tokio::time::sleep(Duration::from_millis(300)).await;
     stream
 }
 

@@ -25,7 +25,7 @@ use crate::consumer::{Consumer, ConsumerState};
 use crate::error::StepError;
 use crate::event::{Change, Event, Reason};
 use crate::group_coordinator::Group;
-use crate::ids::{ClientIdx, GroupIdx, MessageId, TopicIdx, TopicPartition};
+use crate::ids::{ClientIdx, GroupIdx, MessageId, ProducerId, TopicIdx, TopicPartition};
 use crate::ledger::{Ledger, LedgerRow};
 use crate::names::Names;
 use crate::partition_log::PartitionLog;
@@ -230,6 +230,13 @@ impl Cluster {
 
     fn log_mut(&mut self, tp: TopicPartition) -> &mut PartitionLog {
         &mut self.logs[tp.topic.0 as usize][tp.partition as usize]
+    }
+
+    /// A producer id no producer has had yet (Kafka's ProducerIdManager).
+    fn new_producer_id(&mut self) -> ProducerId {
+        let pid = ProducerId(self.next_producer_id);
+        self.next_producer_id += 1;
+        pid
     }
 
     fn producer_mut(&mut self, producer: ClientIdx) -> &mut Producer {

@@ -73,8 +73,7 @@ impl Cluster {
             }
         }
         if idempotent && self.producer(producer).producer_id.is_none() {
-            let pid = ProducerId(self.next_producer_id);
-            self.next_producer_id += 1;
+            let pid = self.new_producer_id();
             let p = self.producer_mut(producer);
             p.producer_id = Some((pid, Epoch(0)));
             p.next_sequence.clear();

@@ -5,7 +5,7 @@ use super::Cluster;
 use crate::config::Flavor;
 use crate::error::StepError;
 use crate::event::{Change, Event, Reason};
-use crate::ids::{ClientIdx, Epoch, ProducerId, TopicPartition};
+use crate::ids::{ClientIdx, Epoch, TopicPartition};
 use crate::producer::ProducerState;
 use crate::transaction_coordinator::{
     PendingOffset, TransactionMetadata, TxnState, TRANSACTION_MAX_TIMEOUT_MS,
@@ -239,8 +239,7 @@ impl Cluster {
         let mut rotated = false;
         let fenced_older = match self.txns[ti].as_ref().map(|m| m.state) {
             None => {
-                let pid = ProducerId(self.next_producer_id);
-                self.next_producer_id += 1;
+                let pid = self.new_producer_id();
                 let id = self.setup.transactional_ids[ti].clone();
                 self.txns[ti] = Some(TransactionMetadata::new(id, pid, timeout));
                 false
@@ -267,15 +266,19 @@ impl Cluster {
                 ) {
                     self.txn_move(ti, TxnState::Empty, Reason::TxnReset, out)?;
                 }
+                let exhausted = self.txns[ti]
+                    .as_ref()
+                    .is_some_and(|m| m.epoch.is_exhausted());
+                let rotated_to = exhausted.then(|| self.new_producer_id());
+                rotated = rotated_to.is_some();
                 if let Some(m) = self.txns[ti].as_mut() {
                     m.timeout_ms = timeout;
-                    if m.epoch.is_exhausted() {
-                        m.producer_id = ProducerId(self.next_producer_id);
-                        m.epoch = Epoch(0);
-                        self.next_producer_id += 1;
-                        rotated = true;
-                    } else {
-                        m.epoch = m.epoch.bumped();
+                    match rotated_to {
+                        Some(pid) => {
+                            m.producer_id = pid;
+                            m.epoch = Epoch(0);
+                        }
+                        None => m.epoch = m.epoch.bumped(),
                     }
                 }
                 true
@@ -417,16 +420,16 @@ impl Cluster {
         if self.transaction_version(producer) == 2 {
             // T11: the epoch is bumped on every commit/abort; the markers carry the new epoch. An exhausted
             // epoch gives the producer a new id at once, the coordinator once the markers are written.
+            let exhausted = self.txns[ti]
+                .as_ref()
+                .is_some_and(|m| m.epoch.is_exhausted());
+            let next = exhausted.then(|| self.new_producer_id());
             if let Some(m) = self.txns[ti].as_mut() {
-                let exhausted = m.epoch.is_exhausted();
                 m.epoch = m.epoch.bumped();
-                let (ids, reason) = if exhausted {
-                    let next = ProducerId(self.next_producer_id);
-                    self.next_producer_id += 1;
-                    m.next_producer_id = Some(next);
-                    ((next, Epoch(0)), Reason::EpochExhausted)
-                } else {
-                    ((m.producer_id, m.epoch), Reason::Plain)
+                m.next_producer_id = next;
+                let (ids, reason) = match next {
+                    Some(pid) => ((pid, Epoch(0)), Reason::EpochExhausted),
+                    None => ((m.producer_id, m.epoch), Reason::Plain),
                 };
                 let p = self.producer_mut(producer);
                 p.producer_id = Some(ids);
