@@ -1,8 +1,5 @@
 // Measures the player in headless Chromium and prints numbers (not a test: nothing here passes or fails).
 //   node bench/player.mjs            (after ./x test or a release build into target/site/root)
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { SITE_ROOT, launch, openPage, serveSite } from '../tests/browser/support.mjs';
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -28,16 +25,6 @@ function bigScenario() {
     steps,
   };
 }
-
-const files = readdirSync(SITE_ROOT).filter((f) => /\.(wasm|js|css)$/.test(f) && f !== 'sw.js');
-let gzipTotal = 0;
-for (const file of files) {
-  const bytes = readFileSync(join(SITE_ROOT, file));
-  const gz = gzipSync(bytes, { level: 9 }).length;
-  gzipTotal += gz;
-  console.log(`transfer: ${file}: ${(bytes.length / 1024).toFixed(1)} KB raw, ${(gz / 1024).toFixed(1)} KB gzip`);
-}
-console.log(`transfer: wasm + js + css: ${(gzipTotal / 1024).toFixed(1)} KB gzip (budget 400 KB)`);
 
 const browser = await launch();
 const site = await serveSite(SITE_ROOT);

@@ -1,23 +1,29 @@
 use yew::prelude::*;
 
 use crate::components::SiteHeader;
-use crate::hooks::use_route;
+use crate::hooks::{use_host, use_route};
+use crate::host::{Embedding, HostLink};
 use crate::pages::{Glossary, Handout, Home, Lesson, NotFound, Sandbox};
 use crate::progress::{self, ProgressAction, ProgressContext, ProgressState};
 use crate::route::Route;
 
 #[function_component]
 pub fn App() -> Html {
-    let (route, visit) = use_route();
+    let (route, visit, go) = use_route();
+    let embedding = use_memo((), |_| Embedding::current());
+    let progress = use_reducer(ProgressState::new);
+    let reset = use_host(embedding.host.clone(), &route, progress.clone(), go);
     {
         let title = page_title(&route);
         use_effect_with(title, |title| gloo::utils::document().set_title(title));
     }
     let page = match &route {
         Route::Home => html! { <Home /> },
-        Route::Lesson { id, step } => html! { <Lesson id={id.clone()} step={*step} {visit} /> },
+        Route::Lesson { id, step } => {
+            html! { <Lesson id={id.clone()} step={*step} {visit} {reset} /> }
+        }
         Route::Chapter { id, chapter } => {
-            html! { <Lesson id={id.clone()} step=0 chapter={*chapter} {visit} /> }
+            html! { <Lesson id={id.clone()} step=0 chapter={*chapter} {visit} {reset} /> }
         }
         Route::Handout { id } => html! { <Handout id={id.clone()} /> },
         Route::Compare { seed } => html! { <Lesson id="compare" step=0 {visit} seed={*seed} /> },
@@ -31,8 +37,6 @@ pub fn App() -> Html {
             html! { <NotFound path={path.clone()} problem={problem.clone()} /> }
         }
     };
-    let embedded = use_memo((), |_| is_embedded());
-    let progress = use_reducer(ProgressState::new);
     {
         // Storage is an effect: the reducer stays pure.
         let handle = progress.clone();
@@ -42,30 +46,23 @@ pub fn App() -> Html {
     }
     html! {
         <ContextProvider<ProgressContext> context={progress}>
-        <div class={classes!("app", embedded.then_some("embed"))}>
+        <ContextProvider<Option<HostLink>> context={embedding.host.clone()}>
+        <div class={classes!("app", embedding.embedded.then_some("embed"))}>
             <a class="skip-link" href="#main" onclick={Callback::from(skip_to_main)}>{"Skip to content"}</a>
             <SiteHeader route={route.clone()} />
-            <main id="main" tabindex="-1">{page}</main>
+            <main id="main" tabindex="-1">
+                if let Some(problem) = &embedding.problem {
+                    <p class="notice error" role="alert">{problem}</p>
+                }
+                {page}
+            </main>
             <footer class="site-footer">
                 <p>{"Kafka Delivery Lab — a model of Apache Kafka's delivery guarantees. Works offline once loaded."}</p>
             </footer>
         </div>
+        </ContextProvider<Option<HostLink>>>
         </ContextProvider<ProgressContext>>
     }
-}
-
-/// `?embed=1` (before or inside the hash) shows just the lesson, for course pages that frame it.
-fn is_embedded() -> bool {
-    let location = gloo::utils::window().location();
-    let search = location.search().unwrap_or_default();
-    let hash = location.hash().unwrap_or_default();
-    let hash_query = hash
-        .split_once('?')
-        .map(|(_, query)| query)
-        .unwrap_or_default();
-    [search.trim_start_matches('?'), hash_query]
-        .iter()
-        .any(|query| query.split('&').any(|pair| pair == "embed=1"))
 }
 
 fn page_title(route: &Route) -> String {

@@ -10,6 +10,7 @@ pub mod file_io;
 pub mod glossary;
 pub mod highlights;
 pub mod hooks;
+pub mod host;
 pub mod live;
 pub mod pages;
 pub mod playback;
@@ -17,6 +18,7 @@ pub mod progress;
 pub mod route;
 pub mod rules;
 pub mod share_code;
+pub mod share_link;
 pub mod stage_view;
 pub mod storage;
 

@@ -130,6 +130,17 @@ impl Progress {
     }
 }
 
+/// Reads a progress file and checks it against this course: what an import merges in, or why it cannot.
+pub fn import(text: &str) -> Result<Progress, String> {
+    let progress = Progress::parse(text)?;
+    progress.check(|id| {
+        Some(LessonShape::of(
+            crate::catalog::find(id)?.lesson.as_deref()?,
+        ))
+    })?;
+    Ok(progress)
+}
+
 /// What a lesson's progress may hold: how many steps it has, and how many choices the question at each moment
 /// that asks one.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -157,7 +157,17 @@ pub fn replace(route: &Route) {
     if now == hash || SHOWN.with(|shown| *shown.borrow() != now) {
         return;
     }
-    SHOWN.with(|shown| *shown.borrow_mut() = hash.clone());
+    write(&window, hash);
+}
+
+/// Puts `route` in the address bar without a new history entry, whatever it held: for a navigation the app
+/// makes itself (a host page's command) and shows at once.
+pub fn show(route: &Route) {
+    write(&gloo::utils::window(), route.to_hash());
+}
+
+fn write(window: &web_sys::Window, hash: String) {
+    let location = window.location();
     // A full address: a bare "#…" would resolve against <base href> and drop the query (`?embed=1`).
     let url = format!(
         "{}{}{}",
@@ -165,6 +175,7 @@ pub fn replace(route: &Route) {
         location.search().unwrap_or_default(),
         hash
     );
+    SHOWN.with(|shown| *shown.borrow_mut() = hash);
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }

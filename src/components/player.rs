@@ -21,6 +21,8 @@ use crate::components::{
     lab_panels, narration, stage, ActionPalette, CodePanel, DatabaseTable, DesignPanel, EventLog,
     GoalBanner, KeyHelp, LedgerTable, LessonQuestions, Panel, RealClusterPanel, TimelineBar,
 };
+use crate::host::events as host_events;
+use crate::host::HostLink;
 use crate::live::model_run::Snapshot;
 use crate::playback::{Playback, PlaybackAction};
 use crate::progress::{ProgressAction, ProgressContext};
@@ -161,6 +163,7 @@ pub fn Player(props: &PlayerProps) -> Html {
     }
 
     let progress = use_context::<ProgressContext>();
+    let host = use_context::<Option<HostLink>>().flatten();
     let open_panel = {
         let default = if props.lesson.is_some() {
             "code"
@@ -266,11 +269,17 @@ pub fn Player(props: &PlayerProps) -> Html {
             .collect();
         let shown = Rc::new(in_view.iter().map(|(at, _)| *at).collect::<Vec<_>>());
         let on_answer = {
-            let progress = progress.clone();
-            let id = lesson.id.clone();
+            let (progress, host, lesson) = (progress.clone(), host.clone(), lesson.clone());
+            let right = grades.right_choice_map();
             Callback::from(move |(at, choice): (usize, usize)| {
                 if let Some(progress) = &progress {
-                    progress.dispatch(ProgressAction::Answered { lesson: id.clone(), at, choice });
+                    progress.dispatch(ProgressAction::Answered { lesson: lesson.id.clone(), at, choice });
+                }
+                if let Some(host) = &host {
+                    let right = right.get(&at).copied();
+                    if let Some(event) = host_events::answered(&lesson, &host.base, at, choice, right) {
+                        host.post(&event);
+                    }
                 }
             })
         };
@@ -322,20 +331,34 @@ pub fn Player(props: &PlayerProps) -> Html {
         .as_ref()
         .map(|grades| grades.goal_failure.is_none());
     {
-        // The learner's progress: how far they stepped, and a goal once reached stays reached.
-        let progress = progress.clone();
-        let id = props.lesson.as_ref().map(|lesson| lesson.id.clone());
+        // The learner's progress: how far they stepped, and a goal once reached stays reached. The host page
+        // hears what this move achieved for the first time.
+        let (progress, host, graded) = (progress.clone(), host.clone(), graded.clone());
+        let lesson = props.lesson.clone();
+        let id = lesson.as_ref().map(|lesson| lesson.id.clone());
         use_effect_with(
             (id, cursor, goal_reached),
-            move |(id, cursor, goal_reached)| {
-                if let (Some(progress), Some(id)) = (progress, id) {
-                    progress.dispatch(ProgressAction::Reached {
-                        lesson: id.clone(),
-                        step: *cursor,
-                    });
-                    if *goal_reached == Some(true) {
-                        progress.dispatch(ProgressAction::GoalReached { lesson: id.clone() });
+            move |(_, cursor, goal_reached)| {
+                let (Some(progress), Some(lesson)) = (progress, lesson) else {
+                    return;
+                };
+                if let (Some(host), Some(grades)) = (&host, graded.as_ref()) {
+                    let before = progress.progress.lesson(&lesson.id);
+                    let reached = *goal_reached == Some(true);
+                    let right = |at| grades.right_choice(at);
+                    for event in host_events::progressed(
+                        &lesson, &host.base, &before, *cursor, reached, right,
+                    ) {
+                        host.post(&event);
                     }
+                }
+                let id = lesson.id.clone();
+                progress.dispatch(ProgressAction::Reached {
+                    lesson: id.clone(),
+                    step: *cursor,
+                });
+                if *goal_reached == Some(true) {
+                    progress.dispatch(ProgressAction::GoalReached { lesson: id });
                 }
             },
         );
@@ -535,6 +558,10 @@ impl Grades {
                     .or_else(|| (timeline.len() > script.len()).then_some(script.len()))
             },
         }
+    }
+
+    fn right_choice_map(&self) -> std::collections::BTreeMap<usize, usize> {
+        self.right_choices.iter().copied().collect()
     }
 
     /// The right choice of the question asked after `step` steps.

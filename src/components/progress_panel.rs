@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use crate::file_io::{download, read_chosen_file, ReadSlot};
-use crate::progress::{LessonShape, Progress, ProgressAction, ProgressContext};
+use crate::progress::{self, ProgressAction, ProgressContext};
 
 #[function_component]
 pub fn ProgressPanel() -> Html {
@@ -23,14 +23,7 @@ pub fn ProgressPanel() -> Html {
         Callback::from(move |event: Event| {
             let (progress, message) = (progress.clone(), message.clone());
             read_chosen_file(event, &reader, move |name, text| {
-                let shape = |id: &str| {
-                    Some(LessonShape::of(
-                        crate::catalog::find(id)?.lesson.as_deref()?,
-                    ))
-                };
-                let checked = text
-                    .and_then(|text| Progress::parse(&text))
-                    .and_then(|p| p.check(shape).map(|()| p));
+                let checked = text.and_then(|text| progress::import(&text));
                 match checked {
                     Ok(imported) => {
                         let lessons = imported.lessons.len();

@@ -1,17 +1,19 @@
 //! One crash schedule, three guarantees, side by side. Each column lists, per topic, what happened to every
 //! message, and its summary counts exactly the rows it shows; the schedule's seed is in the address.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use kafka_model::experiment::{recorded, Guarantee};
 use kafka_model::ledger::Label;
 use kafka_model::output::{final_state, ledger_output, LedgerOut};
+use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::components::LedgerTable;
 use crate::playback::Problem;
 use crate::route::{self, Route};
-use crate::share_code;
+use crate::{share_code, share_link};
 
 const MESSAGES: u32 = 6;
 
@@ -27,8 +29,8 @@ struct Column {
     guarantee: Guarantee,
     crashes: u32,
     topics: Vec<TopicRows>,
-    /// The run as a sandbox link, at its last step.
-    run: String,
+    /// The run as a scenario (JSON), for its sandbox link at its last step.
+    scenario: Rc<str>,
     steps: usize,
 }
 
@@ -87,7 +89,7 @@ fn column(guarantee: Guarantee, seed: u64) -> Column {
         guarantee,
         crashes: tally.crashes,
         topics,
-        run: share_code::encode(&timeline.to_scenario_json().to_string()),
+        scenario: timeline.to_scenario_json().to_string().into(),
         steps: timeline.len(),
     }
 }
@@ -106,6 +108,29 @@ pub fn Compare(props: &CompareProps) -> Html {
             .map(|guarantee| column(*guarantee, *seed))
             .collect::<Vec<_>>()
     });
+    // The columns' run codes, packed once the page shows (the browser's compression is asynchronous); until
+    // then the links carry the runs uncompressed, which open the same.
+    let codes = use_state(|| None::<(u64, Vec<String>)>);
+    {
+        let (codes, columns) = (codes.clone(), columns.clone());
+        use_effect_with(*seed, move |seed| {
+            let seed = *seed;
+            let scenarios: Vec<Rc<str>> = columns.iter().map(|c| c.scenario.clone()).collect();
+            let current = Rc::new(Cell::new(true));
+            let still = current.clone();
+            spawn_local(async move {
+                let mut packed = Vec::with_capacity(scenarios.len());
+                for scenario in scenarios {
+                    packed.push(share_link::encode(&scenario).await);
+                }
+                // Another schedule, or another page, may have come meanwhile.
+                if still.get() {
+                    codes.set(Some((seed, packed)));
+                }
+            });
+            move || current.set(false)
+        });
+    }
     let problems = use_memo((), |_| Rc::new(Vec::new()));
     let on_seed = {
         let seed = seed.clone();
@@ -130,13 +155,20 @@ pub fn Compare(props: &CompareProps) -> Html {
                 <input type="number" min="0" value={seed.to_string()} oninput={on_seed} />
             </label>
             <div class="compare-columns">
-                { for columns.iter().map(|column| column_card(column, &problems)) }
+                { for columns.iter().enumerate().map(|(i, column)| {
+                    let code = match &*codes {
+                        Some((packed_for, packed)) if *packed_for == *seed => packed.get(i).cloned(),
+                        _ => None,
+                    };
+                    column_card(column, code, &problems)
+                }) }
             </div>
         </section>
     }
 }
 
-fn column_card(column: &Column, problems: &Rc<Vec<Problem>>) -> Html {
+fn column_card(column: &Column, code: Option<String>, problems: &Rc<Vec<Problem>>) -> Html {
+    let run = code.unwrap_or_else(|| share_code::encode(&column.scenario));
     // The outcome is counted on the last topic: the one the guarantee is about.
     let summary = column.topics.last().map_or(String::new(), |topic| {
         format!(
@@ -160,7 +192,7 @@ fn column_card(column: &Column, problems: &Rc<Vec<Problem>>) -> Html {
                                  caption={format!("{} · times {}", topic.title, topic.counted)} />
                 </div>
             }) }
-            <a href={Route::Sandbox { run: Some(column.run.clone()), step: column.steps as u32 }.to_hash()}>
+            <a href={Route::Sandbox { run: Some(run), step: column.steps as u32 }.to_hash()}>
                 {"Step through this run in the sandbox"}
             </a>
         </article>

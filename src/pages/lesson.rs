@@ -4,6 +4,8 @@ use yew::prelude::*;
 
 use crate::catalog;
 use crate::components::Player;
+use crate::host::events::HostEvent;
+use crate::host::HostLink;
 use crate::pages::{Compare, Experiments, NotFound};
 use crate::route::{self, Route};
 
@@ -16,6 +18,9 @@ pub struct LessonProps {
     /// A chapter's address (from 1): the lesson opens where that chapter starts, not at `step`.
     #[prop_or_default]
     pub chapter: Option<u32>,
+    /// Counts the host page's requests to start again: each opens a fresh player.
+    #[prop_or_default]
+    pub reset: u32,
     /// The compare page's crash schedule.
     #[prop_or_default]
     pub seed: u64,
@@ -29,19 +34,29 @@ pub fn Lesson(props: &LessonProps) -> Html {
             .and_then(|entry| entry.lesson)
             .map(|lesson| lesson.timeline().map(Rc::new))
     });
+    let host = use_context::<Option<HostLink>>().flatten();
     let Some(entry) = (*entry).clone() else {
         return html! {
             <NotFound path={format!("/lesson/{}", props.id)}
                       problem={format!("There is no lesson called \"{}\".", props.id)} />
         };
     };
-    let id = props.id.clone();
-    let on_cursor = Callback::from(move |step: usize| {
-        route::replace(&Route::Lesson {
-            id: id.to_string(),
-            step: step as u32,
-        });
-    });
+    let on_cursor = {
+        let (id, lesson) = (props.id.clone(), entry.lesson.clone());
+        Callback::from(move |step: usize| {
+            route::replace(&Route::Lesson {
+                id: id.to_string(),
+                step: step as u32,
+            });
+            if let Some((host, lesson)) = host.as_ref().zip(lesson.as_ref()) {
+                host.post(&HostEvent::Step {
+                    lesson: lesson.id.clone(),
+                    step,
+                    chapter: lesson.chapter_at(step) + 1,
+                });
+            }
+        })
+    };
     let start_at = match (props.chapter, &entry.lesson) {
         (None, _) => Ok(props.step as usize),
         (Some(chapter), Some(lesson))
@@ -65,8 +80,8 @@ pub fn Lesson(props: &LessonProps) -> Html {
         _ if entry.id == "compare" => html! { <Compare seed={props.seed} /> },
         _ if entry.id == "experiments" => html! { <Experiments /> },
         (Some(Ok(timeline)), Some(lesson)) => html! {
-            // Keyed by lesson: another lesson is a new player, not this one with its old timeline.
-            <Player key={entry.id.clone()} timeline={timeline.clone()} {start_at} visit={props.visit} {on_cursor}
+            // Keyed by lesson and reset: another lesson, or the same one begun again, is a new player.
+            <Player key={format!("{}/{}", entry.id, props.reset)} timeline={timeline.clone()} {start_at} visit={props.visit} {on_cursor}
                     lesson={Some(lesson.clone())} />
         },
         (Some(Err(error)), _) => html! {

@@ -1,16 +1,19 @@
+use std::cell::Cell;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::Timeout;
 use kafka_model::{parse_scenario, Timeline};
 use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::components::{Panel, Player, SetupForm};
 use crate::drawable;
 use crate::file_io::{download, read_chosen_file, ReadSlot};
 use crate::route::{self, Route};
-use crate::share_code;
+use crate::share_link;
 
 /// The scenario the sandbox opens with: the contract's example, a crash after processing and before commit.
 pub const STARTER: &str = r#"{
@@ -48,13 +51,22 @@ pub struct SandboxProps {
     pub visit: u32,
 }
 
-/// A scenario ready to play, or why the address or the file could not give one.
+/// A scenario ready to play.
 #[derive(Clone)]
 struct Loaded {
     /// Identifies the scenario, so loading another starts a new player.
     key: String,
-    json: String,
     timeline: Rc<Timeline>,
+}
+
+/// What the page shows for its address.
+#[derive(Clone)]
+enum Shown {
+    /// A shared run whose code is still being unpacked (the browser's decompression is asynchronous).
+    Opening,
+    Run(Loaded),
+    /// Why the address gives no run to play.
+    Broken(String),
 }
 
 /// A scenario the model refuses, or one too big to draw.
@@ -75,45 +87,100 @@ impl std::fmt::Display for NotLoaded {
 fn load_json(json: &str) -> Result<Loaded, NotLoaded> {
     let scenario = parse_scenario(json).map_err(|e| NotLoaded::Invalid(e.to_string()))?;
     drawable::check(&scenario).map_err(NotLoaded::TooBig)?;
+    let mut hasher = DefaultHasher::new();
+    json.hash(&mut hasher);
     Ok(Loaded {
-        key: share_code::encode(json),
-        json: json.to_string(),
+        key: format!("{:016x}", hasher.finish()),
         timeline: Rc::new(Timeline::from_scenario(&scenario)),
     })
 }
 
-fn load_run(run: Option<&str>) -> Result<Loaded, String> {
-    match run {
-        None => load_json(STARTER).map_err(|e| e.to_string()),
-        Some(code) => {
-            let json = share_code::decode(code)?;
-            load_json(&json).map_err(|e| match e {
-                NotLoaded::Invalid(e) => format!("the shared run's scenario is invalid: {e}"),
-                too_big => format!("the shared run is {too_big}"),
-            })
+/// What the page shows for a link's scenario JSON, or the problem with its code; and the editor's text: the
+/// scenario, also when it cannot be played, so nothing of it is lost, or the starter when there is none.
+fn shown_for(decoded: Result<String, String>) -> (Shown, String) {
+    match decoded {
+        Ok(json) => {
+            let shown = match load_json(&json) {
+                Ok(loaded) => Shown::Run(loaded),
+                Err(NotLoaded::Invalid(e)) => {
+                    Shown::Broken(format!("the shared run's scenario is invalid: {e}"))
+                }
+                Err(too_big) => Shown::Broken(format!("the shared run is {too_big}")),
+            };
+            (shown, pretty(&json))
         }
+        Err(problem) => (Shown::Broken(problem), STARTER.to_string()),
     }
+}
+
+/// Takes a ticket for work that finishes later (unpacking a link, packing a run for the address): the work
+/// applies its result only if no newer work started meanwhile and the page is still there.
+fn next_ticket(tickets: &Cell<u32>) -> u32 {
+    tickets.set(tickets.get().wrapping_add(1));
+    tickets.get()
 }
 
 #[function_component]
 pub fn Sandbox(props: &SandboxProps) -> Html {
-    let loaded = use_state(|| load_run(props.run.as_deref()));
-    // The run code this page last wrote to the address bar: a route change to it is not a new link.
+    let shown = use_state(|| Shown::Opening);
+    // The run code this page last wrote to the address bar: a route change to it is not a new link. `None`
+    // while a changed run is being packed.
     let written = use_mut_ref(|| None::<String>);
-    let draft = use_state(|| draft_of(&loaded, props.run.as_deref()));
+    // The run as the player last told it, for the export.
+    let scenario = use_mut_ref(|| None::<String>);
+    // The player's step, for the address written once a run is packed.
+    let cursor = use_memo((), |_| Cell::new(None::<u32>));
+    let tickets = use_memo((), |_| Cell::new(0u32));
+    let draft = use_state(|| STARTER.to_string());
     let error = use_state(|| None::<String>);
     let dirty = use_state(|| false);
+    // A long run's address is kilobytes even compressed and writing it costs time, so while the learner
+    // steps or scrubs it is written once they pause.
+    let pending_address = use_mut_ref(|| None::<Timeout>);
 
     {
-        let (loaded, written, draft) = (loaded.clone(), written.clone(), draft.clone());
+        let (shown, written, draft) = (shown.clone(), written.clone(), draft.clone());
+        let (tickets, pending_address) = (tickets.clone(), pending_address.clone());
         use_effect_with((props.run.clone(), props.visit), move |(run, _)| {
+            // Work still under way when another link comes or the page goes must not write over what follows.
+            let later = tickets.clone();
+            let cleanup = move || {
+                next_ticket(&later);
+            };
             // A run this page wrote itself is already playing; anything else is a link to open.
             let own = run.is_some() && *run == *written.borrow();
-            if !own {
-                let next = load_run(run.as_deref());
-                draft.set(draft_of(&next, run.as_deref()));
-                loaded.set(next);
+            if own {
+                return cleanup;
             }
+            let ticket = next_ticket(&tickets);
+            // A pause in the run being left must not write it over the link.
+            pending_address.borrow_mut().take();
+            let show = {
+                let shown = shown.clone();
+                move |decoded| {
+                    let (next, text) = shown_for(decoded);
+                    draft.set(text);
+                    shown.set(next);
+                }
+            };
+            match run
+                .as_deref()
+                .map(|code| (code, share_link::decode_now(code)))
+            {
+                None => show(Ok(STARTER.to_string())),
+                Some((_, Some(decoded))) => show(decoded),
+                Some((code, None)) => {
+                    shown.set(Shown::Opening);
+                    let code = code.to_string();
+                    spawn_local(async move {
+                        let decoded = share_link::decode(&code).await;
+                        if tickets.get() == ticket {
+                            show(decoded);
+                        }
+                    });
+                }
+            }
+            cleanup
         });
     }
     {
@@ -137,39 +204,55 @@ pub fn Sandbox(props: &SandboxProps) -> Html {
         });
     }
 
-    let run_code = |written: &std::cell::RefCell<Option<String>>| written.borrow().clone();
     // The run as first played: acting on it (a fork) makes the sandbox worth a warning before leaving.
     let baseline = use_mut_ref(|| None::<String>);
     let on_timeline = {
-        let (written, dirty, baseline) = (written.clone(), dirty.clone(), baseline.clone());
+        let (written, scenario, dirty, baseline) = (
+            written.clone(),
+            scenario.clone(),
+            dirty.clone(),
+            baseline.clone(),
+        );
+        let (cursor, tickets) = (cursor.clone(), tickets.clone());
         Callback::from(move |json: String| {
-            let code = share_code::encode(&json);
-            let first = baseline
-                .borrow_mut()
-                .get_or_insert_with(|| code.clone())
-                .clone();
-            if code != first {
-                dirty.set(true);
+            let first = baseline.borrow().as_ref().map(|first| *first == json);
+            match first {
+                Some(false) => dirty.set(true),
+                Some(true) => {}
+                None => *baseline.borrow_mut() = Some(json.clone()),
             }
-            *written.borrow_mut() = Some(code.clone());
-            let step = current_step();
-            route::replace(&Route::Sandbox {
-                run: Some(code),
-                step,
+            *scenario.borrow_mut() = Some(json.clone());
+            // Packing takes a moment: until it is done, a pause writes nothing rather than the old run.
+            written.borrow_mut().take();
+            let ticket = next_ticket(&tickets);
+            let (written, cursor, tickets) = (written.clone(), cursor.clone(), tickets.clone());
+            spawn_local(async move {
+                let code = share_link::encode(&json).await;
+                if tickets.get() != ticket {
+                    return;
+                }
+                *written.borrow_mut() = Some(code.clone());
+                route::replace(&Route::Sandbox {
+                    run: Some(code),
+                    step: cursor.get().unwrap_or_else(current_step),
+                });
             });
         })
     };
-    // A run's address can be tens of kilobytes and writing it costs milliseconds, so while the learner
-    // steps or scrubs it is written once they pause.
-    let pending_address = use_mut_ref(|| None::<Timeout>);
     let on_cursor = {
-        let written = written.clone();
+        let (written, pending_address) = (written.clone(), pending_address.clone());
         Callback::from(move |step: usize| {
-            let route = Route::Sandbox {
-                run: run_code(&written),
-                step: step as u32,
-            };
-            *pending_address.borrow_mut() = Some(Timeout::new(150, move || route::replace(&route)));
+            let step = step as u32;
+            cursor.set(Some(step));
+            let written = written.clone();
+            *pending_address.borrow_mut() = Some(Timeout::new(150, move || {
+                if let Some(run) = written.borrow().clone() {
+                    route::replace(&Route::Sandbox {
+                        run: Some(run),
+                        step,
+                    });
+                }
+            }));
         })
     };
     let on_input = {
@@ -182,14 +265,14 @@ pub fn Sandbox(props: &SandboxProps) -> Html {
     // A scenario the learner chose (set-up form, editor, file): played from the start, or refused with the
     // model's error, changing nothing. `source` names the file it came from.
     let start = {
-        let (draft, loaded, error) = (draft.clone(), loaded.clone(), error.clone());
+        let (draft, shown, error) = (draft.clone(), shown.clone(), error.clone());
         let (dirty, baseline) = (dirty.clone(), baseline.clone());
         Callback::from(
             move |(json, source): (String, Option<String>)| match load_json(&json) {
                 Ok(next) => {
                     error.set(None);
                     draft.set(json);
-                    loaded.set(Ok(next));
+                    shown.set(Shown::Run(next));
                     baseline.borrow_mut().take();
                     dirty.set(true);
                 }
@@ -223,10 +306,10 @@ pub fn Sandbox(props: &SandboxProps) -> Html {
         })
     };
     let on_export = {
-        let written = written.clone();
+        let scenario = scenario.clone();
         Callback::from(move |_: MouseEvent| {
-            if let Some(json) = run_code(&written).and_then(|code| share_code::decode(&code).ok()) {
-                download("kafka-scenario.json", &pretty(&json));
+            if let Some(json) = &*scenario.borrow() {
+                download("kafka-scenario.json", &pretty(json));
             }
         })
     };
@@ -236,7 +319,7 @@ pub fn Sandbox(props: &SandboxProps) -> Html {
     let scenario_panel = html! {
         <div class="scenario-panel">
             <SetupForm on_start={on_setup} />
-            <details class="scenario-editor" open={loaded.is_err()}>
+            <details class="scenario-editor" open={matches!(*shown, Shown::Broken(_))}>
                 <summary>{"Scenario (JSON)"}</summary>
                 <label for="scenario-json" class="visually-hidden">{"Scenario JSON"}</label>
                 <textarea id="scenario-json" spellcheck="false" rows="18" value={(*draft).clone()} oninput={on_input} />
@@ -254,8 +337,13 @@ pub fn Sandbox(props: &SandboxProps) -> Html {
             </details>
         </div>
     };
-    let body = match &*loaded {
-        Ok(loaded) => {
+    let body = match &*shown {
+        Shown::Opening => html! {
+            if props.run.is_some() {
+                <p class="notice" role="status">{"Opening the shared run…"}</p>
+            }
+        },
+        Shown::Run(loaded) => {
             let panels = vec![Panel {
                 id: "scenario",
                 label: "Scenario",
@@ -266,7 +354,7 @@ pub fn Sandbox(props: &SandboxProps) -> Html {
                         visit={props.visit} {on_cursor} {on_timeline} {panels} />
             }
         }
-        Err(problem) => html! {
+        Shown::Broken(problem) => html! {
             <>
                 <div class="notice error" role="alert">
                     <p>{format!("This sandbox link cannot be opened: {problem}.")}</p>
@@ -292,17 +380,6 @@ pub fn Sandbox(props: &SandboxProps) -> Html {
             </header>
             {body}
         </section>
-    }
-}
-
-/// The editor's text for what a link gave: the run's scenario, also when it cannot be played, so nothing of it
-/// is lost; the starter when the link holds none.
-fn draft_of(loaded: &Result<Loaded, String>, run: Option<&str>) -> String {
-    match loaded {
-        Ok(loaded) => pretty(&loaded.json),
-        Err(_) => run
-            .and_then(|code| share_code::decode(code).ok())
-            .map_or_else(|| STARTER.to_string(), |json| pretty(&json)),
     }
 }
 

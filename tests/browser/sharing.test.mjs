@@ -5,16 +5,23 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { deflateSync, inflateSync } from 'node:zlib';
 import { act, openPage, openPanel, screenshot, servedLab } from './support.mjs';
 
 const lab = servedLab();
 
 const stepOf = (url) => Number(url.split('/').pop());
+/** A link's run code in the first format, as links were made before compression: base64 of the JSON. */
+const oldCode = (scenario) => Buffer.from(JSON.stringify(scenario)).toString('base64url');
+/** A run code in the compressed format the app makes: "1." and base64 of the JSON through zlib's deflate. */
+const newCode = (scenario) => `1.${deflateSync(JSON.stringify(scenario)).toString('base64url')}`;
+const runCodeOf = (url) => url.match(/#\/sandbox\/run\/([^/]+)\/step\/\d+$/)?.[1];
 
 test('a shared sandbox link restores the run, forks included, at its step', async () => {
   const first = await openPage(lab.browser);
   await first.page.goto(`${lab.site.url}#/sandbox`);
-  await first.page.waitForURL(/#\/sandbox\/run\/[A-Za-z0-9_-]+\/step\/0$/);
+  // New links are compressed: "1." then URL-safe base64.
+  await first.page.waitForURL(/#\/sandbox\/run\/1\.[A-Za-z0-9_-]+\/step\/0$/);
   await first.page.getByRole('button', { name: 'Step forward' }).click();
   await first.page.getByRole('button', { name: 'Step forward' }).click();
   await first.page.getByRole('button', { name: 'Step forward' }).click();
@@ -23,6 +30,7 @@ test('a shared sandbox link restores the run, forks included, at its step', asyn
   await first.page.getByRole('button', { name: 'Step back' }).click();
   await first.page.waitForURL(/\/step\/3$/);
   const link = first.page.url();
+  assert.match(link, /\/run\/1\.[A-Za-z0-9_-]+\/step\/3$/, 'the fork is written in the compressed format');
   const committedAtEnd = async (page) => {
     await page.getByRole('button', { name: 'Go to the last step' }).click();
     return page.locator('.marker.committed text').textContent();
@@ -56,6 +64,91 @@ test('a tampered sandbox link shows what is wrong and a way out', async () => {
   await context.close();
 });
 
+test('a link made before compression still opens at its step, and the address moves to the short form', async () => {
+  const { context, page, problems } = await openPage(lab.browser);
+  const scenario = JSON.parse(readFileSync('crates/model/tests/golden/c-manual-commit-loses-order-5.json', 'utf8'));
+  const code = oldCode(scenario);
+  assert.match(code, /^ey/, 'an old code is base64 of "{"…');
+  await page.goto(`${lab.site.url}#/sandbox/run/${code}/step/11`);
+  await page.locator('.now-step', { hasText: 'Step 11' }).waitFor();
+  assert.equal(await page.getByRole('slider').getAttribute('max'), String(scenario.steps.length));
+  // The app writes the same run back in the new format, at the same step, and that link opens it the same.
+  await page.waitForURL(/\/run\/1\.[A-Za-z0-9_-]+\/step\/11$/);
+  const shortLink = page.url();
+  // The run as the app records it (a step's note is for the reader, and not recorded).
+  const recorded = JSON.parse(inflateSync(Buffer.from(runCodeOf(shortLink).slice(2), 'base64url')).toString());
+  assert.deepEqual(recorded.steps, scenario.steps.map(({ note, ...step }) => step));
+  assert.ok(shortLink.length < code.length, `${shortLink.length} < ${code.length}`);
+  await page.goto('about:blank');
+  await page.goto(shortLink);
+  await page.locator('.now-step', { hasText: 'Step 11' }).waitFor();
+  assert.equal(await page.getByRole('slider').getAttribute('max'), String(scenario.steps.length));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a damaged, cut or unknown compressed link says what is wrong', async () => {
+  const { context, page, problems } = await openPage(lab.browser);
+  const scenario = JSON.parse(readFileSync('crates/model/tests/golden/c-manual-commit-loses-order-5.json', 'utf8'));
+  const code = newCode(scenario);
+  await page.goto(`${lab.site.url}#/sandbox/run/${code}/step/3`);
+  await page.locator('.now-step', { hasText: 'Step 3' }).waitFor();
+  const alert = page.getByRole('alert');
+  const body = code.slice(2);
+  const middle = Math.floor(code.length / 2);
+  const flipped = `${code.slice(0, middle)}${code[middle] === 'A' ? 'B' : 'A'}${code.slice(middle + 1)}`;
+  const cases = [
+    // One character changed in the middle: the checksum at the end no longer matches.
+    [flipped, /cannot be opened: the link's run code is damaged or cut short: its compressed scenario does not unpack\./],
+    // Cut short at a length base64 can still read: the compressed stream ends too early.
+    [code.slice(0, code.length - 12), /cannot be opened: the link's run code is damaged or cut short/],
+    // Cut at a length no base64 has.
+    [`1.${body.slice(0, body.length - (body.length % 4) - 3)}`, /cannot be opened: the link's run code has been cut short/],
+    [`9.${code.slice(2)}`, /cannot be opened: the link's run code is in format 9, which this version of the course cannot open/],
+  ];
+  for (const [bad, message] of cases) {
+    await page.evaluate(() => { location.hash = '#/sandbox'; });
+    await page.getByRole('button', { name: 'Step forward' }).waitFor();
+    await page.evaluate((hash) => { location.hash = hash; }, `#/sandbox/run/${bad}/step/3`);
+    await alert.getByText(message).waitFor();
+    await page.getByRole('link', { name: 'Open a fresh sandbox' }).waitFor();
+  }
+  await page.evaluate((hash) => { location.hash = hash; }, `#/sandbox/run/${flipped}/step/3`);
+  await alert.getByText(/damaged or cut short/).waitFor();
+  await screenshot(page, 'sandbox-damaged-link');
+  // A code made to unpack to far more than any scenario (64 MiB from 64 KiB) is refused before it is all unpacked.
+  const bomb = `1.${deflateSync(Buffer.concat([Buffer.from('{"title": "'), Buffer.alloc(64 << 20, ' ')]), { level: 9 }).toString('base64url')}`;
+  const started = Date.now();
+  await page.evaluate((hash) => { location.hash = hash; }, `#/sandbox/run/${bomb}/step/0`);
+  await alert.getByText(/the link's run code unpacks to more than 4 MiB, and the lab opens at most 4 MiB of scenario/).waitFor();
+  console.log(`# a ${Math.round(bomb.length / 1024)} KiB link unpacking to 64 MiB refused in ${Date.now() - started} ms`);
+  await page.getByRole('link', { name: 'Open a fresh sandbox' }).click();
+  await page.getByRole('button', { name: 'Step forward' }).waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a 1,000-step run has a short address', async () => {
+  // bench/player.mjs's run: 200 sends, a flush, then poll, process and commit to 1,000 steps.
+  const steps = Array.from({ length: 200 }, (_, i) => ({ actor: 'producer', op: 'send', topic: 'orders', value: `{"order_id": ${i}, "item": "widget"}` }));
+  steps.push({ actor: 'producer', op: 'flush' });
+  for (let op = 0; steps.length < 1000; op = (op + 1) % 3) steps.push({ actor: 'worker', op: ['poll', 'process', 'commit'][op] });
+  const scenario = { title: 'Benchmark: 200 log cells, 1,000 steps', topics: [{ name: 'orders', partitions: 1 }], producers: [{ id: 'producer' }],
+    consumers: [{ id: 'worker', subscribe: ['orders'], config: { 'group.id': 'bench', 'enable.auto.commit': false, 'auto.offset.reset': 'earliest' } }], steps };
+  const { context, page, problems } = await openPage(lab.browser);
+  await page.goto(`${lab.site.url}#/sandbox/run/${oldCode(scenario)}/step/1000`);
+  await page.locator('.now-step', { hasText: 'Step 1000' }).waitFor();
+  await page.waitForURL(/\/run\/1\.[A-Za-z0-9_-]+\/step\/1000$/);
+  const address = page.url();
+  // The same run in the first format: base64 of exactly the JSON the app compressed.
+  const json = inflateSync(Buffer.from(runCodeOf(address).slice(2), 'base64url'));
+  const before = address.replace(runCodeOf(address), json.toString('base64url'));
+  console.log(`# a 1,000-step run's address: ${before.length} bytes uncompressed, ${address.length} bytes compressed`);
+  assert.ok(address.length * 10 < before.length, `${address.length} bytes against ${before.length}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a scenario too big to draw, or past the step cap, is refused at once and kept', async () => {
   const { context, page, problems } = await openPage(lab.browser);
   await page.goto(`${lab.site.url}#/sandbox`);
@@ -74,6 +167,10 @@ test('a scenario too big to draw, or past the step cap, is refused at once and k
   await page.getByRole('alert').getByText(/4096 partitions across its topics, and the lab draws at most 64/).waitFor();
   console.log(`# a ${Math.round(code.length / 1024)} KiB link refused in ${Date.now() - started} ms`);
   assert.match(await page.locator('#scenario-json').inputValue(), /"t63"/, 'the link\'s scenario is kept for editing');
+  // The same refusal for a compressed link, once unpacked.
+  await page.evaluate((hash) => { location.hash = hash; }, `#/sandbox/run/${newCode({ ...wide, title: 'compressed' })}/step/0`);
+  await page.waitForFunction(() => document.querySelector('#scenario-json')?.value.includes('"title":"compressed"'));
+  await page.getByRole('alert').getByText(/4096 partitions across its topics, and the lab draws at most 64/).waitFor();
 
   const folder = mkdtempSync(join(tmpdir(), 'kdl-huge-'));
   const long = join(folder, 'long.json');
