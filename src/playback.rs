@@ -1,10 +1,11 @@
 //! The player's state: a timeline of model steps with a cursor, play/pause, and undo for forks.
 //! Reducers are pure; timers, keyboard and the address bar live in effects (`components/player.rs`).
 
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
+use kafka_model::cluster::ledger_rows;
 use kafka_model::ledger::Label;
-use kafka_model::output::ledger_output;
 use kafka_model::{Action, Timeline};
 use yew::Reducible;
 
@@ -196,17 +197,17 @@ impl TimelineIndex {
     pub fn of(timeline: &Timeline) -> Self {
         let mut replay = timeline.clone();
         let mut problems: Vec<Problem> = Vec::new();
+        // The ledger is worked out again after every step: its rows, not its output, which copies every
+        // value's text, and the pairs already found in a set, not the list.
+        let mut known = BTreeSet::new();
         for step in 1..=replay.len() {
             replay.jump(step);
-            for row in ledger_output(replay.state()) {
-                for label in row.labels {
-                    let known = !label.is_problem()
-                        || problems
-                            .iter()
-                            .any(|problem| problem.value == row.value && problem.label == label);
-                    if !known {
+            let state = replay.state();
+            for row in ledger_rows(state) {
+                for label in row.labels.into_iter().filter(|label| label.is_problem()) {
+                    if known.insert((row.value, label)) {
                         problems.push(Problem {
-                            value: row.value.clone(),
+                            value: state.names().text(row.value).to_string(),
                             label,
                             step,
                         });
