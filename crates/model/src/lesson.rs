@@ -166,9 +166,14 @@ pub struct Choice {
     pub check: Check,
 }
 
-/// A fact about the model's state, in the output contract's names.
+/// A fact about the model's state, in the output contract's names. Written tagged by `kind`; read by
+/// `check_read`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(
+    tag = "kind",
+    rename_all = "snake_case",
+    try_from = "crate::check_read::CheckFields"
+)]
 pub enum Check {
     /// The group's committed offset for the partition (`null`: none committed).
     Committed {

@@ -34,6 +34,7 @@
 //!   out side by side.
 
 pub mod action;
+mod check_read;
 pub mod cluster;
 pub mod compare;
 pub mod config;
