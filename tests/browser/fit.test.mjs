@@ -5,6 +5,7 @@ import { openPage, screenshot, seriousA11yViolations, servedLab } from './suppor
 
 const PAGES = [
   ['home', '#/', /Delivery guarantees/],
+  ['lesson-start', '#/lesson/manual-commit/step/0', /lost order 5/],
   ['lesson-player', '#/lesson/manual-commit/step/31', /lost order 5/],
   ['lesson-transactions', '#/lesson/transactions/step/20', /Transactions/],
   ['lesson-durability', '#/lesson/durability/step/12', /Durability/],
@@ -26,6 +27,13 @@ for (const [width, height] of [[375, 812], [1280, 720], [1440, 900]]) {
       assert.deepEqual(await seriousA11yViolations(page), []);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `the page is ${overflow} px wider than the ${width} px screen`);
+      // The stage's button covers none of its labels.
+      const covered = await page.evaluate(() => {
+        const button = document.querySelector('.stage-act')?.getBoundingClientRect();
+        const meets = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+        return button ? [...document.querySelectorAll('.stage .flow, .stage h4')].filter((label) => meets(button, label.getBoundingClientRect())).map((label) => getComputedStyle(label, '::before').content.replace(/"/g, '') || label.textContent) : [];
+      });
+      assert.deepEqual(covered, [], 'the "Break it yourself…" button covers a label of the stage');
       await screenshot(page, `${name}-${width}`);
       assert.deepEqual(problems, []);
       await context.close();
