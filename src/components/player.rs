@@ -269,14 +269,14 @@ pub fn Player(props: &PlayerProps) -> Html {
             .collect();
         let shown = Rc::new(in_view.iter().map(|(at, _)| *at).collect::<Vec<_>>());
         let on_answer = {
-            let (progress, host, lesson) = (progress.clone(), host.clone(), lesson.clone());
-            let right = grades.right_choice_map();
+            let (progress, host, lesson, graded) =
+                (progress.clone(), host.clone(), lesson.clone(), graded.clone());
             Callback::from(move |(at, choice): (usize, usize)| {
                 if let Some(progress) = &progress {
                     progress.dispatch(ProgressAction::Answered { lesson: lesson.id.clone(), at, choice });
                 }
                 if let Some(host) = &host {
-                    let right = right.get(&at).copied();
+                    let right = graded.as_ref().as_ref().and_then(|grades| grades.right_choice(at));
                     if let Some(event) = host_events::answered(&lesson, &host.base, at, choice, right) {
                         host.post(&event);
                     }
@@ -558,10 +558,6 @@ impl Grades {
                     .or_else(|| (timeline.len() > script.len()).then_some(script.len()))
             },
         }
-    }
-
-    fn right_choice_map(&self) -> std::collections::BTreeMap<usize, usize> {
-        self.right_choices.iter().copied().collect()
     }
 
     /// The right choice of the question asked after `step` steps.
