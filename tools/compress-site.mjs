@@ -1,24 +1,13 @@
 // Trunk post-build hook, after the service worker's: writes a .br and a .gz beside each text and wasm file of
 // the build, so any static host that serves precompressed files (nginx's gzip_static and brotli_static,
 // Caddy's precompressed, `./x serve`) sends the smallest, compressed once at build time at the best level.
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { filesUnder, stagingDir } from './trunk-staging.mjs';
 
-const staging = process.env.TRUNK_STAGING_DIR;
-if (!staging) {
-  console.error('compress-site: TRUNK_STAGING_DIR is not set (run me from a Trunk hook)');
-  process.exit(1);
-}
+const staging = stagingDir('compress-site');
 
 const COMPRESSIBLE = /\.(html|js|wasm|css|svg|json|webmanifest)$/;
-
-function filesUnder(dir) {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
 
 let raw = 0;
 let brotli = 0;

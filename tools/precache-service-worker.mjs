@@ -1,21 +1,11 @@
 // Trunk post-build hook: fills the service worker with the list of built files and a version derived from
 // their contents, so a visit caches every file and a new build replaces the old cache.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { filesUnder, stagingDir } from './trunk-staging.mjs';
 
-const staging = process.env.TRUNK_STAGING_DIR;
-if (!staging) {
-  console.error('precache-service-worker: TRUNK_STAGING_DIR is not set (run me from a Trunk hook)');
-  process.exit(1);
-}
-
-function filesUnder(dir) {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
+const staging = stagingDir('precache-service-worker');
 
 const worker = join(staging, 'sw.js');
 const files = filesUnder(staging)

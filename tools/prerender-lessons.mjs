@@ -4,16 +4,11 @@
 // classes, so nothing moves when the app takes over. tests/browser/first-screen.test.mjs keeps the two equal.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LESSONS as lessons } from './course-lessons.mjs';
+import { stagingDir } from './trunk-staging.mjs';
 
-const staging = process.env.TRUNK_STAGING_DIR;
-if (!staging) {
-  console.error('prerender-lessons: TRUNK_STAGING_DIR is not set (run me from a Trunk hook)');
-  process.exit(1);
-}
+const staging = stagingDir('prerender-lessons');
 
-// The lessons in course order, as the model lists them.
-const lessons = [...readFileSync('crates/model/src/lesson.rs', 'utf8').matchAll(/include_str!\("\.\.\/lessons\/([\w-]+)\.json"\)/g)]
-  .map(([, id]) => JSON.parse(readFileSync(`crates/model/lessons/${id}.json`, 'utf8')));
 // The rules lesson text refers to, "(T8, C8)", drawn as chips as the app draws them.
 const rules = new Map(
   [...readFileSync('src/rules.rs', 'utf8').matchAll(/Rule \{ id: "(\w+)", title: "(?:[^"\\]|\\.)*", sentence: "((?:[^"\\]|\\.)*)" \}/g)]

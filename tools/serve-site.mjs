@@ -9,20 +9,26 @@ import { pathToFileURL } from 'node:url';
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.wasm': 'application/wasm',
   '.svg': 'image/svg+xml',
+  '.png': 'image/png',
   '.json': 'application/json',
   '.webmanifest': 'application/manifest+json',
 };
 
-/** Serves `dir` on 127.0.0.1 (`port` 0: any free one); `compressed: false` serves every file as it is. */
-export async function serveSite(dir, { port = 0, compressed = true } = {}) {
+/** Serves `dir` at `prefix` on 127.0.0.1 (`port` 0: any free one); `compressed: false` serves every file as
+ * it is. `stop()` also cuts open connections, so the port is free again at once. */
+export async function serveSite(dir, { prefix = '/', port = 0, compressed = true } = {}) {
   const root = resolve(dir);
+  const sockets = new Set();
   const server = createServer((request, response) => {
-    let file = normalize(join(root, decodeURIComponent(new URL(request.url, 'http://x').pathname)));
-    if (!file.startsWith(root) || !existsSync(file)) return response.writeHead(404).end('not found');
-    if (statSync(file).isDirectory()) file = join(file, 'index.html');
+    const path = decodeURIComponent(new URL(request.url, 'http://x').pathname);
+    if (!path.startsWith(prefix)) return response.writeHead(404).end('outside the site');
+    let file = normalize(join(root, path.slice(prefix.length)));
+    if (!file.startsWith(root)) return response.writeHead(403).end();
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
     if (!existsSync(file)) return response.writeHead(404).end('not found');
     const headers = {
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
@@ -36,10 +42,19 @@ export async function serveSite(dir, { port = 0, compressed = true } = {}) {
     if (encoding) headers['content-encoding'] = encoding[0];
     response.writeHead(200, headers).end(readFileSync(encoding ? file + encoding[1] : file));
   });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
   await new Promise((done) => server.listen(port, '127.0.0.1', done));
   return {
-    url: `http://127.0.0.1:${server.address().port}/`,
-    stop: () => new Promise((done) => server.close(done)),
+    url: `http://127.0.0.1:${server.address().port}${prefix}`,
+    port: server.address().port,
+    stop: () =>
+      new Promise((done) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(done);
+      }),
   };
 }
 

@@ -206,16 +206,21 @@ pub fn progressed(
             }
         })
         .collect();
-    let address = Route::Lesson {
-        id: id.clone(),
-        step: 0,
-    };
+    let the_lesson = activity(
+        base,
+        &Route::Lesson {
+            id: id.clone(),
+            step: 0,
+        },
+        &lesson.title,
+        "lesson",
+    );
     if goal_reached && !before.goal_reached {
         events.push(HostEvent::GoalReached {
             lesson: id.clone(),
             statement: statement(
                 "passed",
-                activity(base, &address, &lesson.title, "lesson"),
+                the_lesson.clone(),
                 Outcome {
                     success: Some(true),
                     ..Outcome::default()
@@ -234,7 +239,7 @@ pub fn progressed(
             score: score.clone(),
             statement: statement(
                 "completed",
-                activity(base, &address, &lesson.title, "lesson"),
+                the_lesson,
                 Outcome {
                     success: Some(true),
                     completion: Some(true),

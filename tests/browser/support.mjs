@@ -1,74 +1,20 @@
 // Shared pieces of the browser tests: a static server for a built site, Debian's Chromium driven by
 // playwright-core, and a watch on every page for console errors and failed requests.
-import { createServer } from 'node:http';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, normalize, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
+import { serveSite as serve } from '../../tools/serve-site.mjs';
 
 export const SITE_ROOT = resolve(process.env.SITE_ROOT ?? 'target/site/root');
 export const SITE_SUB = resolve(process.env.SITE_SUB ?? 'target/site/sub');
 export const SUB_PATH = '/any/sub/path/';
 const SCREENSHOTS = resolve('test-results/screenshots');
 
-/** The course's lesson files, parsed, in course order (the order of `SOURCES` in the model's lesson.rs). */
-export const LESSONS = [...readFileSync('crates/model/src/lesson.rs', 'utf8').matchAll(/include_str!\("\.\.\/lessons\/([\w-]+)\.json"\)/g)]
-  .map(([, id]) => JSON.parse(readFileSync(`crates/model/lessons/${id}.json`, 'utf8')));
+export { LESSONS } from '../../tools/course-lessons.mjs';
 
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.webmanifest': 'application/manifest+json',
-};
-
-/** Serves `dir` at `prefix` on 127.0.0.1 (a free port unless given). `stop()` also cuts open connections. */
-export async function serveSite(dir, prefix = '/', port = 0) {
-  const sockets = new Set();
-  const server = createServer((request, response) => {
-    const path = decodeURIComponent(new URL(request.url, 'http://x').pathname);
-    if (!path.startsWith(prefix)) {
-      response.writeHead(404).end('outside the site');
-      return;
-    }
-    let file = normalize(join(dir, path.slice(prefix.length)));
-    if (!file.startsWith(dir)) {
-      response.writeHead(403).end();
-      return;
-    }
-    try {
-      if (statSync(file).isDirectory()) file = join(file, 'index.html');
-      const body = readFileSync(file);
-      response.writeHead(200, {
-        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-        'cache-control': 'no-cache',
-      });
-      response.end(body);
-    } catch {
-      response.writeHead(404).end('not found');
-    }
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise((done) => server.listen(port, '127.0.0.1', done));
-  const url = `http://127.0.0.1:${server.address().port}${prefix}`;
-  return {
-    url,
-    port: server.address().port,
-    stop: () =>
-      new Promise((done) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(done);
-      }),
-  };
-}
+/** Serves `dir` at `prefix` on 127.0.0.1 (a free port unless given), every file as it is. */
+export const serveSite = (dir, prefix = '/', port = 0) => serve(dir, { prefix, port, compressed: false });
 
 export async function launch() {
   return chromium.launch({
