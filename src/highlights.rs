@@ -192,7 +192,12 @@ impl Highlights {
             | MemberJoined { consumer, .. }
             | MemberWaiting { consumer, .. }
             | MemberRejoined { consumer, .. }
-            | MemberRemoved { consumer, .. } => {
+            | MemberRemoved { consumer, .. }
+            | StaticMemberReturned { consumer, .. }
+            | StaticMemberAway { consumer, .. }
+            | PartitionsRevoked { consumer, .. }
+            | CommitRefused { consumer, .. }
+            | JoinRefused { consumer, .. } => {
                 self.consumers.insert(*consumer);
             }
             GroupRebalanced { assignment, .. } => {

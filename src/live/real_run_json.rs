@@ -6,11 +6,13 @@
 //! both read the same thing. Fields the contract marks `#[serde(default)]` may be missing; the others are
 //! required, and a missing or mistyped one is named in the error.
 
+use kafka_model::config::Assignor;
 use kafka_model::consumer::ConsumerState;
 use kafka_model::op::Op;
 use kafka_model::output::{
-    BrokerOut, ConsumerOut, FinalState, GroupOut, LogEntryOut, PartitionOut, PendingOffsetOut,
-    ProducerOut, ReplicaOut, StepOutput, TopicPartitionOffset, TopicPartitionOut, TransactionOut,
+    BrokerOut, ConsumerOut, FinalState, GroupOut, LogEntryOut, MemberOut, PartitionOut,
+    PendingOffsetOut, ProducerOut, ReplicaOut, StepOutput, TopicPartitionOffset, TopicPartitionOut,
+    TransactionOut,
 };
 use kafka_model::partition_log::{EntryKind, TxnStatus};
 use kafka_model::producer::ProducerState;
@@ -216,6 +218,18 @@ fn group(value: &Value) -> Read<GroupOut> {
         group_id: text(o, "group_id")?,
         committed: list(o, "committed", offset)?,
         pending: list(o, "pending", offset)?,
+        generation: optional_number(o, "generation")?.unwrap_or(0),
+        rebalancing: field(o, "rebalancing").is_some() && boolean(o, "rebalancing")?,
+        assignor: optional_named(o, "assignor", Assignor::from_name)?,
+        members: list_or_empty(o, "members", |v| {
+            let o = object(v, "a member")?;
+            Ok(MemberOut {
+                consumer: text(o, "consumer")?,
+                group_instance_id: optional_text(o, "group_instance_id")?,
+                alive: boolean(o, "alive")?,
+                partitions: list(o, "partitions", topic_partition)?,
+            })
+        })?,
     })
 }
 
@@ -237,6 +251,15 @@ fn consumer(value: &Value) -> Read<ConsumerOut> {
         id: text(o, "id")?,
         state: named(o, "state", ConsumerState::from_name)?,
         positions: list(o, "positions", offset)?,
+        assignment: list_or_empty(o, "assignment", topic_partition)?,
+    })
+}
+
+fn topic_partition(value: &Value) -> Read<TopicPartitionOut> {
+    let o = object(value, "a partition")?;
+    Ok(TopicPartitionOut {
+        topic: text(o, "topic")?,
+        partition: number(o, "partition")?,
     })
 }
 
@@ -247,13 +270,7 @@ fn transaction(value: &Value) -> Read<TransactionOut> {
         producer_id: number(o, "producer_id")?,
         producer_epoch: number(o, "producer_epoch")?,
         state: named(o, "state", TxnState::from_name)?,
-        partitions: list(o, "partitions", |v| {
-            let o = object(v, "a transaction's partition")?;
-            Ok(TopicPartitionOut {
-                topic: text(o, "topic")?,
-                partition: number(o, "partition")?,
-            })
-        })?,
+        partitions: list(o, "partitions", topic_partition)?,
         groups: list(o, "groups", |v| text_value(v, "groups"))?,
         pending_offsets: list(o, "pending_offsets", |v| {
             let o = object(v, "a pending offset")?;

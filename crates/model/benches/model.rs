@@ -147,8 +147,98 @@ fn at_least_once_runs() {
     );
 }
 
-fn timeline_jumps() {
-    let (proto, _) = prototype(0);
+/// Three members over six partitions, each running the at-least-once loop in turn, with seeded random
+/// crashes and late polls (each a rebalance): 100 messages until every one is committed.
+/// Three members of one group over a topic of six partitions.
+fn group_prototype() -> Cluster {
+    let member = |id: &str| {
+        format!(
+            r#"{{"id": "{id}", "subscribe": ["orders"], "config": {{"group.id": "g", "enable.auto.commit": false,
+                "auto.offset.reset": "earliest", "max.poll.records": 10, "max.poll.interval.ms": 30000}}}}"#
+        )
+    };
+    let s = parse_scenario(&format!(
+        r#"{{"flavor": "java", "topics": [{{"name": "orders", "partitions": 6}}], "producers": [{{"id": "producer"}}],
+            "consumers": [{}, {}, {}], "steps": []}}"#,
+        member("a"),
+        member("b"),
+        member("c")
+    ))
+    .expect("valid");
+    Cluster::from_scenario(&s)
+}
+
+fn group_runs() {
+    let mut proto = group_prototype();
+    let ids: Vec<MessageId> = (0..100)
+        .map(|i| proto.intern(&format!("{{\"order_id\": {i}, \"item\": \"widget\"}}")))
+        .collect();
+    let mut out = Vec::with_capacity(64);
+    let start = Instant::now();
+    let (mut runs, mut rebalances) = (0u64, 0u64);
+    while start.elapsed() < Duration::from_secs(2) {
+        let mut c = proto.clone();
+        let mut rng = SplitMix64::new(runs);
+        for &value in &ids {
+            let send = Action::ProducerSend {
+                producer: P,
+                topic: T,
+                partition: None,
+                key: None,
+                value,
+            };
+            let _ = c.apply(&send, &mut out);
+        }
+        let _ = c.apply(&Action::ProducerFlush { producer: P }, &mut out);
+        let committed = |c: &Cluster| c.groups()[0].committed.values().map(|o| o.0).sum::<u64>();
+        let mut turn = 0u16;
+        while committed(&c) < ids.len() as u64 {
+            let w = ClientIdx(turn % 3);
+            turn = turn.wrapping_add(1);
+            out.clear();
+            match rng.below(100) {
+                0 => {
+                    let _ = c.apply(&Action::ConsumerCrash { consumer: w }, &mut out);
+                    let _ = c.apply(&Action::ClockAdvance { ms: 45_000 }, &mut out);
+                    let _ = c.apply(&Action::ConsumerRestart { consumer: w }, &mut out);
+                }
+                1 => {
+                    let _ = c.apply(&Action::ClockAdvance { ms: 30_000 }, &mut out);
+                }
+                _ => {
+                    let _ = c.apply(&Action::ConsumerPoll { consumer: w }, &mut out);
+                    while !c.consumers()[w.0 as usize].received.is_empty() {
+                        let process = Action::ConsumerProcess {
+                            consumer: w,
+                            fail: false,
+                            idempotent: false,
+                        };
+                        let _ = c.apply(&process, &mut out);
+                    }
+                    let commit = Action::ConsumerCommit {
+                        consumer: w,
+                        offsets: None,
+                    };
+                    let _ = c.apply(&commit, &mut out);
+                }
+            }
+        }
+        assert!(ledger_rows(&c)
+            .iter()
+            .all(|r| !r.labels.contains(&Label::Lost)));
+        rebalances += u64::from(c.groups()[0].generation);
+        runs += 1;
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "100-message at-least-once runs of 3 members over 6 partitions with random crashes and late polls: {:.0} runs/s ({runs} runs, {:.1} rebalances per run)",
+        runs as f64 / secs,
+        rebalances as f64 / runs as f64
+    );
+}
+
+/// Random enabled actions make the timeline; then random jumps across it.
+fn timeline_jumps(what: &str, proto: Cluster) {
     let mut t = Timeline::new(proto);
     let mut rng = SplitMix64::new(42);
     while t.len() < 1_000 {
@@ -169,7 +259,7 @@ fn timeline_jumps() {
         max = max.max(d);
     }
     println!(
-        "jump to a random step of a 1,000-step timeline: mean {:.1} µs, max {:.1} µs ({jumps} jumps)",
+        "jump to a random step of a 1,000-step timeline ({what}): mean {:.1} µs, max {:.1} µs ({jumps} jumps)",
         total.as_secs_f64() * 1e6 / f64::from(jumps),
         max.as_secs_f64() * 1e6
     );
@@ -229,7 +319,9 @@ fn experiments() {
 fn main() {
     simple_actions();
     at_least_once_runs();
+    group_runs();
     transactional_runs();
-    timeline_jumps();
+    timeline_jumps("one consumer", prototype(0).0);
+    timeline_jumps("3 members over 6 partitions", group_prototype());
     experiments();
 }

@@ -58,6 +58,33 @@ contract_names!(IsolationLevel {
     ReadCommitted = "read_committed",
 });
 
+/// A partition assignor (`partition.assignment.strategy`, G2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Assignor {
+    Range,
+    RoundRobin,
+    CooperativeSticky,
+}
+
+// The Java client's class names are accepted too.
+contract_names!(Assignor {
+    Range = "range" | "org.apache.kafka.clients.consumer.RangeAssignor",
+    RoundRobin = "roundrobin" | "org.apache.kafka.clients.consumer.RoundRobinAssignor",
+    CooperativeSticky = "cooperative-sticky"
+        | "org.apache.kafka.clients.consumer.CooperativeStickyAssignor",
+});
+
+impl Assignor {
+    /// Each flavor's default list, in order of preference: the Java client's `[range, cooperative-sticky]`,
+    /// kafka-python's `(range, roundrobin)`. Range is in effect in both.
+    pub fn defaults(flavor: Flavor) -> Vec<Assignor> {
+        match flavor {
+            Flavor::Java => vec![Assignor::Range, Assignor::CooperativeSticky],
+            Flavor::KafkaPython => vec![Assignor::Range, Assignor::RoundRobin],
+        }
+    }
+}
+
 /// `retries` without limit (kafka-python's `float('inf')`, Java's `Integer.MAX_VALUE`).
 pub const RETRIES_UNLIMITED: u32 = u32::MAX;
 
@@ -94,6 +121,22 @@ pub struct ConsumerConfig {
     pub session_timeout_ms: u64,
     pub max_poll_records: u32,
     pub isolation_level: IsolationLevel,
+    /// The longest time between polls before the client leaves its group (G1; default 300000).
+    pub max_poll_interval_ms: u64,
+    /// `group.instance.id`: a static member (G5).
+    pub group_instance_id: Option<String>,
+    /// `partition.assignment.strategy`, in order of preference.
+    pub assignors: Vec<Assignor>,
+}
+
+impl ConsumerConfig {
+    /// The incremental protocol (KIP-429) only when every listed assignor supports it: a list with an eager
+    /// assignor in it, like the Java client's default, rebalances eagerly.
+    pub fn cooperative(&self) -> bool {
+        self.assignors
+            .iter()
+            .all(|a| *a == Assignor::CooperativeSticky)
+    }
 }
 
 /// Real client properties the model accepts and ignores because they do not change delivery semantics.
@@ -119,7 +162,6 @@ const IGNORED_CONSUMER: &[&str] = &[
     "key.deserializer",
     "value.deserializer",
     "heartbeat.interval.ms",
-    "max.poll.interval.ms",
     "fetch.min.bytes",
     "fetch.max.wait.ms",
     "fetch.max.bytes",
@@ -144,6 +186,9 @@ pub mod key {
     pub const SESSION_TIMEOUT_MS: &str = "session.timeout.ms";
     pub const MAX_POLL_RECORDS: &str = "max.poll.records";
     pub const ISOLATION_LEVEL: &str = "isolation.level";
+    pub const MAX_POLL_INTERVAL_MS: &str = "max.poll.interval.ms";
+    pub const GROUP_INSTANCE_ID: &str = "group.instance.id";
+    pub const ASSIGNMENT_STRATEGY: &str = "partition.assignment.strategy";
 }
 
 use key::*;
@@ -167,6 +212,9 @@ const CONSUMER_KEYS: &[&str] = &[
     SESSION_TIMEOUT_MS,
     MAX_POLL_RECORDS,
     ISOLATION_LEVEL,
+    MAX_POLL_INTERVAL_MS,
+    GROUP_INSTANCE_ID,
+    ASSIGNMENT_STRATEGY,
 ];
 
 /// A configuration the clients would refuse: which property, and why.
@@ -181,6 +229,30 @@ fn invalid(key: &str, message: impl Into<String>) -> ConfigError {
         key: key.to_owned(),
         message: message.into(),
     }
+}
+
+/// `partition.assignment.strategy`. The Java client rebalances eagerly when any listed assignor is eager;
+/// kafka-python refuses such a mix outright.
+fn assignors(flavor: Flavor, props: &Props) -> Result<Vec<Assignor>, ConfigError> {
+    let Some(list) = props.names(
+        ASSIGNMENT_STRATEGY,
+        Assignor::from_name,
+        "\"range\", \"roundrobin\" or \"cooperative-sticky\"",
+    )?
+    else {
+        return Ok(Assignor::defaults(flavor));
+    };
+    let cooperative = list
+        .iter()
+        .filter(|a| **a == Assignor::CooperativeSticky)
+        .count();
+    if flavor == Flavor::KafkaPython && cooperative > 0 && cooperative < list.len() {
+        return Err(invalid(
+            ASSIGNMENT_STRATEGY,
+            "kafka-python cannot mix cooperative-sticky with eager assignors in one consumer (KafkaConfigurationError)",
+        ));
+    }
+    Ok(list)
 }
 
 /// A short rendering of a JSON value for error messages.
@@ -262,6 +334,41 @@ impl Props<'_> {
             Some(Value::String(s)) => Ok(Some(s)),
             Some(v) => Err(invalid(key, format!("expected a string, got {}", short(v)))),
         }
+    }
+
+    /// A list of names: a JSON array of strings, or one string with commas as in a `.properties` file.
+    fn names<T>(
+        &self,
+        key: &str,
+        from_name: fn(&str) -> Option<T>,
+        expected: &str,
+    ) -> Result<Option<Vec<T>>, ConfigError> {
+        let items: Vec<&str> = match self.0.get(key) {
+            None => return Ok(None),
+            Some(Value::String(s)) => s.split(',').map(str::trim).collect(),
+            Some(Value::Array(list)) => list
+                .iter()
+                .map(|v| v.as_str().map(str::trim))
+                .collect::<Option<_>>()
+                .ok_or_else(|| invalid(key, "expected a list of strings"))?,
+            Some(v) => {
+                return Err(invalid(
+                    key,
+                    format!("expected a string or a list of strings, got {}", short(v)),
+                ))
+            }
+        };
+        if items.iter().all(|s| s.is_empty()) {
+            return Err(invalid(key, format!("expected at least one of {expected}")));
+        }
+        items
+            .iter()
+            .map(|s| {
+                from_name(s)
+                    .ok_or_else(|| invalid(key, format!("expected {expected}, got \"{s}\"")))
+            })
+            .collect::<Result<_, _>>()
+            .map(Some)
     }
 
     /// One of a closed set of names (`expected` lists them for the learner).
@@ -370,7 +477,7 @@ impl ProducerConfig {
 }
 
 impl ConsumerConfig {
-    pub fn parse(map: &Map<String, Value>) -> Result<Self, ConfigError> {
+    pub fn parse(flavor: Flavor, map: &Map<String, Value>) -> Result<Self, ConfigError> {
         let props = Props(map);
         props.check_keys(CONSUMER_KEYS, IGNORED_CONSUMER)?;
         let group_id = props.str(GROUP_ID)?.ok_or_else(|| {
@@ -402,6 +509,12 @@ impl ConsumerConfig {
                     "\"read_uncommitted\" or \"read_committed\"",
                 )?
                 .unwrap_or(IsolationLevel::ReadUncommitted),
+            max_poll_interval_ms: props.positive(MAX_POLL_INTERVAL_MS)?.unwrap_or(300_000) as u64,
+            group_instance_id: match props.str(GROUP_INSTANCE_ID)? {
+                Some("") => return Err(invalid(GROUP_INSTANCE_ID, "must not be empty")),
+                id => id.map(str::to_owned),
+            },
+            assignors: assignors(flavor, &props)?,
         })
     }
 }

@@ -83,7 +83,8 @@ pub fn enabled_actions(state: &Cluster) -> Vec<Action> {
                         idempotent: false,
                     });
                 }
-                if c.joined {
+                // A member removed for a late poll may still try, and learn it is too late (G3).
+                if c.joined || c.removed {
                     out.push(Action::ConsumerCommit {
                         consumer,
                         offsets: None,

@@ -17,6 +17,9 @@ pub enum StepError {
     RequestTimedOut,
     LeaderNotAvailable,
     InvalidTransactionTimeout,
+    CommitFailed,
+    RebalanceInProgress,
+    InconsistentGroupProtocol,
 }
 
 contract_names!(StepError {
@@ -31,6 +34,9 @@ contract_names!(StepError {
     RequestTimedOut = "RequestTimedOut",
     LeaderNotAvailable = "LeaderNotAvailable",
     InvalidTransactionTimeout = "InvalidTransactionTimeout",
+    CommitFailed = "CommitFailed",
+    RebalanceInProgress = "RebalanceInProgress",
+    InconsistentGroupProtocol = "InconsistentGroupProtocol",
 });
 
 impl fmt::Display for StepError {

@@ -22,6 +22,10 @@ pub enum RebalanceCause {
     Joined(ClientIdx),
     Left(ClientIdx),
     SessionExpired(ClientIdx),
+    /// The member did not poll within max.poll.interval.ms and left (G1).
+    PollTimeout(ClientIdx),
+    /// The second rebalance of the cooperative protocol: the revoked partitions are handed out (G2).
+    Revoked,
 }
 
 /// Why an offset was committed.
@@ -31,6 +35,8 @@ pub enum CommitCause {
     AutoInPoll,
     AutoOnClose,
     AutoBeforeRebalance,
+    /// The rebalance listener's revocation hook (G4).
+    OnRevoke,
     /// `commit()` without arguments: the positions (C3).
     Positions,
     /// `commit(offsets)`.
@@ -102,8 +108,42 @@ pub enum Change {
     },
     RebalanceStarted {
         group: GroupIdx,
+        /// Every member rebalances cooperatively: they keep consuming what they own meanwhile (G2).
+        cooperative: bool,
     },
     MemberRejoined {
+        group: GroupIdx,
+        consumer: ClientIdx,
+        /// Rejoined keeping its partitions (the cooperative protocol).
+        kept: bool,
+    },
+    /// A static member's new instance took its place without a rebalance (G5).
+    StaticMemberReturned {
+        group: GroupIdx,
+        consumer: ClientIdx,
+        assigned: Vec<TopicPartition>,
+    },
+    /// A static member stopped (close or poll timeout) without leaving: the group keeps its partitions for
+    /// it until `expires_at_ms` (G5).
+    StaticMemberAway {
+        group: GroupIdx,
+        consumer: ClientIdx,
+        expires_at_ms: u64,
+    },
+    /// The member's partitions were taken away while its loop still held records of them.
+    PartitionsRevoked {
+        consumer: ClientIdx,
+        partitions: Vec<TopicPartition>,
+        /// Received, not yet processed, records of those partitions still in the application's hands.
+        in_hand: u32,
+    },
+    /// A commit from a consumer that is no longer a member of its group (G3).
+    CommitRefused {
+        group: GroupIdx,
+        consumer: ClientIdx,
+    },
+    /// The joining member shares no assignor with the group's members.
+    JoinRefused {
         group: GroupIdx,
         consumer: ClientIdx,
     },
@@ -115,6 +155,8 @@ pub enum Change {
         group: GroupIdx,
         generation: u32,
         assignment: Vec<(ClientIdx, Vec<TopicPartition>)>,
+        /// Cooperative: the partitions each member gives up now, handed out in a second rebalance.
+        revoked: Vec<(ClientIdx, Vec<TopicPartition>)>,
     },
     PositionInitialised {
         consumer: ClientIdx,
@@ -365,7 +407,12 @@ pub enum Reason {
     WaitingForRebalance,
     Rejoin,
     SessionExpired,
+    /// The client's heartbeat thread left the group: no poll within max.poll.interval.ms (G1).
+    PollIntervalExceeded,
     LeftGroup,
+    /// A member that was removed commits (G3), or loses its partitions at its next poll.
+    NotAMember,
+    NoCommonAssignor,
     Rebalance(RebalanceCause),
     PositionFromGroup,
     FetchedForIterator,

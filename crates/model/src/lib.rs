@@ -34,6 +34,7 @@
 //!   out side by side.
 
 pub mod action;
+pub mod assignors;
 mod check_read;
 pub mod cluster;
 pub mod compare;

@@ -5,6 +5,7 @@ use serde_json::{json, Value};
 
 use crate::action::{Action, Actor};
 use crate::cluster::{ledger_rows, Cluster};
+use crate::config::Assignor;
 use crate::consumer::ConsumerState;
 use crate::error::StepError;
 use crate::event::{Change, CommitCause, Event, PositionSource};
@@ -137,6 +138,28 @@ pub struct GroupOut {
     pub group_id: String,
     pub committed: Vec<TopicPartitionOffset>,
     pub pending: Vec<TopicPartitionOffset>,
+    /// The generation of the last completed rebalance: 0 before the first (an addition).
+    #[serde(default)]
+    pub generation: u32,
+    /// A rebalance has started and not completed.
+    #[serde(default)]
+    pub rebalancing: bool,
+    /// The assignor chosen at the last rebalance, if any.
+    #[serde(default)]
+    pub assignor: Option<Assignor>,
+    /// The members the coordinator knows, live or not yet expired, with their partitions.
+    #[serde(default)]
+    pub members: Vec<MemberOut>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberOut {
+    pub consumer: String,
+    /// `group.instance.id` of a static member.
+    pub group_instance_id: Option<String>,
+    /// Heartbeating; a crashed or stopped static member stays until its session expires.
+    pub alive: bool,
+    pub partitions: Vec<TopicPartitionOut>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,6 +177,9 @@ pub struct ConsumerOut {
     pub id: String,
     pub state: ConsumerState,
     pub positions: Vec<TopicPartitionOffset>,
+    /// The partitions its current instance is assigned (an addition).
+    #[serde(default)]
+    pub assignment: Vec<TopicPartitionOut>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -274,6 +300,13 @@ impl LedgerOut {
     }
 }
 
+fn tpout(names: &Names<'_>, tp: TopicPartition) -> TopicPartitionOut {
+    TopicPartitionOut {
+        topic: names.topic(tp.topic).to_owned(),
+        partition: tp.partition,
+    }
+}
+
 fn tpo(names: &Names<'_>, tp: TopicPartition, offset: Offset) -> TopicPartitionOffset {
     TopicPartitionOffset {
         topic: names.topic(tp.topic).to_owned(),
@@ -389,6 +422,22 @@ pub fn final_state(cluster: &Cluster) -> FinalState {
                 .iter()
                 .map(|(tp, o)| tpo(&names, *tp, *o))
                 .collect(),
+            generation: g.generation,
+            rebalancing: g.rebalance_pending,
+            assignor: g.assignor,
+            members: g
+                .members
+                .iter()
+                .map(|m| {
+                    let spec = &setup.consumers[m.consumer.0 as usize];
+                    MemberOut {
+                        consumer: spec.id.clone(),
+                        group_instance_id: spec.config.group_instance_id.clone(),
+                        alive: m.alive,
+                        partitions: m.assigned.iter().map(|tp| tpout(&names, *tp)).collect(),
+                    }
+                })
+                .collect(),
         })
         .collect();
     let producers = cluster
@@ -457,6 +506,11 @@ pub fn final_state(cluster: &Cluster) -> FinalState {
                 .iter()
                 .map(|(tp, o)| tpo(&names, *tp, *o))
                 .collect(),
+            assignment: cluster
+                .assignment(ClientIdx(i as u16))
+                .iter()
+                .map(|tp| tpout(&names, *tp))
+                .collect(),
         })
         .collect();
     FinalState {
@@ -510,6 +564,7 @@ fn opt(o: Option<Offset>) -> Value {
 /// A change as a JSON object with a `type` and names instead of ids.
 pub fn change_json(n: &Names<'_>, change: &Change) -> Value {
     let tp = |tp: TopicPartition| json!({ "topic": n.topic(tp.topic), "partition": tp.partition });
+    let parts = |list: &[TopicPartition]| list.iter().map(|p| tp(*p)).collect::<Vec<_>>();
     match change {
         Change::ProducerIdAssigned {
             producer,
@@ -576,21 +631,57 @@ pub fn change_json(n: &Names<'_>, change: &Change) -> Value {
         } => json!({
             "type": "member_waiting", "group_id": n.group(*group), "consumer": n.consumer(*consumer),
             "waiting_for": n.consumer(*holder), "session_expires_at_ms": expires_at_ms }),
-        Change::RebalanceStarted { group } => json!({
-            "type": "rebalance_started", "group_id": n.group(*group) }),
-        Change::MemberRejoined { group, consumer } => json!({
-            "type": "member_rejoined", "group_id": n.group(*group), "consumer": n.consumer(*consumer) }),
+        Change::RebalanceStarted { group, cooperative } => json!({
+            "type": "rebalance_started", "group_id": n.group(*group), "cooperative": cooperative }),
+        Change::MemberRejoined {
+            group,
+            consumer,
+            kept,
+        } => json!({
+            "type": "member_rejoined", "group_id": n.group(*group), "consumer": n.consumer(*consumer),
+            "kept_partitions": kept }),
+        Change::StaticMemberReturned {
+            group,
+            consumer,
+            assigned,
+        } => json!({
+            "type": "static_member_returned", "group_id": n.group(*group),
+            "consumer": n.consumer(*consumer), "partitions": parts(assigned) }),
+        Change::StaticMemberAway {
+            group,
+            consumer,
+            expires_at_ms,
+        } => json!({
+            "type": "static_member_away", "group_id": n.group(*group), "consumer": n.consumer(*consumer),
+            "session_expires_at_ms": expires_at_ms }),
+        Change::PartitionsRevoked {
+            consumer,
+            partitions,
+            in_hand,
+        } => json!({
+            "type": "partitions_revoked", "consumer": n.consumer(*consumer),
+            "partitions": parts(partitions), "records_in_hand": in_hand }),
+        Change::CommitRefused { group, consumer } => json!({
+            "type": "commit_refused", "group_id": n.group(*group), "consumer": n.consumer(*consumer) }),
+        Change::JoinRefused { group, consumer } => json!({
+            "type": "join_refused", "group_id": n.group(*group), "consumer": n.consumer(*consumer) }),
         Change::MemberRemoved { group, consumer } => json!({
             "type": "member_removed", "group_id": n.group(*group), "consumer": n.consumer(*consumer) }),
         Change::GroupRebalanced {
             group,
             generation,
             assignment,
-        } => json!({
-            "type": "group_rebalanced", "group_id": n.group(*group), "generation": generation,
-            "assignment": assignment.iter().map(|(c, parts)| json!({
-                "consumer": n.consumer(*c),
-                "partitions": parts.iter().map(|p| tp(*p)).collect::<Vec<_>>() })).collect::<Vec<_>>() }),
+            revoked,
+        } => {
+            let each = |list: &[(ClientIdx, Vec<TopicPartition>)]| {
+                list.iter()
+                    .map(|(c, p)| json!({ "consumer": n.consumer(*c), "partitions": parts(p) }))
+                    .collect::<Vec<_>>()
+            };
+            json!({
+                "type": "group_rebalanced", "group_id": n.group(*group), "generation": generation,
+                "assignment": each(assignment), "revoked": each(revoked) })
+        }
         Change::PositionInitialised {
             consumer,
             tp: t,
@@ -661,6 +752,7 @@ pub fn change_json(n: &Names<'_>, change: &Change) -> Value {
                 CommitCause::AutoInPoll => "auto_commit_in_poll",
                 CommitCause::AutoOnClose => "auto_commit_on_close",
                 CommitCause::AutoBeforeRebalance => "auto_commit_before_rebalance",
+                CommitCause::OnRevoke => "on_partitions_revoked",
                 CommitCause::Positions => "commit_positions",
                 CommitCause::Explicit => "commit_offsets",
             } }),

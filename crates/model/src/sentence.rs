@@ -7,7 +7,7 @@ use std::fmt;
 use crate::consumer::ConsumerState;
 use crate::error::StepError;
 use crate::event::{Change, CommitCause, Event, PositionSource, Reason, RebalanceCause};
-use crate::ids::{Epoch, Offset};
+use crate::ids::{Epoch, Offset, TopicPartition};
 use crate::names::Names;
 use crate::producer::ProducerState;
 
@@ -164,6 +164,11 @@ impl fmt::Display for Sentence<'_> {
                 f,
                 "The clock moved from {from_ms} ms to {to_ms} ms; time alone commits nothing, auto-commit waits for the next poll."
             ),
+            (C::MemberJoined { group, consumer }, R::NotAMember) => write!(
+                f,
+                "{} joined group {} again, as a new member.",
+                n.consumer(*consumer), n.group(*group)
+            ),
             (C::MemberJoined { group, consumer }, _) => write!(
                 f,
                 "{} joined group {} on its first poll.",
@@ -179,27 +184,77 @@ impl fmt::Display for Sentence<'_> {
                 "{} waits in group {}: the rebalance completes only when every member has rejoined, and {} has not polled since it started, so there are no records yet.",
                 n.consumer(*consumer), n.group(*group), n.consumer(*holder)
             ),
-            (C::RebalanceStarted { group }, reason) => {
+            (C::RebalanceStarted { group, cooperative }, reason) => {
                 write!(f, "Group {} starts a rebalance", n.group(*group))?;
                 if let R::Rebalance(cause) = reason {
-                    match cause {
-                        RebalanceCause::Joined(c) => write!(f, " because {} joined", n.consumer(c))?,
-                        RebalanceCause::Left(c) => write!(f, " because {} left", n.consumer(c))?,
-                        RebalanceCause::SessionExpired(c) => {
-                            write!(f, " because {}'s session expired", n.consumer(c))?
-                        }
-                    }
+                    write_cause(f, n, cause)?;
                 }
-                write!(f, ": under the eager protocol every member gives up its partitions in its next poll, and nobody gets partitions until all have rejoined.")
+                if *cooperative {
+                    write!(f, ": under the cooperative protocol every member rejoins in its next poll and keeps consuming the partitions it owns meanwhile.")
+                } else {
+                    write!(f, ": under the eager protocol every member gives up its partitions in its next poll, and nobody gets partitions until all have rejoined.")
+                }
             }
-            (C::MemberRejoined { group, consumer }, _) => write!(
+            (C::MemberRejoined { group, consumer, kept: false }, _) => write!(
                 f,
                 "{} rejoined group {} in this poll and gave up its partitions for the rebalance.",
                 n.consumer(*consumer), n.group(*group)
             ),
+            (C::MemberRejoined { group, consumer, kept: true }, _) => write!(
+                f,
+                "{} rejoined group {} in this poll, keeping its partitions: it goes on consuming them while the rebalance runs.",
+                n.consumer(*consumer), n.group(*group)
+            ),
+            (C::StaticMemberReturned { group, consumer, assigned }, _) => {
+                write!(
+                    f,
+                    "{} came back to group {} under its group.instance.id before its session expired, so it takes its old place without a rebalance",
+                    n.consumer(*consumer), n.group(*group)
+                )?;
+                if assigned.is_empty() {
+                    return write!(f, ".");
+                }
+                write!(f, " and gets its partitions back (")?;
+                write_partitions(f, n, assigned)?;
+                write!(f, "), starting from the committed offsets.")
+            }
+            (C::StaticMemberAway { group, consumer, expires_at_ms }, _) => write!(
+                f,
+                "{} is a static member, so it does not leave group {}: the group keeps its partitions for it, unread, until its session expires at {} ms.",
+                n.consumer(*consumer), n.group(*group), expires_at_ms
+            ),
+            (C::PartitionsRevoked { consumer, partitions, in_hand }, _) => {
+                write!(f, "{} gave up ", n.consumer(*consumer))?;
+                write_partitions(f, n, partitions)?;
+                match in_hand {
+                    0 => write!(f, "; it forgets their positions."),
+                    1 => write!(f, " while its loop still holds 1 record of them: processing it now repeats work the next owner will do again from the committed offset."),
+                    k => write!(f, " while its loop still holds {k} records of them: processing them now repeats work the next owner will do again from the committed offset."),
+                }
+            }
+            (C::CommitRefused { group, consumer }, R::WaitingForRebalance) => write!(
+                f,
+                "{} has rejoined group {} and the rebalance has not finished, so it has no generation to commit under: the client refuses the commit (RebalanceInProgress); it may commit again once a poll completes the rebalance.",
+                n.consumer(*consumer), n.group(*group)
+            ),
+            (C::CommitRefused { group, consumer }, _) => write!(
+                f,
+                "{} is no longer a member of group {}, so the coordinator refuses its commit (CommitFailed); the partitions' new owner starts from the last committed offset and repeats everything processed since.",
+                n.consumer(*consumer), n.group(*group)
+            ),
+            (C::JoinRefused { group, consumer }, _) => write!(
+                f,
+                "{} cannot join group {}: its partition.assignment.strategy shares no assignor with the members' (InconsistentGroupProtocol).",
+                n.consumer(*consumer), n.group(*group)
+            ),
             (C::MemberRemoved { group, consumer }, R::SessionExpired) => write!(
                 f,
-                "The coordinator heard nothing from the crashed instance of {} for session.timeout.ms and removed it from group {}.",
+                "The coordinator heard nothing from {} for session.timeout.ms and removed it from group {}.",
+                n.consumer(*consumer), n.group(*group)
+            ),
+            (C::MemberRemoved { group, consumer }, R::PollIntervalExceeded) => write!(
+                f,
+                "{} did not call poll() within max.poll.interval.ms, so its client left group {}; the records it holds are still in its hands, but it can no longer commit them.",
                 n.consumer(*consumer), n.group(*group)
             ),
             (C::MemberRemoved { group, consumer }, _) => write!(
@@ -207,16 +262,10 @@ impl fmt::Display for Sentence<'_> {
                 "{} left group {} at once.",
                 n.consumer(*consumer), n.group(*group)
             ),
-            (C::GroupRebalanced { group, generation, assignment }, reason) => {
+            (C::GroupRebalanced { group, generation, assignment, revoked }, reason) => {
                 write!(f, "Group {} rebalanced (generation {})", n.group(*group), generation)?;
                 if let R::Rebalance(cause) = reason {
-                    match cause {
-                        RebalanceCause::Joined(c) => write!(f, " because {} joined", n.consumer(c))?,
-                        RebalanceCause::Left(c) => write!(f, " because {} left", n.consumer(c))?,
-                        RebalanceCause::SessionExpired(c) => {
-                            write!(f, " because {}'s session expired", n.consumer(c))?
-                        }
-                    }
+                    write_cause(f, n, cause)?;
                 }
                 if assignment.is_empty() {
                     return write!(f, "; no members remain.");
@@ -227,11 +276,16 @@ impl fmt::Display for Sentence<'_> {
                     if parts.is_empty() {
                         write!(f, "nothing")?;
                     }
-                    for (j, tp) in parts.iter().enumerate() {
-                        write!(f, "{}{}", if j == 0 { "" } else { ", " }, n.tp(*tp))?;
-                    }
+                    write_partitions(f, n, parts)?;
                 }
-                write!(f, "; positions restart from the committed offsets.")
+                if revoked.is_empty() {
+                    return write!(f, "; new partitions start from the committed offsets.");
+                }
+                for (c, parts) in revoked {
+                    write!(f, "; {} must give up ", n.consumer(*c))?;
+                    write_partitions(f, n, parts)?;
+                }
+                write!(f, " in its next poll, and a second rebalance hands them to the new owner.")
             }
             (C::PositionInitialised { consumer, tp, offset, source }, _) => match source {
                 PositionSource::Committed => write!(
@@ -285,6 +339,11 @@ impl fmt::Display for Sentence<'_> {
                 "{} received {} from {} offset {}.",
                 n.consumer(*consumer), n.text(*value), n.tp(*tp), offset
             ),
+            (C::NoRecords { consumer }, R::NotAMember) => write!(
+                f,
+                "{} left its group for a late poll, so its partitions are lost (on_partitions_lost: no commit is possible); it forgets its positions and joins again.",
+                n.consumer(*consumer)
+            ),
             (C::NoRecords { consumer }, R::WaitingForAssignment) => write!(
                 f,
                 "{} has no partitions assigned, so poll returned nothing.",
@@ -323,6 +382,7 @@ impl fmt::Display for Sentence<'_> {
                     CommitCause::AutoInPoll => write!(f, "The auto-commit interval had elapsed, so poll first committed {c}'s position")?,
                     CommitCause::AutoOnClose => write!(f, "close() auto-committed {c}'s position")?,
                     CommitCause::AutoBeforeRebalance => write!(f, "Before the rebalance, auto-commit stored {c}'s position")?,
+                    CommitCause::OnRevoke => write!(f, "{c}'s rebalance listener committed in on_partitions_revoked, before the partition was given away")?,
                     CommitCause::Positions => write!(f, "commit() without arguments stored {c}'s position")?,
                     CommitCause::Explicit => write!(f, "{c} committed an explicit offset")?,
                 }
@@ -577,6 +637,33 @@ impl fmt::Display for Sentence<'_> {
             (C::Nothing, _) => write!(f, "Nothing changed."),
         }
     }
+}
+
+fn write_cause(f: &mut fmt::Formatter<'_>, n: &Names<'_>, cause: RebalanceCause) -> fmt::Result {
+    match cause {
+        RebalanceCause::Joined(c) => write!(f, " because {} joined", n.consumer(c)),
+        RebalanceCause::Left(c) => write!(f, " because {} left", n.consumer(c)),
+        RebalanceCause::SessionExpired(c) => {
+            write!(f, " because {}'s session expired", n.consumer(c))
+        }
+        RebalanceCause::PollTimeout(c) => {
+            write!(f, " because {} left after a late poll", n.consumer(c))
+        }
+        RebalanceCause::Revoked => {
+            write!(f, " to hand out the partitions revoked in the first round")
+        }
+    }
+}
+
+fn write_partitions(
+    f: &mut fmt::Formatter<'_>,
+    n: &Names<'_>,
+    parts: &[TopicPartition],
+) -> fmt::Result {
+    for (j, tp) in parts.iter().enumerate() {
+        write!(f, "{}{}", if j == 0 { "" } else { ", " }, n.tp(*tp))?;
+    }
+    Ok(())
 }
 
 struct OptBroker(Option<u16>);

@@ -357,17 +357,12 @@ fn c5_committed_offset_wins_over_reset() {
     assert_eq!(positions(&o, "worker"), vec![(0, 3)]);
 }
 
+/// One record per poll, so kafka-python's iterator calls poll() at every step (it rejoins a pending
+/// rebalance only from poll(), not while it yields a batch it holds).
 fn two_workers() -> serde_json::Value {
-    json!([
-        consumer(
-            "a",
-            json!({ "group.id": "g", "enable.auto.commit": false, "auto.offset.reset": "earliest" })
-        ),
-        consumer(
-            "b",
-            json!({ "group.id": "g", "enable.auto.commit": false, "auto.offset.reset": "earliest" })
-        ),
-    ])
+    let config = json!({ "group.id": "g", "enable.auto.commit": false, "auto.offset.reset": "earliest",
+                         "max.poll.records": 1 });
+    json!([consumer("a", config.clone()), consumer("b", config)])
 }
 
 #[test]

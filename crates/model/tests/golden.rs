@@ -150,4 +150,23 @@ fn golden_scenarios_show_the_lessons() {
     let s = kafka_model::run_json(&text).expect("valid");
     assert!(s.steps.iter().all(|step| step.ok));
     assert_eq!(s.final_state.partitions[0].high_watermark, 1);
+
+    // G1, G3: the late poll's commit fails and both orders are processed twice.
+    let t = labels("t-late-poll-commit-fails.json");
+    assert!(
+        t.iter().all(|(_, l)| l == &vec![Label::ProcessedTwice]),
+        "{t:?}"
+    );
+    // G5: the static member's new instance resumes at the committed offset, nothing twice.
+    let u = labels("u-static-member-restarts-without-a-rebalance.json");
+    assert!(
+        u.iter().all(|(_, l)| l == &vec![Label::ExactlyOnce]),
+        "{u:?}"
+    );
+    // G4: the listener's commit keeps the order from being processed again by the new owner.
+    let v = labels("v-revocation-hook-commits-before-the-rebalance.json");
+    assert!(
+        v.iter().all(|(_, l)| l == &vec![Label::ExactlyOnce]),
+        "{v:?}"
+    );
 }

@@ -75,6 +75,23 @@ fn contract_example_gives_exactly_the_documented_output() {
             Some(json!([{ "broker": 0, "log_end_offset": 1, "alive": true, "in_sync": true }]))
         );
     }
+    // Groups gain their generation and members; consumers their assignment.
+    let group = fin["groups"][0].as_object_mut().unwrap();
+    assert_eq!(group.remove("generation"), Some(json!(2)));
+    assert_eq!(group.remove("rebalancing"), Some(json!(false)));
+    assert_eq!(group.remove("assignor"), Some(json!("range")));
+    assert_eq!(
+        group.remove("members"),
+        Some(
+            json!([{ "consumer": "worker", "group_instance_id": null, "alive": true,
+                      "partitions": [{ "topic": "orders", "partition": 0 }] }])
+        )
+    );
+    let worker = fin["consumers"][0].as_object_mut().unwrap();
+    assert_eq!(
+        worker.remove("assignment"),
+        Some(json!([{ "topic": "orders", "partition": 0 }]))
+    );
     assert_eq!(fin, expected_final);
     assert_eq!(out["ledger"], expected_ledger);
     let step4 = &out["steps"][4];

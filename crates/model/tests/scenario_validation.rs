@@ -442,3 +442,84 @@ fn a_set_up_built_in_code_is_checked_and_written_like_a_file() {
     let read = kafka_model::parse_scenario(&scenario.to_json().to_string()).unwrap();
     assert_eq!(read, scenario);
 }
+
+#[test]
+fn group_settings_parse_export_and_reject_bad_values() {
+    let member =
+        |id: &str, config: Value| json!({ "id": id, "subscribe": ["orders"], "config": config });
+    let v = json!({
+        "flavor": "java",
+        "topics": [{ "name": "orders", "partitions": 2 }, { "name": "audit" }],
+        "consumers": [
+            { "id": "a", "subscribe": ["orders"], "on_partitions_revoked": "commit",
+              "config": { "group.id": "g", "group.instance.id": "a-1", "max.poll.interval.ms": "60000",
+                          "partition.assignment.strategy": ["cooperative-sticky"] } },
+            member("b", json!({ "group.id": "g",
+                "partition.assignment.strategy": "org.apache.kafka.clients.consumer.CooperativeStickyAssignor, range" }))
+        ],
+        "steps": []
+    });
+    let s = kafka_model::parse_scenario(&v.to_string()).unwrap();
+    let a = &s.setup.consumers[0];
+    assert_eq!(a.config.group_instance_id.as_deref(), Some("a-1"));
+    assert_eq!(a.config.max_poll_interval_ms, 60_000);
+    assert!(a.config.cooperative());
+    assert!(!s.setup.consumers[1].config.cooperative());
+    assert_eq!(a.on_revoke, kafka_model::scenario::OnRevoke::Commit);
+    let again = kafka_model::parse_scenario(&s.to_json().to_string()).unwrap();
+    assert_eq!(again.setup, s.setup);
+    // The defaults: five minutes between polls, no instance id.
+    let plain = kafka_model::parse_scenario(&base(json!([])).to_string()).unwrap();
+    assert_eq!(
+        plain.setup.consumers[0].config.max_poll_interval_ms,
+        300_000
+    );
+    assert_eq!(plain.setup.consumers[0].config.group_instance_id, None);
+
+    let cases: Vec<(Value, &str)> = vec![
+        (
+            json!({ "group.id": "g", "partition.assignment.strategy": "sticky" }),
+            "consumers[1].config.\"partition.assignment.strategy\": expected \"range\", \"roundrobin\" or \"cooperative-sticky\", got \"sticky\"",
+        ),
+        (
+            json!({ "group.id": "g", "partition.assignment.strategy": 3 }),
+            "consumers[1].config.\"partition.assignment.strategy\": expected a string or a list of strings",
+        ),
+        (
+            json!({ "group.id": "g", "group.instance.id": "a-1" }),
+            "consumers[1].config.\"group.instance.id\": \"a-1\" is already used by consumers[0] in group \"g\"",
+        ),
+        (
+            json!({ "group.id": "g", "max.poll.interval.ms": 0 }),
+            "consumers[1].config.\"max.poll.interval.ms\": expected a positive integer",
+        ),
+    ];
+    for (config, expected) in cases {
+        let mut bad = v.clone();
+        bad["consumers"][1] = member("b", config);
+        assert!(err(&bad).starts_with(expected), "{}", err(&bad));
+    }
+    let mut bad = v.clone();
+    bad["consumers"][1]["subscribe"] = json!(["orders", "audit"]);
+    assert!(
+        err(&bad).starts_with("consumers[1].subscribe: with cooperative-sticky, every member of group \"g\" must subscribe to the same topics as consumers[0]"),
+        "{}",
+        err(&bad)
+    );
+    let mut bad = v.clone();
+    bad["flavor"] = json!("kafka-python");
+    assert!(
+        err(&bad).starts_with("consumers[1].config.\"partition.assignment.strategy\": kafka-python cannot mix cooperative-sticky with eager assignors"),
+        "{}",
+        err(&bad)
+    );
+    let mut bad = v;
+    bad["consumers"][0]["on_partitions_revoked"] = json!("rollback");
+    assert!(
+        err(&bad).starts_with(
+            "consumers[0].on_partitions_revoked: expected \"nothing\" or \"commit\", got \"rollback\""
+        ),
+        "{}",
+        err(&bad)
+    );
+}

@@ -68,6 +68,7 @@ pub fn known(s: &mut SessionClients) -> Known {
             id: c.id().to_owned(),
             state: c.state(),
             positions,
+            assignment: Vec::new(),
         });
     }
     let target = Target {

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use kafka_model::scenario::{Scenario, Setup};
+use kafka_model::scenario::{OnRevoke, Scenario, Setup};
 use serde_json::json;
 
 use crate::client_config::{consumer_config, producer_config};
@@ -126,8 +126,11 @@ impl SessionClients {
                 .iter()
                 .map(|t| setup.topics[t.0 as usize].name.as_str())
                 .collect();
-            let create =
+            let mut create =
                 json!({"op": "consumer", "id": spec.id, "subscribe": topics, "config": config});
+            if spec.on_revoke != OnRevoke::Nothing {
+                create["on_partitions_revoked"] = spec.on_revoke.name().into();
+            }
             consumers.push((
                 DriverClient::spawn(&spec.id, create, launcher.clone())?,
                 spec.config.group_id.clone(),

@@ -3,6 +3,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +22,14 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.NoOffsetForPartitionException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.RangeAssignor;
+import org.apache.kafka.clients.consumer.RoundRobinAssignor;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -108,6 +113,26 @@ public final class Driver {
         return seen.getClass().getSimpleName().replaceFirst("Exception$", "");
     }
 
+    /** The contract's assignor names as the client's class names, which it takes instead of names. */
+    private static String assignorClasses(JsonNode value) {
+        List<String> names = new ArrayList<>();
+        if (value.isArray()) {
+            value.forEach(n -> names.add(n.asText()));
+        } else {
+            names.addAll(List.of(value.asText().split(",")));
+        }
+        List<String> classes = new ArrayList<>();
+        for (String name : names) {
+            classes.add(switch (name.trim()) {
+                case "range" -> RangeAssignor.class.getName();
+                case "roundrobin" -> RoundRobinAssignor.class.getName();
+                case "cooperative-sticky" -> CooperativeStickyAssignor.class.getName();
+                default -> name.trim();
+            });
+        }
+        return String.join(",", classes);
+    }
+
     private String topic(String name) {
         return prefix + name;
     }
@@ -126,6 +151,9 @@ public final class Driver {
                 String text = value.isTextual() ? value.asText() : value.toString();
                 if (key.equals("group.id") || key.equals("transactional.id")) {
                     text = prefix + text;
+                }
+                if (key.equals(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG)) {
+                    text = assignorClasses(value);
                 }
                 props.put(key, text);
             }
@@ -153,11 +181,18 @@ public final class Driver {
             }
             case "consumer" -> {
                 Properties props = properties(op.get("config"));
+                // Member ids start with the client id, and the assignors order members by id: the scenario's id
+                // keeps the order the model uses.
+                props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, op.path("id").asText());
                 KafkaConsumer<String, String> consumer =
                         new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
                 List<String> topics = new ArrayList<>();
                 op.path("subscribe").forEach(t -> topics.add(topic(t.asText())));
-                consumer.subscribe(topics);
+                if (op.path("on_partitions_revoked").asText().equals("commit")) {
+                    consumer.subscribe(topics, new CommitOnRevoke(consumer));
+                } else {
+                    consumer.subscribe(topics);
+                }
                 consumers.put(op.path("id").asText(), consumer);
             }
             case "send" -> {
@@ -279,6 +314,32 @@ public final class Driver {
                     new OffsetAndMetadata(o.path("offset").asLong()));
         }
         return offsets;
+    }
+
+    /**
+     * The scenario's {@code "on_partitions_revoked": "commit"}: commit the positions of the partitions being taken
+     * away, before they go. Lost partitions (after a late poll) cannot be committed and are left alone, as
+     * Kafka advises; the interface's default would call onPartitionsRevoked for them too.
+     */
+    private record CommitOnRevoke(KafkaConsumer<String, String> consumer) implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            for (TopicPartition tp : revoked) {
+                offsets.put(tp, new OffsetAndMetadata(consumer.position(tp)));
+            }
+            if (!offsets.isEmpty()) {
+                consumer.commitSync(offsets);
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> lost) {
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+        }
     }
 
     /** The consumer's position on each assigned partition; null where it has none yet. */

@@ -35,6 +35,10 @@ import time
 import kafka
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka import errors as Errors
+from kafka.consumer.subscription_state import ConsumerRebalanceListener
+from kafka.coordinator.assignors.cooperative_sticky import CooperativeStickyAssignor
+from kafka.coordinator.assignors.range import RangePartitionAssignor
+from kafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
 from kafka.structs import ConsumerGroupMetadata, OffsetAndMetadata
 
 # The real client's exceptions, by the contract's error names (docs/real-cluster.md has the same table).
@@ -53,6 +57,8 @@ ERRORS = [
     (Errors.RequestTimedOutError, "RequestTimedOut"),
     (Errors.LeaderNotAvailableError, "LeaderNotAvailable"),
     (Errors.CommitFailedError, "CommitFailed"),
+    (Errors.InconsistentGroupProtocolError, "InconsistentGroupProtocol"),
+    (Errors.RebalanceInProgressError, "RebalanceInProgress"),
 ]
 
 # Properties the scenario writes as strings but kafka-python wants typed.
@@ -88,10 +94,55 @@ def error_name(error):
     return type(error).__name__
 
 
+# partition.assignment.strategy: the contract's names (and the Java client's class names) as kafka-python's
+# assignor classes, which it takes instead of names.
+ASSIGNORS = {
+    "range": RangePartitionAssignor,
+    "roundrobin": RoundRobinPartitionAssignor,
+    "cooperative-sticky": CooperativeStickyAssignor,
+    "org.apache.kafka.clients.consumer.RangeAssignor": RangePartitionAssignor,
+    "org.apache.kafka.clients.consumer.RoundRobinAssignor": RoundRobinPartitionAssignor,
+    "org.apache.kafka.clients.consumer.CooperativeStickyAssignor": CooperativeStickyAssignor,
+}
+
+
+def assignors(value):
+    names = value if isinstance(value, list) else value.split(",")
+    try:
+        return tuple(ASSIGNORS[name.strip()] for name in names)
+    except KeyError as error:
+        raise ConfigurationRefused(f"unknown partition.assignment.strategy {error}") from error
+
+
+class CommitOnRevoke(ConsumerRebalanceListener):
+    """The scenario's `"on_partitions_revoked": "commit"`: commit the positions of the partitions being taken
+    away. kafka-python calls the listener on its I/O thread, where a blocking commit() raises RuntimeError, so
+    it commits asynchronously; the request still goes out before the rejoin. Lost partitions (after a late
+    poll) cannot be committed and are left alone."""
+
+    def __init__(self, consumer):
+        self.consumer = consumer
+
+    def on_partitions_revoked(self, revoked):
+        states = self.consumer._subscription.assignment
+        offsets = {tp: OffsetAndMetadata(states[tp].position.offset, "", -1)
+                   for tp in revoked if tp in states and states[tp].has_valid_position}
+        if offsets:
+            self.consumer.commit_async(offsets)
+
+    def on_partitions_lost(self, lost):
+        pass
+
+    def on_partitions_assigned(self, assigned):
+        pass
+
+
 def kwargs(config, prefix):
     """Kafka's property names as kafka-python's keyword arguments (`group.id` -> `group_id`)."""
     out = {}
     for key, value in config.items():
+        if key == "partition.assignment.strategy":
+            value = assignors(value)
         if key in BOOLEANS and isinstance(value, str):
             value = value == "true"
         elif (key in NUMBERS or key.endswith(".ms")) and isinstance(value, str):
@@ -136,15 +187,16 @@ class Session:
         return {}
 
     def consumer(self, op):
+        config = kwargs(op.get("config", {}), self.prefix)
+        # Member ids start with the client id, and the assignors order members by id: the scenario's id keeps
+        # the order the model uses.
+        config.setdefault("client_id", op["id"])
         try:
-            consumer = KafkaConsumer(
-                *[self.topic(t) for t in op.get("subscribe", [])],
-                bootstrap_servers=self.bootstrap,
-                consumer_timeout_ms=POLL_TIMEOUT_MS,
-                **kwargs(op.get("config", {}), self.prefix),
-            )
+            consumer = KafkaConsumer(bootstrap_servers=self.bootstrap, consumer_timeout_ms=POLL_TIMEOUT_MS, **config)
         except (ValueError, TypeError) as error:
             raise ConfigurationRefused(str(error)) from error
+        listener = CommitOnRevoke(consumer) if op.get("on_partitions_revoked") == "commit" else None
+        consumer.subscribe([self.topic(t) for t in op.get("subscribe", [])], listener=listener)
         self.consumers[op["id"]] = consumer
         self.iterators[op["id"]] = iter(consumer)
         return {}

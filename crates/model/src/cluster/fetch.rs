@@ -23,18 +23,34 @@ impl Cluster {
         out: &mut Vec<Event>,
     ) -> Result<(), StepError> {
         self.consumer_running(consumer)?;
-        if !self.consumer(consumer).joined {
-            self.join(consumer, out);
+        let flavor = self.setup.flavor;
+        // kafka-python's iterator calls poll() only when it has yielded its whole batch: until then it hands
+        // out what it holds, and neither the group nor max.poll.interval.ms hears from it.
+        let calls_poll = flavor == Flavor::Java || self.consumer(consumer).fetched.is_empty();
+        if calls_poll {
+            self.consumer_mut(consumer).last_poll_ms = self.now_ms;
+            if self.consumer(consumer).removed {
+                self.forget_lost_partitions(consumer, out);
+            }
+            if !self.consumer(consumer).joined {
+                self.join(consumer, out)?;
+            }
         }
         let g = self.group_of(consumer);
+        if !calls_poll {
+            self.yield_buffered(consumer, g, out);
+            return Ok(());
+        }
         let mi = self
             .member_index(consumer)
-            .expect("a joined running consumer is a member");
-        if self.group(g).rebalance_pending && !self.group(g).members[mi].rejoined {
+            .expect("a running consumer that polled is a member");
+        self.give_up_revoked(consumer, mi, out);
+        let pending = self.group(g).rebalance_pending;
+        if pending && !self.group(g).members[mi].rejoined {
             self.rejoin(consumer, mi, out);
         }
         let group = self.group(g);
-        if group.rebalance_pending {
+        if group.rebalance_pending && !self.cooperative(consumer) {
             // Still waiting: for a dead member's session to expire, or for live members to rejoin.
             let holder = group
                 .members
@@ -85,44 +101,22 @@ impl Cluster {
                 self.init_position(consumer, tp, out_of_range, out)?;
             }
         }
-        let flavor = self.setup.flavor;
         let max = self.consumer_spec(consumer).config.max_poll_records;
         match flavor {
             Flavor::KafkaPython => {
-                if self.consumer(consumer).fetched.is_empty() {
-                    // The iterator fetches a new batch: this is where auto-commit runs (C4).
-                    self.maybe_auto_commit(consumer, out);
-                    let fetched = self.fetch(consumer, (g, mi), max, false, out);
-                    if fetched > 0 {
-                        out.push(Event::new(
-                            Change::RecordsFetched {
-                                consumer,
-                                records: fetched,
-                            },
-                            Reason::FetchedForIterator,
-                        ));
-                    }
+                // The iterator fetches a new batch: this is where auto-commit runs (C4).
+                self.maybe_auto_commit(consumer, out);
+                let fetched = self.fetch(consumer, (g, mi), max, false, out);
+                if fetched > 0 {
+                    out.push(Event::new(
+                        Change::RecordsFetched {
+                            consumer,
+                            records: fetched,
+                        },
+                        Reason::FetchedForIterator,
+                    ));
                 }
-                let c = self.consumer_mut(consumer);
-                match c.fetched.pop_front() {
-                    Some(r) => {
-                        // C1: position = offset + 1 just before the record is yielded.
-                        c.positions.insert(r.tp, Offset(r.offset.0 + 1));
-                        c.received.push_back(r);
-                        self.ledger
-                            .record_delivered(r.value, g, !r.txn.is_committed());
-                        out.push(Event::new(
-                            Change::RecordDelivered {
-                                consumer,
-                                tp: r.tp,
-                                offset: r.offset,
-                                value: r.value,
-                            },
-                            Reason::IteratorYield,
-                        ));
-                    }
-                    None => out.push(Event::new(Change::NoRecords { consumer }, Reason::CaughtUp)),
-                }
+                self.yield_buffered(consumer, g, out);
             }
             Flavor::Java => {
                 self.maybe_auto_commit(consumer, out);
@@ -134,21 +128,46 @@ impl Cluster {
                 }
                 for i in before..self.consumer(consumer).received.len() {
                     let r = self.consumer(consumer).received[i];
-                    self.ledger
-                        .record_delivered(r.value, g, !r.txn.is_committed());
-                    out.push(Event::new(
-                        Change::RecordDelivered {
-                            consumer,
-                            tp: r.tp,
-                            offset: r.offset,
-                            value: r.value,
-                        },
-                        Reason::BatchReturned,
-                    ));
+                    self.delivered(consumer, g, r, Reason::BatchReturned, out);
                 }
             }
         }
         Ok(())
+    }
+
+    /// kafka-python's iterator yields the next record it holds.
+    fn yield_buffered(&mut self, consumer: ClientIdx, g: GroupIdx, out: &mut Vec<Event>) {
+        let c = self.consumer_mut(consumer);
+        let Some(r) = c.fetched.pop_front() else {
+            out.push(Event::new(Change::NoRecords { consumer }, Reason::CaughtUp));
+            return;
+        };
+        // C1: position = offset + 1 just before the record is yielded.
+        c.positions.insert(r.tp, Offset(r.offset.0 + 1));
+        c.received.push_back(r);
+        self.delivered(consumer, g, r, Reason::IteratorYield, out);
+    }
+
+    /// A record reached the application: the ledger counts it for the group.
+    fn delivered(
+        &mut self,
+        consumer: ClientIdx,
+        g: GroupIdx,
+        r: Fetched,
+        reason: Reason,
+        out: &mut Vec<Event>,
+    ) {
+        self.ledger
+            .record_delivered(r.value, g, !r.txn.is_committed());
+        out.push(Event::new(
+            Change::RecordDelivered {
+                consumer,
+                tp: r.tp,
+                offset: r.offset,
+                value: r.value,
+            },
+            reason,
+        ));
     }
 
     /// Read up to `max` records from the assigned partitions starting at the positions.

@@ -440,6 +440,8 @@ impl Cluster {
             },
             Reason::ClockMoved,
         ));
+        // G1: members whose application did not poll within max.poll.interval.ms leave.
+        self.expire_poll_intervals(out);
         // C6: the coordinator removes members whose session expired, then rebalances.
         self.expire_sessions(out);
         // D1: followers that lagged longer than replica.lag.time.max.ms leave the ISR.

@@ -17,7 +17,10 @@ mod write;
 
 pub use error::ScenarioError;
 pub use read::{parse_scenario, parse_step, scenario_from_value, step_topic_names};
-pub use setup::{properties, ConsumerSpec, ProducerSpec, Properties, Setup, TopicSpec};
+pub use setup::{
+    properties, ConsumerSpec, OnRevoke, ProducerSpec, Properties, Setup, TopicSpec,
+    ON_PARTITIONS_REVOKED,
+};
 pub use texts::Texts;
 pub use write::{step_json, write_scenario};
 

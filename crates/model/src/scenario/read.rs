@@ -5,7 +5,8 @@
 use serde_json::{Map, Value};
 
 use super::setup::{
-    Properties, CLEANUP_INTERVAL, MAX_ADVANCE_MS, MAX_OFFSET, MAX_STEPS, REPLICA_LAG,
+    OnRevoke, Properties, CLEANUP_INTERVAL, MAX_ADVANCE_MS, MAX_OFFSET, MAX_STEPS,
+    ON_PARTITIONS_REVOKED, REPLICA_LAG,
 };
 use super::{Scenario, ScenarioError, Setup, Texts, TopicSpec};
 use crate::action::{Action, Actor};
@@ -188,10 +189,25 @@ pub fn scenario_from_value(value: &Value) -> Result<Scenario, ScenarioError> {
     for (i, c) in list(root, "consumers")?.iter().enumerate() {
         let path = format!("consumers[{i}]");
         let map = object(c, &path)?;
-        check_fields(map, &path, &["id", "subscribe", "config"])?;
+        check_fields(
+            map,
+            &path,
+            &["id", "subscribe", "config", ON_PARTITIONS_REVOKED],
+        )?;
         let id = string(required(map, &path, "id")?, &format!("{path}.id"))?;
         let subscribe = subscriptions(&setup, map, &path)?;
-        setup.add_consumer(id, subscribe, properties(map, &path)?)?;
+        let consumer = setup.add_consumer(id, subscribe, properties(map, &path)?)?;
+        if let Some(v) = map.get(ON_PARTITIONS_REVOKED) {
+            let field = format!("{path}.{ON_PARTITIONS_REVOKED}");
+            let name = string(v, &field)?;
+            setup.consumers[consumer.0 as usize].on_revoke =
+                OnRevoke::from_name(name).ok_or_else(|| {
+                    ScenarioError::at(
+                        &field,
+                        format!("expected \"nothing\" or \"commit\", got \"{name}\""),
+                    )
+                })?;
+        }
     }
 
     let mut texts = Texts::default();

@@ -2,10 +2,13 @@
 //! reader builds every set-up through these same methods, so a set-up built in code (the experiments, the
 //! sandbox's form) is checked exactly as a file is, and errors name the field a file would have.
 
+use std::collections::BTreeSet;
+
 use serde_json::{Map, Value};
 
 use super::ScenarioError;
-use crate::config::{ConfigError, ConsumerConfig, Flavor, ProducerConfig};
+use crate::config::{key, Assignor, ConfigError, ConsumerConfig, Flavor, ProducerConfig};
+use crate::contract_names::contract_names;
 use crate::ids::{ClientIdx, GroupIdx, TopicIdx};
 
 /// A client's configuration as written: Kafka's property names, values as JSON strings, numbers or booleans.
@@ -68,6 +71,25 @@ pub struct ProducerSpec {
     pub txn: Option<u16>,
 }
 
+/// The consumer's field naming its rebalance listener's revocation hook.
+pub const ON_PARTITIONS_REVOKED: &str = "on_partitions_revoked";
+
+/// What the application's rebalance listener does when partitions are taken away (G4): the consumer's
+/// `on_partitions_revoked` field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnRevoke {
+    /// No listener.
+    #[default]
+    Nothing,
+    /// Commit the positions of the partitions being revoked, synchronously, before they are given away.
+    Commit,
+}
+
+contract_names!(OnRevoke {
+    Nothing = "nothing",
+    Commit = "commit",
+});
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConsumerSpec {
     pub id: String,
@@ -76,6 +98,7 @@ pub struct ConsumerSpec {
     pub config: ConsumerConfig,
     /// The configuration as written, for writing the scenario again and for real clients.
     pub properties: Properties,
+    pub on_revoke: OnRevoke,
 }
 
 /// The fixed part of a scenario: what exists and how it is configured.
@@ -215,7 +238,46 @@ impl Setup {
     ) -> Result<ClientIdx, ScenarioError> {
         let path = format!("consumers[{}]", self.consumers.len());
         self.check_new_client("consumers", self.consumers.len(), &path, id)?;
-        let config = ConsumerConfig::parse(&properties).map_err(|e| config_error(&path, e))?;
+        let config =
+            ConsumerConfig::parse(self.flavor, &properties).map_err(|e| config_error(&path, e))?;
+        // Two live processes with one instance id fence each other (KIP-345); the model's consumers are
+        // separate processes, so each static member needs its own.
+        if let Some(instance) = &config.group_instance_id {
+            let taken = self.consumers.iter().position(|c| {
+                c.config.group_id == config.group_id
+                    && c.config.group_instance_id.as_ref() == Some(instance)
+            });
+            if let Some(i) = taken {
+                return Err(config_error(
+                    &path,
+                    ConfigError {
+                        key: key::GROUP_INSTANCE_ID.to_owned(),
+                        message: format!(
+                            "\"{instance}\" is already used by consumers[{i}] in group \"{}\"",
+                            config.group_id
+                        ),
+                    },
+                ));
+            }
+        }
+        // The model has Kafka's sticky assignment for members with equal subscriptions only; a group
+        // whose members put it first is the one that chooses it.
+        let sticky = |c: &ConsumerConfig| c.assignors.first() == Some(&Assignor::CooperativeSticky);
+        let differs = self.consumers.iter().position(|c| {
+            c.config.group_id == config.group_id
+                && (sticky(&c.config) || sticky(&config))
+                && c.subscribe.iter().collect::<BTreeSet<_>>()
+                    != subscribe.iter().collect::<BTreeSet<_>>()
+        });
+        if let Some(i) = differs {
+            return Err(ScenarioError::at(
+                format!("{path}.subscribe"),
+                format!(
+                    "with cooperative-sticky, every member of group \"{}\" must subscribe to the same topics as consumers[{i}]",
+                    config.group_id
+                ),
+            ));
+        }
         let group = GroupIdx(index_of(&mut self.groups, &config.group_id) as u16);
         self.consumers.push(ConsumerSpec {
             id: id.to_owned(),
@@ -223,6 +285,7 @@ impl Setup {
             group,
             config,
             properties,
+            on_revoke: OnRevoke::Nothing,
         });
         Ok(ClientIdx(self.consumers.len() as u16 - 1))
     }

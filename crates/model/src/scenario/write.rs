@@ -6,8 +6,9 @@ use serde_json::{Map, Value};
 
 use super::setup::{
     default_transaction_version, CLEANUP_INTERVAL, DEFAULT_REPLICA_LAG_TIME_MAX_MS,
-    DEFAULT_TXN_CLEANUP_INTERVAL_MS, REPLICA_LAG,
+    DEFAULT_TXN_CLEANUP_INTERVAL_MS, ON_PARTITIONS_REVOKED, REPLICA_LAG,
 };
+use super::OnRevoke;
 use super::{Scenario, Setup};
 use crate::action::{Action, Actor};
 use crate::names::Names;
@@ -86,6 +87,9 @@ fn setup_json(setup: &Setup) -> Map<String, Value> {
         let subscribe = c.subscribe.iter().map(|t| Value::from(names.topic(*t)));
         m.insert("subscribe".into(), subscribe.collect());
         m.insert("config".into(), Value::Object(c.properties.clone()));
+        if c.on_revoke != OnRevoke::Nothing {
+            m.insert(ON_PARTITIONS_REVOKED.into(), c.on_revoke.name().into());
+        }
         Value::Object(m)
     });
     root.insert("consumers".into(), consumers.collect());

@@ -253,6 +253,10 @@ pub async fn observe(
                 })
                 .collect(),
             pending: Vec::new(),
+            generation: 0,
+            rebalancing: false,
+            assignor: None,
+            members: Vec::new(),
         });
         unknown.push(format!("groups[{i}].pending"));
     }
