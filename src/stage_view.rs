@@ -63,6 +63,8 @@ pub struct PartitionView {
     pub replicas: Vec<ReplicaView>,
     /// Entries the step just removed from the log (a new leader's shorter log won), drawn struck out.
     pub truncated: Vec<CellView>,
+    /// The consumers that own it, one per group that has it assigned.
+    pub owners: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -119,14 +121,28 @@ pub struct ProducerView {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConsumerView {
     pub id: String,
+    /// The group and the generation of its last rebalance.
     pub group: String,
     pub state: ConsumerState,
-    /// What the application is doing: waiting, or holding a record it has not processed yet.
+    /// What the application is doing: waiting, holding a record it has not processed yet, or taking part in
+    /// a rebalance.
     pub activity: String,
     pub positions: Vec<(String, u64)>,
+    /// The partitions it owns.
+    pub owns: Vec<String>,
     /// In its group: it has polled once.
     pub joined: bool,
+    /// An eager rebalance stops it: it gave up its partitions and waits for the others.
+    pub paused: bool,
+    /// Time since its application last called poll(), against max.poll.interval.ms (G1), once time passed.
+    pub poll_timer: Option<PollTimer>,
     pub changed: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PollTimer {
+    pub since_ms: u64,
+    pub max_ms: u64,
 }
 
 impl StageView {
@@ -234,12 +250,20 @@ fn partitions(now: &Cluster, marks: &Highlights) -> Vec<PartitionView> {
             } else {
                 Vec::new()
             };
+            let owners = now
+                .groups()
+                .iter()
+                .flat_map(|g| &g.members)
+                .filter(|m| m.assigned.contains(&tp))
+                .map(|m| names.consumer(m.consumer).to_string())
+                .collect();
             PartitionView {
                 name: names.tp(tp).to_string(),
                 cells,
                 markers,
                 replicas,
                 truncated: removed(None),
+                owners,
             }
         })
         .collect()
@@ -372,25 +396,85 @@ fn consumers(now: &Cluster, marks: &Highlights) -> Vec<ConsumerView> {
         .enumerate()
         .map(|(i, consumer)| {
             let c = ClientIdx(i as u16);
-            let activity = match (consumer.state, consumer.received.front()) {
-                (ConsumerState::Running, Some(record)) => format!(
-                    "holding {} (offset {}) — not processed yet{}",
+            let g = now.group_of(c);
+            let group = now.group(g);
+            let member = group
+                .members
+                .iter()
+                .find(|m| m.consumer == c && m.instance == consumer.instance && consumer.joined);
+            let owns = now.assignment(c);
+            let running = consumer.state == ConsumerState::Running;
+            let cooperative = now.setup().consumers[i].config.cooperative();
+            let paused = running
+                && group.rebalance_pending
+                && !cooperative
+                && member.is_some_and(|m| m.rejoined);
+            let holding = consumer.received.front().map(|record| {
+                let moved = if owns.contains(&record.tp) {
+                    String::new()
+                } else {
+                    format!(" — {} is no longer its", names.tp(record.tp))
+                };
+                format!(
+                    "holding {} (offset {}) — not processed yet{}{moved}",
                     short_value(names.text(record.value)),
                     record.offset,
                     match consumer.received.len() {
                         1 => String::new(),
                         n => format!(", {} more received", n - 1),
                     }
-                ),
-                (ConsumerState::Running, None) if !consumer.joined => {
-                    "not yet in its group".to_string()
-                }
-                (ConsumerState::Running, None) => "waiting for records".to_string(),
-                (other, _) => other.name().to_string(),
+                )
+            });
+            let waits_for = || {
+                group
+                    .members
+                    .iter()
+                    .find(|m| !m.alive || !m.rejoined)
+                    .map_or(String::new(), |m| {
+                        format!(" for {}", names.consumer(m.consumer))
+                    })
             };
+            let activity = if !running {
+                consumer.state.name().to_string()
+            } else if consumer.removed {
+                let held = match consumer.received.len() {
+                    0 => String::new(),
+                    1 => ", holding 1 record".to_string(),
+                    n => format!(", holding {n} records"),
+                };
+                format!("left its group after a late poll{held}: a commit now fails")
+            } else if let Some(holding) = holding {
+                holding
+            } else if let Some(m) = member.filter(|_| group.rebalance_pending) {
+                if !m.rejoined {
+                    "a rebalance waits for its next poll".to_string()
+                } else if cooperative {
+                    "rebalancing: keeps reading its partitions".to_string()
+                } else {
+                    format!("rebalancing: gave up its partitions, waits{}", waits_for())
+                }
+            } else if let Some(m) = member.filter(|m| !m.revoking.is_empty()) {
+                let parts: Vec<String> = m
+                    .revoking
+                    .iter()
+                    .map(|tp| names.tp(*tp).to_string())
+                    .collect();
+                format!("gives up {} at its next poll", parts.join(", "))
+            } else if !consumer.joined {
+                "not yet in its group".to_string()
+            } else {
+                "waiting for records".to_string()
+            };
+            let max_ms = now.setup().consumers[i].config.max_poll_interval_ms;
+            let since_ms = now.now_ms().saturating_sub(consumer.last_poll_ms);
+            let poll_timer = (running && (consumer.joined || consumer.removed) && since_ms > 0)
+                .then_some(PollTimer { since_ms, max_ms });
             ConsumerView {
                 id: names.consumer(c).to_string(),
-                group: names.group(now.group_of(c)).to_string(),
+                group: match group.generation {
+                    0 => names.group(g).to_string(),
+                    n => format!("{} · generation {n}", names.group(g)),
+                },
                 state: consumer.state,
                 activity,
                 positions: consumer
@@ -398,7 +482,10 @@ fn consumers(now: &Cluster, marks: &Highlights) -> Vec<ConsumerView> {
                     .iter()
                     .map(|(tp, offset)| (names.tp(*tp).to_string(), offset.0))
                     .collect(),
+                owns: owns.iter().map(|tp| names.tp(*tp).to_string()).collect(),
                 joined: consumer.joined,
+                paused,
+                poll_timer,
                 changed: marks.consumers.contains(&c),
             }
         })
@@ -490,7 +577,7 @@ mod tests {
             ("worker", 1, true)
         );
         let worker = &view.consumers[0];
-        assert_eq!(worker.group, "order-processor-v2");
+        assert_eq!(worker.group, "order-processor-v2 · generation 1");
         assert!(
             worker.activity.starts_with("holding #0 (offset 0)"),
             "{}",
@@ -520,6 +607,48 @@ mod tests {
         let mut timeline = Timeline::from_scenario(&parse_scenario(&json).expect("valid"));
         timeline.jump(step);
         stage_at(&timeline)
+    }
+
+    #[test]
+    fn an_eager_rebalance_pauses_the_joiner_and_moves_the_owners() {
+        let golden = "v-revocation-hook-commits-before-the-rebalance";
+        // worker-b joined: it waits for worker-a, which still owns both partitions.
+        let view = golden_at(golden, 5);
+        let (a, b) = (&view.consumers[0], &view.consumers[1]);
+        assert!(b.paused && !a.paused);
+        assert_eq!(
+            b.activity,
+            "rebalancing: gave up its partitions, waits for worker-a"
+        );
+        assert_eq!(a.activity, "a rebalance waits for its next poll");
+        assert_eq!(view.partitions[1].owners, vec!["worker-a".to_string()]);
+        assert_eq!(a.group, "order-processor · generation 1");
+        // worker-a's poll ends it: each owns one partition in generation 2.
+        let view = golden_at(golden, 6);
+        assert_eq!(view.partitions[0].owners, vec!["worker-a".to_string()]);
+        assert_eq!(view.partitions[1].owners, vec!["worker-b".to_string()]);
+        assert_eq!(view.consumers[1].owns, vec!["orders-1".to_string()]);
+        assert!(!view.consumers[1].paused);
+        assert_eq!(view.consumers[1].group, "order-processor · generation 2");
+    }
+
+    #[test]
+    fn a_late_poll_shows_on_the_timer_and_in_what_the_consumer_does() {
+        let view = golden_at("t-late-poll-commit-fails", 6);
+        let worker = &view.consumers[0];
+        assert_eq!(
+            worker.poll_timer,
+            Some(PollTimer {
+                since_ms: 15_000,
+                max_ms: 10_000
+            })
+        );
+        assert_eq!(
+            worker.activity,
+            "left its group after a late poll, holding 1 record: a commit now fails"
+        );
+        assert!(worker.owns.is_empty());
+        assert!(view.partitions[0].owners.is_empty());
     }
 
     #[test]

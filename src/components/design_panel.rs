@@ -110,10 +110,16 @@ pub fn DesignPanel(props: &DesignPanelProps) -> Html {
             verdict.set(Some(Verdict::of(trial, design.replays())));
         })
     };
+    let crashes = design.crashes;
     let result = (*verdict).clone().map(|verdict| match verdict {
         Verdict::Passed { replayed: true, .. } => html! {
             <p class="design-result passed" role="status">
                 {"✔ Your settings hold: the lesson's steps, played with them, meet the goal."}
+            </p>
+        },
+        Verdict::Passed { runs: 1, .. } => html! {
+            <p class="design-result passed" role="status">
+                {"✔ Your design holds: the model ran the loop and it meets the goal."}
             </p>
         },
         Verdict::Passed { runs, .. } => html! {
@@ -125,6 +131,7 @@ pub fn DesignPanel(props: &DesignPanelProps) -> Html {
         Verdict::Failed { runs, replayed, crash, problem, run } => {
             let said = match (replayed, crash) {
                 (true, _) => format!("✘ With these settings, {problem}."),
+                (false, None) if !crashes => format!("✘ With this design, {problem}."),
                 (false, None) => format!("✘ Even without a crash, {problem}. (Run 1 of the trial.)"),
                 (false, Some(crash)) => format!("✘ With {crash}, {problem}. (Run {runs} of the trial.)"),
             };
@@ -158,6 +165,8 @@ pub fn DesignPanel(props: &DesignPanelProps) -> Html {
             <p class="design-goal">{prose(&design.text)}</p>
             <p class="muted">{ if design.replays() {
                 "Choose the settings. The model plays the lesson's steps with them and checks the goal."
+            } else if !design.crashes {
+                "Choose how the loop is written. The model runs it and checks the goal."
             } else {
                 "Choose how the loop is written. The model then tries it with a crash before every call the loop \
                  makes, and shows the first run that misses the goal."

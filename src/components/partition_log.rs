@@ -158,6 +158,9 @@ pub fn PartitionLog(props: &PartitionLogProps) -> Html {
         <figure class="partition-log">
             <figcaption>
                 <span class="partition-name">{&partition.name}</span>
+                if !partition.owners.is_empty() {
+                    <span class="partition-owner">{format!("read by {}", partition.owners.join(", "))}</span>
+                }
                 <span class="visually-hidden">{format!(" — {} entries. {summary}.", partition.cells.len())}</span>
             </figcaption>
             <div class="log-scroll" ref={window.node} onscroll={window.onscroll}>

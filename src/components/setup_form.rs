@@ -1,7 +1,7 @@
 //! The sandbox's set-up without JSON: a topic, a producer and consumers with the settings the lessons are
 //! about. It produces a scenario in the contract's format with no steps; the action palette does the rest.
 
-use kafka_model::config::{key, Acks, Flavor, IsolationLevel, OffsetReset};
+use kafka_model::config::{key, Acks, Assignor, Flavor, IsolationLevel, OffsetReset};
 use kafka_model::scenario::{
     properties, Scenario, ScenarioError, Setup as ScenarioSetup, TopicSpec,
 };
@@ -20,6 +20,10 @@ struct Setup {
     auto_commit: bool,
     reset: OffsetReset,
     read_committed: bool,
+    /// `None`: the client's default list.
+    assignor: Option<Assignor>,
+    static_members: bool,
+    max_poll_interval_s: u32,
 }
 
 impl Default for Setup {
@@ -36,6 +40,9 @@ impl Default for Setup {
             auto_commit: false,
             reset: OffsetReset::Earliest,
             read_committed: false,
+            assignor: None,
+            static_members: false,
+            max_poll_interval_s: 300,
         }
     }
 }
@@ -64,12 +71,22 @@ impl Setup {
             IsolationLevel::ReadUncommitted
         };
         for n in 1..=self.consumers {
-            let config = properties([
+            let mut config = properties([
                 (key::GROUP_ID, "sandbox-group".into()),
                 (key::ENABLE_AUTO_COMMIT, self.auto_commit.into()),
                 (key::AUTO_OFFSET_RESET, self.reset.name().into()),
                 (key::ISOLATION_LEVEL, isolation.name().into()),
             ]);
+            if let Some(assignor) = self.assignor {
+                config.insert(key::ASSIGNMENT_STRATEGY.into(), assignor.name().into());
+            }
+            if self.static_members {
+                config.insert(key::GROUP_INSTANCE_ID.into(), format!("worker-{n}").into());
+            }
+            if self.max_poll_interval_s != 300 {
+                let ms = u64::from(self.max_poll_interval_s) * 1_000;
+                config.insert(key::MAX_POLL_INTERVAL_MS.into(), ms.into());
+            }
             setup.add_consumer(&format!("worker-{n}"), vec![orders], config)?;
         }
         Ok(setup)
@@ -123,6 +140,13 @@ fn set_min_insync(s: &mut Setup, v: String) {
 fn set_consumers(s: &mut Setup, v: String) {
     s.consumers = number(v, 1, 3);
 }
+
+fn set_max_poll_interval(s: &mut Setup, v: String) {
+    s.max_poll_interval_s = number(v, 1, 3_600);
+}
+
+/// The assignor choices: the client's default first.
+const DEFAULT_ASSIGNORS: &str = "the client's default";
 
 #[derive(Properties, PartialEq)]
 pub struct SetupFormProps {
@@ -186,6 +210,14 @@ pub fn SetupForm(props: &SetupFormProps) -> Html {
                              update(|s, v| s.reset = OffsetReset::from_name(&v).unwrap_or(s.reset))) }
                     <label><input type="checkbox" checked={setup.read_committed}
                         onchange={update(|s, v| s.read_committed = v == "true")} />{" isolation.level=read_committed"}</label>
+                    { select("partition.assignment.strategy",
+                             setup.assignor.map_or(DEFAULT_ASSIGNORS, Assignor::name),
+                             std::iter::once(DEFAULT_ASSIGNORS).chain(Assignor::ALL.iter().map(|a| a.name())).collect(),
+                             update(|s, v| s.assignor = Assignor::from_name(&v))) }
+                    <label><input type="checkbox" checked={setup.static_members}
+                        onchange={update(|s, v| s.static_members = v == "true")} />{" group.instance.id (static members)"}</label>
+                    <label>{"max.poll.interval.ms, in seconds "}<input type="number" min="1" max="3600"
+                        value={setup.max_poll_interval_s.to_string()} onchange={update(set_max_poll_interval)} /></label>
                 </fieldset>
             </div>
             <button class="button" onclick={on_start}>{"Start from this set-up"}</button>
@@ -199,10 +231,17 @@ mod tests {
 
     #[test]
     fn every_set_up_is_a_valid_scenario() {
-        for (replication, consumers, transactional, flavor) in [
-            (1, 1, false, Flavor::KafkaPython),
-            (3, 3, true, Flavor::Java),
-            (2, 2, false, Flavor::Java),
+        for (replication, consumers, transactional, flavor, assignor) in [
+            (1, 1, false, Flavor::KafkaPython, None),
+            (3, 3, true, Flavor::Java, Some(Assignor::CooperativeSticky)),
+            (2, 2, false, Flavor::Java, Some(Assignor::RoundRobin)),
+            (
+                1,
+                3,
+                false,
+                Flavor::KafkaPython,
+                Some(Assignor::CooperativeSticky),
+            ),
         ] {
             let setup = Setup {
                 replication,
@@ -210,12 +249,21 @@ mod tests {
                 consumers,
                 transactional,
                 flavor,
+                assignor,
+                static_members: consumers > 1,
+                max_poll_interval_s: 30,
                 ..Setup::default()
             };
             let json = setup.scenario().expect("a valid set-up");
             let scenario = kafka_model::parse_scenario(&json).expect("valid scenario");
             assert_eq!(scenario.setup.consumers.len(), consumers as usize);
             assert_eq!(scenario.setup.brokers, replication as u16);
+            let config = &scenario.setup.consumers[0].config;
+            assert_eq!(config.max_poll_interval_ms, 30_000);
+            assert_eq!(config.group_instance_id.is_some(), consumers > 1);
+            if let Some(a) = assignor {
+                assert_eq!(config.assignors, vec![a]);
+            }
         }
     }
 }

@@ -18,6 +18,8 @@ const PLAUSIBLY_WRONG = {
   'transaction-timeout': [0],
   'transaction-version-2': [0],
   transactions: [0],
+  // A listener that commits on revocation looks like the fix, and is not: the late member's partitions are lost.
+  'slow-consumer': [0, 0, 1],
 };
 
 const designed = LESSONS.filter((lesson) => lesson.design);
@@ -53,7 +55,7 @@ for (const lesson of designed) {
     // The verdict names the message or the value that fails, and what the goal asks instead.
     assert.match(
       await failed.innerText(),
-      /^✘ (With a crash just before call \d+ of the loop \(.+\)|Even without a crash|With these settings), .*(#\d+|epoch \d+).*; the goal asks for /,
+      /^✘ (With a crash just before call \d+ of the loop \(.+\)|Even without a crash|With these settings|With this design), .*(#\d+|epoch \d+).*; the goal asks for /,
     );
     if (lesson.id === 'manual-commit') await screenshot(page, 'design-failed');
 
@@ -81,7 +83,7 @@ for (const lesson of designed) {
     await tryIt.click();
     const passed = page.locator('.design-result.passed');
     await passed.waitFor();
-    assert.match(await passed.innerText(), /Your (design holds\. The model ran it \d+ times|settings hold)/);
+    assert.match(await passed.innerText(), /Your (design holds\. The model ran it \d+ times|design holds: the model ran the loop|settings hold)/);
     if (lesson.id === 'manual-commit') await screenshot(page, 'design-passed');
     assert.deepEqual(problems, []);
     await context.close();

@@ -31,7 +31,7 @@ for (const [width, height] of [[375, 812], [1280, 720], [1440, 900]]) {
       const covered = await page.evaluate(() => {
         const button = document.querySelector('.stage-act')?.getBoundingClientRect();
         const meets = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
-        return button ? [...document.querySelectorAll('.stage .flow, .stage h4')].filter((label) => meets(button, label.getBoundingClientRect())).map((label) => getComputedStyle(label, '::before').content.replace(/"/g, '') || label.textContent) : [];
+        return button ? [...document.querySelectorAll('.stage .flow, .stage h4, .partition-name, .partition-owner')].filter((label) => meets(button, label.getBoundingClientRect())).map((label) => getComputedStyle(label, '::before').content.replace(/"/g, '') || label.textContent) : [];
       });
       assert.deepEqual(covered, [], 'the "Break it yourself…" button covers a label of the stage');
       await screenshot(page, `${name}-${width}`);

@@ -169,6 +169,45 @@ test('the transaction coordinator and the replicas are drawn from the model', as
   await context.close();
 });
 
+test('a rebalance is drawn: who reads each partition, the generation, the member it stops and a late poll', async () => {
+  for (const [width, height] of [[375, 812], [1280, 800], [1440, 900]]) {
+    const { context, page, problems } = await openPage(lab.browser, { viewport: { width, height } });
+    // worker-b has joined; worker-a must rejoin before anyone reads again.
+    await page.goto(`${lab.site.url}#/sandbox/run/${golden('v-revocation-hook-commits-before-the-rebalance')}/step/5`);
+    const b = page.getByRole('article', { name: 'Consumer worker-b' });
+    await b.locator('.client-activity', { hasText: 'rebalancing: gave up its partitions, waits for worker-a' }).waitFor();
+    assert.ok(await b.evaluate((el) => el.classList.contains('paused')));
+    const a = page.getByRole('article', { name: 'Consumer worker-a' });
+    assert.match(await a.innerText(), /a rebalance waits for its next poll/);
+    assert.match(await page.locator('.partition-log figcaption').nth(1).innerText(), /orders-1\s*·?\s*read by worker-a/);
+    const covered = await page.evaluate(() => {
+      const button = document.querySelector('.stage-act').getBoundingClientRect();
+      const meets = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+      return [...document.querySelectorAll('.partition-name, .partition-owner')]
+        .filter((label) => meets(button, label.getBoundingClientRect())).map((label) => label.textContent);
+    });
+    assert.deepEqual(covered, [], 'the "Break it yourself…" button covers a partition\'s caption');
+    await screenshot(page, `rebalance-paused-${width}`);
+    // worker-a's poll: generation 2, one partition each.
+    await page.getByRole('button', { name: 'Step forward' }).click();
+    await page.locator('.partition-owner', { hasText: 'read by worker-b' }).waitFor();
+    if (width > 400) {
+      assert.match(await b.innerText(), /owns\s+orders-1/);
+      assert.match(await b.innerText(), /order-processor · generation 2/);
+    }
+    // A late poll: the timer is past max.poll.interval.ms and the worker has left its group.
+    await page.goto(`${lab.site.url}#/sandbox/run/${golden('t-late-poll-commit-fails')}/step/6`);
+    const worker = page.getByRole('article', { name: 'Consumer worker' });
+    await worker.locator('.client-activity', { hasText: 'left its group after a late poll, holding 1 record' }).waitFor();
+    if (width > 400) {
+      assert.match(await worker.locator('.poll-timer.late').innerText(), /15 s of max 10 s/);
+    }
+    await screenshot(page, `late-poll-${width}`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
+});
+
 test('a step with many events sums them up at the top; the event log keeps every one', async () => {
   const { context, page, problems } = await openPage(lab.browser);
   // Step 11 flushes ten records: ten sentences.
@@ -272,8 +311,13 @@ test('the sandbox sets up a cluster and clients from a form', async () => {
   await page.getByLabel('how many').fill('2');
   await page.getByLabel('how many').dispatchEvent('change');
   await page.getByLabel('transactional.id').check();
+  await page.getByLabel('partition.assignment.strategy').selectOption('cooperative-sticky');
+  await page.getByLabel('group.instance.id').check();
   await page.getByRole('button', { name: 'Start from this set-up' }).click();
   await page.getByRole('region', { name: 'Consumer worker-2' }).or(page.locator('[aria-label="Consumer worker-2"]')).first().waitFor();
+  const written = await page.locator('#scenario-json').inputValue();
+  assert.match(written, /"partition.assignment.strategy": "cooperative-sticky"/);
+  assert.match(written, /"group.instance.id": "worker-2"/);
   assert.equal(await page.getByRole('slider').getAttribute('max'), '0', 'a set-up starts with no steps');
   assert.equal(await page.locator('.replica').count(), 3, 'three copies of orders-0');
   await openPanel(page, 'Actions');

@@ -125,6 +125,7 @@ export function paletteLabel(step, flavor = 'kafka-python') {
       lose_next_ack: () => 'lose the next acknowledgement',
       crash_broker: () => `crash broker ${step.broker}`,
       restart_broker: () => `restart broker ${step.broker}`,
+      advance: () => `advance the clock ${step.ms} ms`,
     }[step.op]?.() ?? step.op.replaceAll('_', ' ');
   return step.actor ? `${step.actor}: ${what}` : what;
 }

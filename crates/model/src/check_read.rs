@@ -41,6 +41,7 @@ pub(crate) struct CheckFields {
     producer_id: Option<u64>,
     epoch: Option<i16>,
     transactional_id: Option<String>,
+    at_least_ms: Option<u64>,
 }
 
 fn given<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<u64>>, D::Error> {
@@ -55,6 +56,8 @@ const KINDS: &[(&str, &[&str])] = &[
     ("label", &["value", "label", "present"]),
     ("records", &["topic", "partition", "count"]),
     ("consumer_state", &["consumer", "state"]),
+    ("assigned", &["consumer", "topic", "partition", "present"]),
+    ("clock", &["at_least_ms"]),
     ("all_labelled", &["labels"]),
     ("none_labelled", &["labels"]),
     ("all_copies", &["committed"]),
@@ -182,6 +185,15 @@ impl TryFrom<CheckFields> for Check {
                 topic: need(f.topic, "topic")?,
                 partition: need(f.partition, "partition")?,
                 count: need(f.count, "count")?,
+            },
+            "clock" => Check::Clock {
+                at_least_ms: need(f.at_least_ms, "at_least_ms")?,
+            },
+            "assigned" => Check::Assigned {
+                consumer: need(f.consumer, "consumer")?,
+                topic: need(f.topic, "topic")?,
+                partition: need(f.partition, "partition")?,
+                present: need(f.present, "present")?,
             },
             "consumer_state" => Check::ConsumerState {
                 consumer: need(f.consumer, "consumer")?,

@@ -46,6 +46,14 @@ pub struct Design {
     pub hints: Vec<String>,
     /// The choice (index) of each slot that meets the goal; the tests try it, and every other combination.
     pub solution: Vec<usize>,
+    /// Whether the design must also survive a crash before every call. A goal about a slow loop names the
+    /// fault itself, and is tried once, without a crash.
+    #[serde(default = "crashes", skip_serializing_if = "Clone::clone")]
+    pub crashes: bool,
+}
+
+fn crashes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -70,6 +78,9 @@ pub struct SlotChoice {
     /// Settings of the cluster it sets (the scenario's own, such as `transaction.version`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub cluster: BTreeMap<String, Value>,
+    /// Fields of the actor beside its properties (a consumer's `on_partitions_revoked`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub client: BTreeMap<String, Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -230,6 +241,9 @@ impl Design {
         for (key, setting) in chosen.iter().flat_map(|choice| &choice.cluster) {
             value[key] = setting.clone();
         }
+        for (key, setting) in chosen.iter().flat_map(|choice| &choice.client) {
+            value[kind][index][key] = setting.clone();
+        }
         let consumers: Vec<Value> = value
             .get("consumers")
             .and_then(Value::as_array)
@@ -365,6 +379,12 @@ impl Design {
         let (first, problem) = attempt(None);
         if let Some(problem) = problem {
             return Ok(failed(1, first, problem));
+        }
+        if !self.crashes {
+            return Ok(Trial {
+                runs: 1,
+                failed: None,
+            });
         }
         // The crash-free run's calls are the points to crash at.
         for k in 0..first.calls {
@@ -575,7 +595,7 @@ impl Run {
                     |e| crate::output::short_value(names.text(e.value)),
                 );
             format!(
-                "the loop had not finished after {} calls: it keeps going back to {last}",
+                "the loop had not finished after {} calls: it keeps going back to {last}; the goal asks for a loop that gets through its input",
                 self.calls
             )
         })

@@ -131,8 +131,8 @@ pub fn enabled_actions(state: &Cluster) -> Vec<Action> {
             out.push(Action::ReplicationResume);
         }
     }
-    // Advancing by the intervals that matter: auto-commit interval, session timeout, the transaction
-    // timeout plus one scan interval (T9), and replica.lag.time.max.ms (D1).
+    // Advancing by the intervals that matter: auto-commit interval, session timeout, max.poll.interval.ms,
+    // the transaction timeout plus one scan interval (T9), and replica.lag.time.max.ms (D1).
     let mut steps: Vec<u64> = Vec::new();
     for p in &setup.producers {
         if p.config.transactional_id.is_some() {
@@ -151,6 +151,21 @@ pub fn enabled_actions(state: &Cluster) -> Vec<Action> {
             steps.push(c.config.auto_commit_interval_ms);
         }
         steps.push(c.config.session_timeout_ms);
+        // A late poll (G1), where it matters: a group of several, or a setting of its own.
+        let shared = setup
+            .consumers
+            .iter()
+            .filter(|o| o.group == c.group)
+            .count()
+            > 1;
+        if shared
+            || c.properties
+                .contains_key(crate::config::key::MAX_POLL_INTERVAL_MS)
+        {
+            steps.push(c.config.max_poll_interval_ms);
+            // Half of it too: time that passes between two polls without costing the membership.
+            steps.push(c.config.max_poll_interval_ms / 2);
+        }
     }
     steps.sort_unstable();
     steps.dedup();

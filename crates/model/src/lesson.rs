@@ -12,7 +12,7 @@ use crate::consumer::ConsumerState;
 use crate::course_page::PAGES;
 use crate::design::Design;
 use crate::ledger::Label;
-use crate::output::{final_state, ledger_output, short_value, LedgerOut};
+use crate::output::{final_state, ledger_output, short_value, FinalState, LedgerOut};
 use crate::partition_log::{EntryKind, TxnStatus};
 use crate::producer::ProducerState;
 use crate::scenario::{scenario_from_value, Scenario, ScenarioError};
@@ -49,6 +49,10 @@ const SOURCES: &[(&str, &str)] = &[
         include_str!("../lessons/transaction-version-2.json"),
     ),
     ("durability", include_str!("../lessons/durability.json")),
+    (
+        "slow-consumer",
+        include_str!("../lessons/slow-consumer.json"),
+    ),
 ];
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -211,6 +215,15 @@ pub enum Check {
         consumer: String,
         state: ConsumerState,
     },
+    /// The logical clock has reached `at_least_ms`: time the learner's steps must let pass.
+    Clock { at_least_ms: u64 },
+    /// Whether the consumer's current instance owns the partition (G1).
+    Assigned {
+        consumer: String,
+        topic: String,
+        partition: u32,
+        present: bool,
+    },
     /// Every ledger row carries exactly these labels.
     AllLabelled { labels: Vec<Label> },
     /// No ledger row carries any of these labels (and something was sent).
@@ -322,6 +335,13 @@ impl Check {
             } => state
                 .partition(topic, *partition)
                 .is_some_and(|p| p.records() == *count),
+            Check::Clock { at_least_ms } => cluster.now_ms() >= *at_least_ms,
+            Check::Assigned {
+                consumer,
+                topic,
+                partition,
+                present,
+            } => owns(&state, consumer, topic, *partition) == *present,
             Check::ConsumerState { consumer, state: s } => {
                 state.consumer(consumer).is_some_and(|c| c.state == *s)
             }
@@ -589,6 +609,20 @@ impl Check {
                     .partition(topic, *partition)
                     .map_or(0, |p| p.records())
             ),
+            Check::Clock { at_least_ms } => format!(
+                "the clock is at {} ms; the goal asks for at least {at_least_ms} ms",
+                cluster.now_ms()
+            ),
+            Check::Assigned {
+                consumer,
+                topic,
+                partition,
+                present,
+            } => format!(
+                "{consumer} {} {topic}-{partition}; the goal asks that it {}",
+                if owns(&state, consumer, topic, *partition) { "owns" } else { "does not own" },
+                if *present { "does" } else { "does not" }
+            ),
             Check::ConsumerState {
                 consumer,
                 state: wanted,
@@ -842,4 +876,13 @@ pub fn listing() -> Result<serde_json::Value, LessonError> {
         }));
     }
     Ok(serde_json::Value::Array(out))
+}
+
+/// Whether the consumer's current instance owns the partition.
+fn owns(state: &FinalState, consumer: &str, topic: &str, partition: u32) -> bool {
+    state.consumer(consumer).is_some_and(|c| {
+        c.assignment
+            .iter()
+            .any(|tp| tp.topic == topic && tp.partition == partition)
+    })
 }

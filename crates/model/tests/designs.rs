@@ -50,7 +50,7 @@ fn every_design_goals_solution_survives_a_crash_before_every_call_and_some_desig
             "{}: its solution",
             lesson.id
         );
-        if !design.replays() {
+        if !design.replays() && design.crashes {
             assert!(trial.runs > 5, "{}: only {} runs", lesson.id, trial.runs);
         }
         let sizes: Vec<usize> = design.slots.iter().map(|s| s.choices.len()).collect();
@@ -185,7 +185,9 @@ fn a_loop_that_seeks_back_to_a_record_that_always_fails_never_finishes_and_is_to
         failed.problem
     );
     assert!(
-        failed.problem.ends_with("going back to #5"),
+        failed
+            .problem
+            .ends_with("going back to #5; the goal asks for a loop that gets through its input"),
         "{}",
         failed.problem
     );

@@ -129,8 +129,9 @@ impl World {
         self.c.consumers()[who as usize].state == ConsumerState::Running
     }
 
-    /// poll → process everything received (a failure seeks back to it, uncommitted) → commit. A refused
-    /// commit (CommitFailed) just goes back to polling: nothing was committed, so nothing is lost.
+    /// poll → process everything received (a failure seeks back to it, uncommitted, and the loop goes on with
+    /// the rest) → commit. A refused commit (CommitFailed) just goes back to polling: nothing was committed, so
+    /// nothing is lost.
     fn loop_step(&mut self, who: u16, fail: bool) {
         let (w, i) = (ClientIdx(who), who as usize);
         if !self.running(who) {
@@ -159,7 +160,13 @@ impl World {
                         tp: r.tp,
                         offset: r.offset,
                     });
-                    self.pcs[i] = Pc::Poll;
+                    // The rest of the batch (other partitions) is still the loop's to finish before it polls:
+                    // a poll can commit positions past it (auto-commit, the revocation hook).
+                    self.pcs[i] = if self.c.consumers()[i].received.is_empty() {
+                        Pc::Poll
+                    } else {
+                        Pc::Process
+                    };
                 } else if self.c.consumers()[i].received.is_empty() {
                     self.pcs[i] = Pc::Commit;
                 }
