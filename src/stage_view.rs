@@ -63,7 +63,7 @@ pub struct PartitionView {
     pub replicas: Vec<ReplicaView>,
     /// Entries the step just removed from the log (a new leader's shorter log won), drawn struck out.
     pub truncated: Vec<CellView>,
-    /// The consumers that own it, one per group that has it assigned.
+    /// The consumers that own it, one per group that has it assigned; one that no longer heartbeats says so.
     pub owners: Vec<String>,
 }
 
@@ -255,7 +255,11 @@ fn partitions(now: &Cluster, marks: &Highlights) -> Vec<PartitionView> {
                 .iter()
                 .flat_map(|g| &g.members)
                 .filter(|m| m.assigned.contains(&tp))
-                .map(|m| names.consumer(m.consumer).to_string())
+                .map(|m| match m.alive {
+                    true => names.consumer(m.consumer).to_string(),
+                    // A crashed (or stopped static) member holds it, unread, until its session expires.
+                    false => format!("{} (no heartbeat)", names.consumer(m.consumer)),
+                })
                 .collect();
             PartitionView {
                 name: names.tp(tp).to_string(),
@@ -630,6 +634,23 @@ mod tests {
         assert_eq!(view.consumers[1].owns, vec!["orders-1".to_string()]);
         assert!(!view.consumers[1].paused);
         assert_eq!(view.consumers[1].group, "order-processor · generation 2");
+    }
+
+    #[test]
+    fn a_crashed_member_still_holds_its_partition_until_its_session_expires() {
+        let path = format!(
+            "{}/crates/model/lessons/rebalance-duplicates.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let lesson: kafka_model::lesson::Lesson =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let mut timeline = lesson.timeline().unwrap();
+        timeline.jump(17);
+        let view = stage_at(&timeline);
+        assert_eq!(
+            view.partitions[1].owners,
+            vec!["worker-b (no heartbeat)".to_string()]
+        );
     }
 
     #[test]

@@ -1,3 +1,4 @@
+use kafka_model::consumer::ConsumerState;
 use yew::prelude::*;
 
 use crate::stage_view::ConsumerView;
@@ -20,7 +21,8 @@ pub fn ConsumerCard(props: &ConsumerCardProps) -> Html {
                 <dt>{"state"}</dt><dd class="client-state">{c.state.name()}</dd>
                 <dt>{"doing"}</dt><dd class="client-activity">{&c.activity}</dd>
                 <dt>{"position"}</dt>
-                <dd>{ if !c.joined && c.positions.is_empty() { "has not polled yet".to_string() }
+                <dd>{ if c.state != ConsumerState::Running { "none".to_string() }
+                    else if !c.joined && c.positions.is_empty() { "has not polled yet".to_string() }
                     else if c.positions.is_empty() { "no partitions assigned".to_string() } else {
                     c.positions.iter().map(|(tp, o)| format!("{tp}: {o}")).collect::<Vec<_>>().join(", ")
                 } }</dd>

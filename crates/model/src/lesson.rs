@@ -50,6 +50,10 @@ const SOURCES: &[(&str, &str)] = &[
     ),
     ("durability", include_str!("../lessons/durability.json")),
     (
+        "rebalance-duplicates",
+        include_str!("../lessons/rebalance-duplicates.json"),
+    ),
+    (
         "slow-consumer",
         include_str!("../lessons/slow-consumer.json"),
     ),

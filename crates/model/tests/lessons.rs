@@ -1625,3 +1625,34 @@ fn committed_in_partition(group: &str, partition: u32, offset: Option<u64>) -> C
         offset,
     }
 }
+
+#[test]
+fn rebalance_duplicates_lesson_claims_hold() {
+    let l = lesson("rebalance-duplicates");
+    let g = "shipping";
+    // "worker-a joined first and was given both partitions … worker-b waits"
+    holds(&l, 1, owns("worker-a", 1, true));
+    says(&l, 2, "worker-b waits in group shipping");
+    // "Generation 2: worker-a reads orders-0, worker-b orders-1."
+    holds(&l, 3, owns("worker-a", 0, true));
+    holds(&l, 3, owns("worker-b", 1, true));
+    // "worker-a shipped order 0 and committed 1 …; worker-b shipped order 2 and committed 1"
+    holds(&l, 14, processed(&order(0), g, 1));
+    holds(&l, 14, processed(&order(2), g, 1));
+    holds(&l, 14, committed_in_partition(g, 0, Some(1)));
+    holds(&l, 14, committed_in_partition(g, 1, Some(1)));
+    // "worker-b shipped order 3." / "crashed before that commit: the group still says 1"
+    holds(&l, 16, processed(&order(3), g, 1));
+    holds(&l, 17, consumer_state("worker-b", "crashed"));
+    holds(&l, 17, committed_in_partition(g, 1, Some(1)));
+    // "Nobody reads orders-1: the group keeps it for worker-b"
+    holds(&l, 20, owns("worker-a", 1, false));
+    // "45 s later the coordinator removes worker-b and starts a rebalance"
+    says(&l, 21, "removed it from group shipping");
+    // "worker-a owns both partitions and started orders-1 at the committed offset 1: order 3 again."
+    holds(&l, 22, owns("worker-a", 1, true));
+    holds(&l, 22, delivered(&order(3), g, 2));
+    // "worker-a shipped order 3 a second time."
+    holds(&l, 24, processed(&order(3), g, 2));
+    holds(&l, 24, label(&order(3), "processed-twice", true));
+}
