@@ -53,6 +53,10 @@ const SOURCES: &[(&str, &str)] = &[
         "rebalance-duplicates",
         include_str!("../lessons/rebalance-duplicates.json"),
     ),
+    (
+        "slow-consumer",
+        include_str!("../lessons/slow-consumer.json"),
+    ),
 ];
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]

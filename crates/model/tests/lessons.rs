@@ -13,7 +13,7 @@ use kafka_model::Timeline;
 const RULE_IDS: &[&str] = &[
     "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "P1", "P2", "P3", "P4", "P5", "P6", "T1", "T2",
     "T3", "T4", "T5", "T6", "T7", "T8", "T9", "T10", "T11", "D1", "D2", "D3", "D4", "L1", "L2",
-    "S1", "S2", "S3", "S4", "G1",
+    "S1", "S2", "S3", "S4", "G1", "G3", "G4",
 ];
 
 fn all() -> Vec<Lesson> {
@@ -1561,6 +1561,60 @@ fn owns(consumer: &str, partition: u32, present: bool) -> Check {
         partition,
         present,
     }
+}
+
+#[test]
+fn slow_consumer_lesson_claims_hold() {
+    let l = lesson("slow-consumer");
+    let g = "billing";
+    // "worker-a joined first and was given both partitions … worker-b waits"
+    holds(&l, 1, owns("worker-a", 0, true));
+    holds(&l, 1, owns("worker-a", 1, true));
+    says(&l, 2, "worker-b waits in group billing");
+    // "Generation 2: each worker owns one partition."
+    for (worker, p) in [("worker-a", 0), ("worker-b", 1)] {
+        holds(&l, 3, owns(worker, p, true));
+        holds(&l, 3, owns(worker, 1 - p, false));
+    }
+    // "worker-b charged order 3 and committed 1 for orders-1."
+    holds(&l, 11, processed(&order(3), g, 1));
+    holds(&l, 11, committed_in_partition(g, 1, Some(1)));
+    // "worker-a's poll() returned orders 0 to 2 in one batch"
+    for i in 0..3 {
+        holds(&l, 12, delivered(&order(i), g, 1));
+    }
+    // "Order 0 is charged, 20 s after the poll." / "worker-b polled again"
+    holds(&l, 14, processed(&order(0), g, 1));
+    holds(
+        &l,
+        14,
+        Check::Clock {
+            at_least_ms: 50_000,
+        },
+    );
+    // "worker-a charged order 1, and meanwhile its 30 s ran out: its client left the group … still holds order 2"
+    holds(&l, 17, processed(&order(1), g, 1));
+    says(
+        &l,
+        17,
+        "worker-a did not call poll() within max.poll.interval.ms",
+    );
+    holds(&l, 17, owns("worker-a", 0, false));
+    // "generation 3: worker-b owns both partitions … orders 0 to 2 again"
+    holds(&l, 18, owns("worker-b", 0, true));
+    holds(&l, 18, owns("worker-b", 1, true));
+    for i in 0..3 {
+        holds(&l, 18, delivered(&order(i), g, 2));
+    }
+    // "commitSync() threw CommitFailedException … the group's offsets stay as they were"
+    fails_with(&l, 20, "CommitFailed");
+    holds(&l, 20, committed_in(g, "orders", None));
+    holds(&l, 20, processed(&order(2), g, 1));
+    // "worker-b charged orders 0 to 2 a second time and committed 3"
+    for i in 0..3 {
+        holds(&l, 24, processed(&order(i), g, 2));
+    }
+    holds(&l, 24, committed_in(g, "orders", Some(3)));
 }
 
 fn committed_in_partition(group: &str, partition: u32, offset: Option<u64>) -> Check {

@@ -290,6 +290,13 @@ async fn run_column(
         let mut library = json!({"name": client, "version": null});
         let differences = if status == 200 {
             library = body["client"].clone();
+            // The real run, kept to read when a difference needs explaining.
+            let dir = repo_root().join("target/differential-runs");
+            let _ = std::fs::create_dir_all(&dir);
+            let _ = std::fs::write(
+                dir.join(format!("{client}-{}.json", name.replace(['/', ' '], "-"))),
+                serde_json::to_string_pretty(&body).expect("JSON"),
+            );
             let real: RealRun = serde_json::from_value(body).expect("a run answer");
             compare(&model, &real).differences().cloned().collect()
         } else {

@@ -1,5 +1,8 @@
 import java.io.BufferedReader;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -423,19 +426,20 @@ public final class Driver {
     }
 
     public static void main(String[] args) throws Exception {
+        // Answers alone go to stdout: the client's logging (log4j's default console is stdout) goes to stderr.
+        PrintStream answers = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        System.setOut(System.err);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         JsonNode first = JSON.readTree(in.readLine());
         Driver driver = new Driver(first.path("bootstrap").asText(), first.path("prefix").asText(""));
-        System.out.println(JSON.createObjectNode().put("ok", true).put("client", "kafka-clients")
+        answers.println(JSON.createObjectNode().put("ok", true).put("client", "kafka-clients")
                 .put("version", clientVersion()));
-        System.out.flush();
         String line;
         while ((line = in.readLine()) != null) {
             if (line.isBlank()) {
                 continue;
             }
-            System.out.println(driver.answer(line));
-            System.out.flush();
+            answers.println(driver.answer(line));
         }
     }
 }
