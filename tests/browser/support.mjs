@@ -111,6 +111,7 @@ export function paletteLabel(step, flavor = 'kafka-python') {
   const what =
     {
       poll: () => call('poll', 'poll'),
+      send: () => `send ${step.value} to ${step.topic}`,
       flush: () => call('flush', 'flush'),
       close: () => call('close', 'close'),
       commit: () =>

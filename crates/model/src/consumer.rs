@@ -46,6 +46,9 @@ pub struct Consumer {
     pub next_auto_commit_ms: u64,
     /// The last record the loop finished with (processed or failed).
     pub last_handled: Option<(TopicPartition, Offset)>,
+    /// The message whose processing raised last, until a record is processed: what a loop may hand on to
+    /// a dead-letter topic (G6).
+    pub failed: Option<MessageId>,
     /// When the application last called `poll()` (G1: max.poll.interval.ms counts from here).
     pub last_poll_ms: u64,
     /// Left its group for a late poll and not yet rejoined: a commit fails (G3), the next poll rejoins.
@@ -63,6 +66,7 @@ impl Consumer {
             received: VecDeque::new(),
             next_auto_commit_ms: now_ms.saturating_add(auto_commit_interval_ms),
             last_handled: None,
+            failed: None,
             last_poll_ms: now_ms,
             removed: false,
         }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::action::Action;
-use crate::ids::{ClientIdx, MessageId, Offset};
+use crate::ids::{ClientIdx, MessageId, Offset, TopicIdx};
 use crate::lesson::{Check, Lesson};
 use crate::output::actor_name;
 use crate::scenario::{scenario_from_value, Scenario};
@@ -87,11 +87,13 @@ pub struct SlotChoice {
 #[serde(deny_unknown_fields)]
 pub struct Failure {
     pub value: String,
-    pub times: u32,
+    /// Absent: every time (a poison pill, G6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub times: Option<u32>,
 }
 
 /// One call of the loop.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Call {
     Process,
     /// Look the order up first and skip it if the database has it.
@@ -106,6 +108,11 @@ enum Call {
     Stop,
     /// The work takes this long (auto-commit counts time).
     Work(u64),
+    /// The producer writes the record that failed to the topic and waits for it: a dead-letter topic (G6).
+    Forward {
+        producer: String,
+        topic: String,
+    },
 }
 
 /// The slot a template token names: `{after}` names `after`.
@@ -122,7 +129,17 @@ impl Call {
             "commit_record" => Call::CommitRecord,
             "seek_committed" => Call::SeekCommitted,
             "stop" => Call::Stop,
-            _ => Call::Work(token.strip_prefix("work:")?.parse().ok()?),
+            _ => match token.split_once(':')? {
+                ("work", ms) => Call::Work(ms.parse().ok()?),
+                ("forward", to) => {
+                    let (producer, topic) = to.split_once(':')?;
+                    Call::Forward {
+                        producer: producer.to_owned(),
+                        topic: topic.to_owned(),
+                    }
+                }
+                _ => return None,
+            },
         })
     }
 }
@@ -198,6 +215,27 @@ impl Design {
         for choice in self.slots.iter().flat_map(|s| &s.choices) {
             if let Some(token) = choice.calls.iter().find(|t| Call::parse(t).is_none()) {
                 return Some(format!("unknown call \"{token}\" in \"{}\"", choice.code));
+            }
+        }
+        let calls = self
+            .per_record
+            .iter()
+            .chain(&self.on_failure)
+            .chain(&self.per_poll)
+            .chain(
+                self.slots
+                    .iter()
+                    .flat_map(|s| &s.choices)
+                    .flat_map(|c| &c.calls),
+            );
+        for call in calls.filter_map(|t| Call::parse(t)) {
+            if let Call::Forward { producer, topic } = call {
+                if !scenario.setup.producers.iter().any(|p| p.id == producer) {
+                    return Some(format!("forward: no producer is called \"{producer}\""));
+                }
+                if !scenario.setup.topics.iter().any(|t| t.name == topic) {
+                    return Some(format!("forward: no topic is called \"{topic}\""));
+                }
             }
         }
         None
@@ -344,7 +382,7 @@ impl Design {
                 .ok_or("no such consumer")? as u16,
         );
         let texts = start.state().texts();
-        let failures: Vec<(MessageId, u32)> = self
+        let failures: Vec<(MessageId, Option<u32>)> = self
             .failures
             .iter()
             .filter_map(|f| {
@@ -358,6 +396,7 @@ impl Design {
                 consumer,
                 failures: failures.clone(),
                 calls: 0,
+                last_record: None,
                 crash_at,
                 crashed: None,
             };
@@ -409,8 +448,10 @@ struct Program {
 struct Run {
     timeline: Timeline,
     consumer: ClientIdx,
-    failures: Vec<(MessageId, u32)>,
+    failures: Vec<(MessageId, Option<u32>)>,
     calls: usize,
+    /// The last record the loop processed (or tried to): the one it is stuck on, when it is.
+    last_record: Option<MessageId>,
     crash_at: Option<usize>,
     crashed: Option<(usize, Action)>,
 }
@@ -449,12 +490,12 @@ impl Run {
                 }
             }
             for call in &program.per_record {
-                match self.run(*call) {
+                match self.run(call) {
                     Outcome::Went => {}
                     Outcome::Restarted => continue 'records,
                     Outcome::Raised => {
                         for call in &program.on_failure {
-                            if let Outcome::Restarted = self.run(*call) {
+                            if let Outcome::Restarted = self.run(call) {
                                 continue 'records;
                             }
                         }
@@ -464,7 +505,7 @@ impl Run {
             }
             if self.received().is_none() {
                 for call in &program.per_poll {
-                    if let Outcome::Restarted = self.run(*call) {
+                    if let Outcome::Restarted = self.run(call) {
                         continue 'records;
                     }
                 }
@@ -480,7 +521,7 @@ impl Run {
             .cloned()
     }
 
-    fn run(&mut self, call: Call) -> Outcome {
+    fn run(&mut self, call: &Call) -> Outcome {
         let c = self.consumer;
         let record = self.received();
         match call {
@@ -488,20 +529,21 @@ impl Run {
                 let Some(record) = record else {
                     return Outcome::Went;
                 };
+                self.last_record = Some(record.value);
                 let fails = self
                     .failures
                     .iter()
-                    .any(|(value, left)| *value == record.value && *left > 0);
+                    .any(|(value, left)| *value == record.value && *left != Some(0));
                 let outcome = self.call(Action::ConsumerProcess {
                     consumer: c,
                     fail: fails,
-                    idempotent: call == Call::ProcessIdempotent,
+                    idempotent: *call == Call::ProcessIdempotent,
                 });
                 if let Outcome::Restarted = outcome {
                     return outcome;
                 }
                 if fails {
-                    if let Some((_, left)) = self
+                    if let Some((_, Some(left))) = self
                         .failures
                         .iter_mut()
                         .find(|(value, _)| *value == record.value)
@@ -541,8 +583,30 @@ impl Run {
                 Outcome::Restarted
             }
             Call::Work(ms) => {
-                self.timeline.apply(Action::ClockAdvance { ms });
+                self.timeline.apply(Action::ClockAdvance { ms: *ms });
                 Outcome::Went
+            }
+            Call::Forward { producer, topic } => {
+                let state = self.timeline.state();
+                let setup = state.setup();
+                let failed = state.consumers()[c.0 as usize].failed;
+                let producer = setup.producers.iter().position(|p| p.id == *producer);
+                let topic = setup.topics.iter().position(|t| t.name == *topic);
+                let (Some(value), Some(producer), Some(topic)) = (failed, producer, topic) else {
+                    return Outcome::Went;
+                };
+                let producer = ClientIdx(producer as u16);
+                let send = Action::ProducerSend {
+                    producer,
+                    topic: TopicIdx(topic as u16),
+                    partition: None,
+                    key: None,
+                    value,
+                };
+                match self.call(send) {
+                    Outcome::Went => self.call(Action::ProducerFlush { producer }),
+                    outcome => outcome,
+                }
             }
         }
     }
@@ -587,13 +651,10 @@ impl Run {
             let state = self.timeline.state();
             let names = state.names();
             // The record the loop last worked on: the one it keeps going back to.
-            let last = self
-                .last_handed_out()
-                .and_then(|(tp, offset)| state.log(tp).entries.iter().find(|e| e.offset == offset))
-                .map_or_else(
-                    || "nothing".into(),
-                    |e| crate::output::short_value(names.text(e.value)),
-                );
+            let last = self.last_record.map_or_else(
+                || "nothing".into(),
+                |value| crate::output::short_value(names.text(value)),
+            );
             format!(
                 "the loop had not finished after {} calls: it keeps going back to {last}; the goal asks for a loop that gets through its input",
                 self.calls

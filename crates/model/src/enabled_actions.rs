@@ -38,6 +38,27 @@ pub fn enabled_actions(state: &Cluster) -> Vec<Action> {
                         });
                     }
                 }
+                // A record a loop failed on, handed on to another topic: a dead-letter topic (G6).
+                if !transactional {
+                    for (j, c) in state.consumers().iter().enumerate() {
+                        let Some(value) = c.failed.filter(|_| c.state == ConsumerState::Running)
+                        else {
+                            continue;
+                        };
+                        let subscribed = &setup.consumers[j].subscribe;
+                        for t in (0..setup.topics.len()).map(|t| TopicIdx(t as u16)) {
+                            if !subscribed.contains(&t) {
+                                out.push(Action::ProducerSend {
+                                    producer,
+                                    topic: t,
+                                    partition: None,
+                                    key: None,
+                                    value,
+                                });
+                            }
+                        }
+                    }
+                }
                 if in_txn {
                     for (j, c) in state.consumers().iter().enumerate() {
                         if c.state == ConsumerState::Running && c.joined {

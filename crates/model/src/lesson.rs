@@ -57,6 +57,7 @@ const SOURCES: &[(&str, &str)] = &[
         "slow-consumer",
         include_str!("../lessons/slow-consumer.json"),
     ),
+    ("poison-pill", include_str!("../lessons/poison-pill.json")),
 ];
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]

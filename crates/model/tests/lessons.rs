@@ -13,7 +13,7 @@ use kafka_model::Timeline;
 const RULE_IDS: &[&str] = &[
     "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "P1", "P2", "P3", "P4", "P5", "P6", "T1", "T2",
     "T3", "T4", "T5", "T6", "T7", "T8", "T9", "T10", "T11", "D1", "D2", "D3", "D4", "L1", "L2",
-    "S1", "S2", "S3", "S4", "G1", "G3", "G4",
+    "S1", "S2", "S3", "S4", "G1", "G3", "G4", "G6",
 ];
 
 fn all() -> Vec<Lesson> {
@@ -1655,4 +1655,53 @@ fn rebalance_duplicates_lesson_claims_hold() {
     // "worker-a shipped order 3 a second time."
     holds(&l, 24, processed(&order(3), g, 2));
     holds(&l, 24, label(&order(3), "processed-twice", true));
+}
+
+#[test]
+fn poison_pill_lesson_claims_hold() {
+    let l = lesson("poison-pill");
+    let g = "billing";
+    let priced = |i: u32, price: &str| {
+        format!("{{\"order_id\": {i}, \"item\": \"widget\", \"price\": {price}}}")
+    };
+    let pill = priced(1, "\"five\"");
+    // "Four orders are in the log. Order 1, at offset 1, carries the bad price."
+    holds(&l, 5, records("orders", 4));
+    holds(&l, 5, entry("orders", 1, "record", None, Some(&pill)));
+    // "worker charged order 0 and committed 1."
+    holds(&l, 8, processed(&priced(0, "5"), g, 1));
+    holds(&l, 8, committed_in(g, "orders", Some(1)));
+    // "charge() raised. The position had already moved to 2 … the committed offset stays 1."
+    holds(&l, 10, processed(&pill, g, 0));
+    holds(&l, 10, position_of("worker", "orders", 2));
+    holds(&l, 10, committed_in(g, "orders", Some(1)));
+    // "seek() moved the position back to 1"
+    holds(&l, 11, position_of("worker", "orders", 1));
+    // "Order 1 again, and the same error"
+    holds(&l, 13, delivered(&pill, g, 2));
+    // "Four tries, four failures … orders 2 and 3 are never read … it resumes at the committed offset, order 1."
+    holds(&l, 20, delivered(&pill, g, 4));
+    holds(&l, 20, processed(&pill, g, 0));
+    for i in 2..4 {
+        holds(&l, 20, delivered(&priced(i, "5"), g, 0));
+    }
+    holds(&l, 20, committed_in(g, "orders", Some(1)));
+    // "worker closes and leaves the group."
+    holds(&l, 21, consumer_state("worker", "closed"));
+    // "Order 1 failed once more."
+    holds(&l, 24, delivered(&pill, g, 5));
+    holds(&l, 24, processed(&pill, g, 0));
+    // "it is in the dead-letter topic's log at offset 0."
+    holds(&l, 26, entry("orders.dlq", 0, "record", None, Some(&pill)));
+    holds(&l, 26, committed_in(g, "orders", Some(1)));
+    // "Only now does worker commit 2, past order 1."
+    holds(&l, 27, committed_in(g, "orders", Some(2)));
+    // "Order 2 is charged and committed" / "Order 3 too … order 1 … waits in orders.dlq."
+    holds(&l, 30, processed(&priced(2, "5"), g, 1));
+    holds(&l, 30, committed_in(g, "orders", Some(3)));
+    for i in [0, 2, 3] {
+        holds(&l, 33, processed(&priced(i, "5"), g, 1));
+    }
+    holds(&l, 33, committed_in(g, "orders", Some(4)));
+    holds(&l, 33, records("orders.dlq", 1));
 }

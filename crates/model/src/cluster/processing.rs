@@ -30,6 +30,7 @@ impl Cluster {
             return Err(StepError::IllegalState);
         };
         c.last_handled = Some((r.tp, r.offset));
+        c.failed = fail.then_some(r.value);
         if fail {
             out.push(Event::new(
                 Change::ProcessingFailed {
