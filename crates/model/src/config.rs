@@ -189,6 +189,7 @@ pub mod key {
     pub const MAX_POLL_INTERVAL_MS: &str = "max.poll.interval.ms";
     pub const GROUP_INSTANCE_ID: &str = "group.instance.id";
     pub const ASSIGNMENT_STRATEGY: &str = "partition.assignment.strategy";
+    pub const GROUP_PROTOCOL: &str = "group.protocol";
 }
 
 use key::*;
@@ -215,6 +216,7 @@ const CONSUMER_KEYS: &[&str] = &[
     MAX_POLL_INTERVAL_MS,
     GROUP_INSTANCE_ID,
     ASSIGNMENT_STRATEGY,
+    GROUP_PROTOCOL,
 ];
 
 /// A configuration the clients would refuse: which property, and why.
@@ -253,6 +255,25 @@ fn assignors(flavor: Flavor, props: &Props) -> Result<Vec<Assignor>, ConfigError
         ));
     }
     Ok(list)
+}
+
+/// `group.protocol`: the model's groups speak the classic protocol, which the Java client uses by default.
+fn classic_protocol(flavor: Flavor, props: &Props) -> Result<(), ConfigError> {
+    let Some(protocol) = props.str(GROUP_PROTOCOL)? else {
+        return Ok(());
+    };
+    match (flavor, protocol.to_ascii_lowercase().as_str()) {
+        (Flavor::KafkaPython, _) => Err(invalid(
+            GROUP_PROTOCOL,
+            "kafka-python has no such setting (KafkaConfigurationError: Unrecognized configs): it speaks only the classic group protocol",
+        )),
+        (Flavor::Java, "classic") => Ok(()),
+        (Flavor::Java, "consumer") => Err(invalid(
+            GROUP_PROTOCOL,
+            "the consumer group protocol (KIP-848) is not modelled: the real Java client speaks it with Kafka 4.4, where the broker assigns partitions and each member learns of a change at its own heartbeat; the model's groups use the classic protocol, the client's default",
+        )),
+        _ => Err(invalid(GROUP_PROTOCOL, "must be \"classic\" or \"consumer\"")),
+    }
 }
 
 /// A short rendering of a JSON value for error messages.
@@ -489,6 +510,7 @@ impl ConsumerConfig {
         if group_id.is_empty() {
             return Err(invalid(GROUP_ID, "must not be empty"));
         }
+        classic_protocol(flavor, &props)?;
         Ok(Self {
             group_id: group_id.to_owned(),
             enable_auto_commit: props.bool(ENABLE_AUTO_COMMIT)?.unwrap_or(true),

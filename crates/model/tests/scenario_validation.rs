@@ -493,6 +493,14 @@ fn group_settings_parse_export_and_reject_bad_values() {
             json!({ "group.id": "g", "max.poll.interval.ms": 0 }),
             "consumers[1].config.\"max.poll.interval.ms\": expected a positive integer",
         ),
+        (
+            json!({ "group.id": "g", "group.protocol": "consumer" }),
+            "consumers[1].config.\"group.protocol\": the consumer group protocol (KIP-848) is not modelled",
+        ),
+        (
+            json!({ "group.id": "g", "group.protocol": "eager" }),
+            "consumers[1].config.\"group.protocol\": must be \"classic\" or \"consumer\"",
+        ),
     ];
     for (config, expected) in cases {
         let mut bad = v.clone();
@@ -505,6 +513,19 @@ fn group_settings_parse_export_and_reject_bad_values() {
         err(&bad).starts_with("consumers[1].subscribe: with cooperative-sticky, every member of group \"g\" must subscribe to the same topics as consumers[0]"),
         "{}",
         err(&bad)
+    );
+    // The classic protocol is the Java client's default and the model's; kafka-python has no setting for it.
+    let mut classic = v.clone();
+    classic["consumers"][1] = member("b", json!({ "group.id": "g", "group.protocol": "CLASSIC" }));
+    assert!(kafka_model::parse_scenario(&classic.to_string()).is_ok());
+    classic["flavor"] = json!("kafka-python");
+    classic["consumers"][0]["config"]["partition.assignment.strategy"] = json!("range");
+    assert!(
+        err(&classic).starts_with(
+            "consumers[1].config.\"group.protocol\": kafka-python has no such setting"
+        ),
+        "{}",
+        err(&classic)
     );
     let mut bad = v.clone();
     bad["flavor"] = json!("kafka-python");
