@@ -58,6 +58,10 @@ const SOURCES: &[(&str, &str)] = &[
         include_str!("../lessons/slow-consumer.json"),
     ),
     ("poison-pill", include_str!("../lessons/poison-pill.json")),
+    (
+        "cooperative-static",
+        include_str!("../lessons/cooperative-static.json"),
+    ),
 ];
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]

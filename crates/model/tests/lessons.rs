@@ -13,7 +13,7 @@ use kafka_model::Timeline;
 const RULE_IDS: &[&str] = &[
     "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "P1", "P2", "P3", "P4", "P5", "P6", "T1", "T2",
     "T3", "T4", "T5", "T6", "T7", "T8", "T9", "T10", "T11", "D1", "D2", "D3", "D4", "L1", "L2",
-    "S1", "S2", "S3", "S4", "G1", "G3", "G4", "G6",
+    "S1", "S2", "S3", "S4", "G1", "G2", "G3", "G4", "G5", "G6",
 ];
 
 fn all() -> Vec<Lesson> {
@@ -1704,4 +1704,118 @@ fn poison_pill_lesson_claims_hold() {
     }
     holds(&l, 33, committed_in(g, "orders", Some(4)));
     holds(&l, 33, records("orders.dlq", 1));
+}
+
+#[test]
+fn cooperative_static_lesson_claims_hold() {
+    let l = lesson("cooperative-static");
+    let g = "shipping";
+    // "worker-a joined first and was given both partitions. Now worker-b has joined: the group starts a rebalance"
+    holds(&l, 1, owns("worker-a", 0, true));
+    holds(&l, 1, owns("worker-a", 1, true));
+    says(&l, 2, "starts a rebalance because worker-b joined");
+    // "generation 2: worker-a keeps orders-0 and must give up orders-1 … worker-b gets it only in a second round"
+    says(&l, 3, "(generation 2)");
+    says(&l, 3, "worker-a must give up orders-1");
+    for steps in 3..=4 {
+        holds(&l, steps, owns("worker-b", 1, false));
+    }
+    // "worker-a gave orders-1 up in its poll, and a second rebalance handed it to worker-b (generation 3). worker-a
+    // never stopped owning orders-0."
+    says(&l, 5, "worker-a gave up orders-1");
+    says(&l, 5, "(generation 3)");
+    holds(&l, 5, owns("worker-a", 1, false));
+    holds(&l, 5, owns("worker-b", 1, true));
+    for steps in 1..=5 {
+        holds(&l, steps, owns("worker-a", 0, true));
+    }
+    // "Order 0 is in orders-0, order 1 in orders-1."
+    says(
+        &l,
+        9,
+        "appended {\"order_id\": 0, \"item\": \"widget\"} to orders-0",
+    );
+    says(
+        &l,
+        9,
+        "appended {\"order_id\": 1, \"item\": \"widget\"} to orders-1",
+    );
+    // "Each worker shipped its order and committed: 1 for orders-0, 1 for orders-1."
+    holds(&l, 15, processed(&order(0), g, 1));
+    holds(&l, 15, processed(&order(1), g, 1));
+    holds(&l, 15, committed_in_partition(g, 0, Some(1)));
+    holds(&l, 15, committed_in_partition(g, 1, Some(1)));
+    // "Orders 2 and 3 wait in orders-1."
+    says(
+        &l,
+        18,
+        "appended {\"order_id\": 2, \"item\": \"widget\"} to orders-1",
+    );
+    says(
+        &l,
+        18,
+        "appended {\"order_id\": 3, \"item\": \"widget\"} to orders-1",
+    );
+    // "worker-c has joined: the group starts a rebalance"
+    says(&l, 19, "starts a rebalance because worker-c joined");
+    // "worker-b rejoined and kept reading orders-1: poll() returned orders 2 and 3 during the rebalance."
+    says(
+        &l,
+        20,
+        "worker-b rejoined group shipping in this poll, keeping its partitions",
+    );
+    holds(&l, 20, delivered(&order(2), g, 1));
+    holds(&l, 20, delivered(&order(3), g, 1));
+    holds(&l, 20, owns("worker-b", 1, true));
+    // "worker-b shipped orders 2 and 3 and now commits." / "commitSync() threw RebalanceInProgressException"
+    holds(&l, 22, processed(&order(2), g, 1));
+    holds(&l, 22, processed(&order(3), g, 1));
+    fails_with(&l, 23, "RebalanceInProgress");
+    holds(&l, 23, committed_in_partition(g, 1, Some(1)));
+    // "worker-a's poll ended the rebalance (generation 4): … worker-c gets nothing, and nothing moved."
+    says(&l, 24, "(generation 4)");
+    says(&l, 24, "worker-c gets nothing");
+    holds(&l, 24, owns("worker-a", 0, true));
+    holds(&l, 24, owns("worker-b", 1, true));
+    // "worker-c waits with nothing to read"
+    says(&l, 26, "worker-c has no partitions assigned");
+    holds(&l, 26, owns("worker-c", 0, false));
+    holds(&l, 26, owns("worker-c", 1, false));
+    // "Orders 4 and 5 are shipped; worker-b's commit stored 4 for orders-1 and so also covered orders 2 and 3."
+    holds(&l, 35, processed(&order(4), g, 1));
+    holds(&l, 35, processed(&order(5), g, 1));
+    holds(&l, 35, committed_in_partition(g, 1, Some(4)));
+    // "As a static member its close() does not leave the group … until its session times out, 150 s from now"
+    says(
+        &l,
+        36,
+        "is a static member, so it does not leave group shipping",
+    );
+    says(&l, 36, "150000 ms");
+    holds(&l, 36, consumer_state("worker-b", "closed"));
+    // "A minute has passed. The group still counts worker-b as a member: nothing was rebalanced."
+    holds(
+        &l,
+        37,
+        Check::Clock {
+            at_least_ms: 60_000,
+        },
+    );
+    holds(&l, 37, owns("worker-a", 1, false));
+    // "worker-a shipped order 6 without any interruption. Order 7 waits in orders-1 for worker-b."
+    holds(&l, 43, processed(&order(6), g, 1));
+    holds(&l, 43, delivered(&order(7), g, 0));
+    holds(&l, 43, owns("worker-a", 1, false));
+    // "worker-b's new instance took its old place without a rebalance: orders-1 again, from the committed offset 4,
+    // and order 7. The group is still at generation 4."
+    says(&l, 45, "takes its old place without a rebalance");
+    says(&l, 45, "committed offset 4");
+    holds(&l, 45, owns("worker-b", 1, true));
+    holds(&l, 45, delivered(&order(7), g, 1));
+    let whole = kafka_model::run_json(&l.scenario.to_string()).expect("the lesson's scenario runs");
+    assert_eq!(whole.final_state.groups[0].generation, 4);
+    // "Every order was shipped once."
+    for i in 0..8 {
+        holds(&l, 47, label(&order(i), "exactly-once", true));
+    }
 }
