@@ -520,18 +520,7 @@ impl Cluster {
             }
             Some(list) => {
                 for &(tp, to) in list {
-                    let from = self.group_mut(g).committed.insert(tp, to);
-                    out.push(Event::new(
-                        Change::OffsetCommitted {
-                            group: g,
-                            consumer,
-                            tp,
-                            from,
-                            to,
-                            cause: CommitCause::Explicit,
-                        },
-                        Reason::Commit,
-                    ));
+                    self.store_offset(consumer, tp, to, CommitCause::Explicit, out);
                 }
             }
         }
@@ -562,31 +551,43 @@ impl Cluster {
         cause: CommitCause,
         out: &mut Vec<Event>,
     ) -> bool {
-        let g = self.group_of(consumer);
         let mut any = false;
         for &tp in parts {
             let Some(&pos) = self.consumer(consumer).positions.get(&tp) else {
                 continue;
             };
-            let from = self.group_mut(g).committed.insert(tp, pos);
+            self.store_offset(consumer, tp, pos, cause, out);
             any = true;
-            // An automatic commit that changes nothing is not worth a sentence.
-            if from == Some(pos) && cause != CommitCause::Positions {
-                continue;
-            }
-            out.push(Event::new(
-                Change::OffsetCommitted {
-                    group: g,
-                    consumer,
-                    tp,
-                    from,
-                    to: pos,
-                    cause,
-                },
-                Reason::Commit,
-            ));
         }
         any
+    }
+
+    /// The group's committed offset for `tp` becomes `to`.
+    fn store_offset(
+        &mut self,
+        consumer: ClientIdx,
+        tp: TopicPartition,
+        to: Offset,
+        cause: CommitCause,
+        out: &mut Vec<Event>,
+    ) {
+        let group = self.group_of(consumer);
+        let from = self.group_mut(group).committed.insert(tp, to);
+        // A commit the application did not ask for that changes nothing is not worth a sentence.
+        if from == Some(to) && !matches!(cause, CommitCause::Positions | CommitCause::Explicit) {
+            return;
+        }
+        out.push(Event::new(
+            Change::OffsetCommitted {
+                group,
+                consumer,
+                tp,
+                from,
+                to,
+                cause,
+            },
+            Reason::Commit,
+        ));
     }
 
     pub(super) fn maybe_auto_commit(&mut self, consumer: ClientIdx, out: &mut Vec<Event>) {
