@@ -4,10 +4,9 @@
 mod common;
 
 use std::path::PathBuf;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{bootstrap, events, repo_root, test_config, Proxy};
+use common::{bootstrap, broker_script, events, remove_brokers, test_config, Proxy};
 use serde_json::{json, Value};
 
 /// A broker of this test's own, stopped when the test ends however it ends.
@@ -17,18 +16,7 @@ struct PrivateBroker {
 
 impl PrivateBroker {
     fn run(&self, verb: &str) -> String {
-        let out = Command::new(repo_root().join("tools/kafka/broker"))
-            .arg(verb)
-            .arg(&self.dir)
-            .current_dir(repo_root())
-            .output()
-            .unwrap_or_else(|e| panic!("tools/kafka/broker {verb}: {e}"));
-        assert!(
-            out.status.success(),
-            "tools/kafka/broker {verb} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+        broker_script(&[verb, self.dir.to_str().unwrap()])
     }
 
     /// A broker of its own for the test `name` (the tests of this file run at once).
@@ -44,11 +32,7 @@ impl PrivateBroker {
 
 impl Drop for PrivateBroker {
     fn drop(&mut self) {
-        let _ = Command::new(repo_root().join("tools/kafka/broker"))
-            .arg("stop")
-            .arg(&self.dir)
-            .output();
-        let _ = std::fs::remove_dir_all(&self.dir);
+        remove_brokers(&self.dir);
     }
 }
 

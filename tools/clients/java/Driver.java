@@ -173,6 +173,9 @@ public final class Driver {
                 try (Admin admin = Admin.create(properties(null))) {
                     NewTopic topic = new NewTopic(topic(op.path("topic").asText()), op.path("partitions").asInt(1),
                             (short) op.path("replication_factor").asInt(1));
+                    Map<String, String> configs = new HashMap<>();
+                    op.path("configs").properties().forEach(e -> configs.put(e.getKey(), e.getValue().asText()));
+                    topic.configs(configs);
                     admin.createTopics(List.of(topic)).all().get();
                 }
             }

@@ -4,7 +4,7 @@ Reads JSON lines on stdin, answers one JSON line on stdout for each. The first l
     {"bootstrap": "127.0.0.1:9092", "prefix": "kdl-1-"}
 then topics and clients are made and used by the scenario's names (topics, groups and transactional ids get
 the prefix):
-    {"op": "create_topic", "topic": "orders", "partitions": 1, "replication_factor": 1}
+    {"op": "create_topic", "topic": "orders", "partitions": 1, "replication_factor": 1, "configs": {}}
     {"op": "producer", "id": "p", "config": {"acks": "all"}}
     {"op": "consumer", "id": "c", "subscribe": ["orders"], "config": {"group.id": "g"}}
     {"op": "send", "actor": "p", "topic": "orders", "value": "...", "key": null, "partition": null}
@@ -180,7 +180,8 @@ class Session:
         admin = KafkaAdminClient(bootstrap_servers=self.bootstrap)
         try:
             options = {"num_partitions": op.get("partitions", 1),
-                       "replication_factor": op.get("replication_factor", 1)}
+                       "replication_factor": op.get("replication_factor", 1),
+                       "configs": op.get("configs", {})}
             admin.create_topics({self.topic(op["topic"]): options}, wait_for_metadata=True)
         finally:
             admin.close()

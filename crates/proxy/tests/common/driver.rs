@@ -30,6 +30,11 @@ impl Driver {
     /// A driver whose names carry `prefix`: two drivers with one prefix share topics and groups, as the
     /// proxy's processes of one session do.
     pub fn start_with_prefix(client: &str, prefix: &str) -> (Driver, Value) {
+        Driver::start_on(client, &super::bootstrap(), prefix)
+    }
+
+    /// A driver on the cluster at `bootstrap`.
+    pub fn start_on(client: &str, bootstrap: &str, prefix: &str) -> (Driver, Value) {
         let kind = match client {
             "python" => ClientKind::KafkaPython,
             "java" => ClientKind::Java,
@@ -41,7 +46,7 @@ impl Driver {
             .expect("a driver");
         let process = DriverProcess::spawn(command.command()).expect("the driver starts");
         let mut driver = Driver { process };
-        let first = json!({"bootstrap": super::bootstrap(), "prefix": prefix});
+        let first = json!({"bootstrap": bootstrap, "prefix": prefix});
         let hello = driver.send_line(&first.to_string());
         (driver, hello)
     }

@@ -29,6 +29,30 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// `tools/kafka/broker` with these arguments; what it printed. A test's own brokers are started this way.
+pub fn broker_script(args: &[&str]) -> String {
+    let out = std::process::Command::new(repo_root().join("tools/kafka/broker"))
+        .args(args)
+        .current_dir(repo_root())
+        .output()
+        .unwrap_or_else(|e| panic!("tools/kafka/broker {args:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "tools/kafka/broker {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// Stops the brokers started from `dir` and removes it, whatever state they are in.
+pub fn remove_brokers(dir: &std::path::Path) {
+    let _ = std::process::Command::new(repo_root().join("tools/kafka/broker"))
+        .arg("stop")
+        .arg(dir)
+        .output();
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 /// Short limits, so a stalled call fails the test quickly.
 pub fn test_config(bootstrap: &str) -> Config {
     let mut c = Config::new(bootstrap, "test-token");
