@@ -40,6 +40,10 @@ pub struct Config {
     /// Where the proxy keeps the names its sessions put on the cluster until they are deleted (none: only in
     /// memory, so a killed proxy's are not found again).
     pub state_dir: Option<std::path::PathBuf>,
+    /// The folder of a cluster `tools/kafka/broker start DIR N` runs: `crash_broker` and `restart_broker` kill
+    /// and restart its nodes, and each topic's replicas are placed on them as the model places them (none: those
+    /// faults run only in the model).
+    pub brokers_dir: Option<std::path::PathBuf>,
 }
 
 impl Config {
@@ -60,6 +64,7 @@ impl Config {
             rate_burst: 200,
             drivers: DriverPaths::default(),
             state_dir: None,
+            brokers_dir: None,
         }
     }
 }

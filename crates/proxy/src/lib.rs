@@ -3,6 +3,7 @@
 //!
 //! `server::serve` runs the proxy on a bound listener; `server::app` is the router alone, for tests.
 
+pub mod broker_faults;
 pub mod client_config;
 pub mod client_kind;
 pub mod config;

@@ -34,6 +34,10 @@ struct Cli {
     /// ~/.cache/kafka-delivery-lab).
     #[arg(long, value_name = "DIR")]
     tools: Option<std::path::PathBuf>,
+    /// The folder of the cluster `tools/kafka/broker start DIR N` started: crash_broker and restart_broker then
+    /// kill and restart its nodes.
+    #[arg(long, value_name = "DIR")]
+    brokers_dir: Option<std::path::PathBuf>,
 }
 
 #[tokio::main]
@@ -61,6 +65,7 @@ async fn main() -> ExitCode {
     config.time_scale = cli.time_scale;
     // Beside the installed clients: the names a killed proxy's sessions left are found by the next start.
     config.state_dir = Some(config.drivers.cache.clone());
+    config.brokers_dir = cli.brokers_dir;
     if let Some(tools) = cli.tools {
         config.drivers.tools = tools;
     }

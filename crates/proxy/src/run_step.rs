@@ -162,7 +162,7 @@ pub fn run_action(
             Ok(StepOutcome::ok(events))
         }
         BrokerCrash { .. } | BrokerRestart { .. } => Ok(unsupported(
-            "the proxy does not stop or start the cluster's brokers: crash_broker and restart_broker run only in the model",
+            "this proxy does not stop or start the cluster's brokers (it does when started with --brokers-dir beside a cluster tools/kafka/broker runs): crash_broker and restart_broker run only in the model",
         )),
         ReplicationPause
         | ReplicationResume

@@ -13,6 +13,7 @@ use kafka_model::Action;
 use serde_json::Value;
 use tokio::sync::OwnedMutexGuard;
 
+use crate::broker_faults::Brokers;
 use crate::client_kind::{take_client, ClientInfo, ClientKind};
 use crate::context::Shared;
 use crate::driver_client::Launcher;
@@ -110,10 +111,16 @@ pub async fn create_session(
     // Noted before anything exists, so a proxy killed from here on leaves nothing the next one cannot find.
     let (topics, groups) = Session::real_names(&prefix, setup);
     app.leftovers.created(&prefix, &topics, &groups);
+    let placed = app
+        .config
+        .brokers_dir
+        .as_ref()
+        .map(|_| scenario.setup.brokers);
     let created = create_topics(
         &app.admin,
         &prefix,
         &scenario.setup.topics,
+        placed,
         app.config.kafka_timeout,
     )
     .await;
@@ -205,6 +212,38 @@ pub async fn run_step(
     let (action, texts) = parse_step(&guard, &step, index)?;
     let ending = ending_transaction(&guard, &action);
     let prefix = guard.prefix.clone();
+    if let (Some(dir), Action::BrokerCrash { broker } | Action::BrokerRestart { broker }) =
+        (&app.config.brokers_dir, &action)
+    {
+        let mut guard = guard;
+        let brokers = Brokers {
+            script: app.config.drivers.tools.join("kafka/broker"),
+            dir,
+            bootstrap: &app.config.bootstrap,
+            prefix: &prefix,
+            topics: guard
+                .setup
+                .topics
+                .iter()
+                .map(|t| (t.name.clone(), t.partitions))
+                .collect(),
+        };
+        let outcome = match action {
+            Action::BrokerCrash { .. } => brokers.crash(*broker, limits.kafka_timeout).await,
+            _ => brokers.restart(*broker, limits.kafka_timeout).await,
+        };
+        guard.steps_run += 1;
+        session.touch();
+        return Ok(StepOutput {
+            index,
+            actor: None,
+            op: action.op(),
+            ok: outcome.error.is_none(),
+            error: outcome.error,
+            events: outcome.events,
+            changes: Vec::new(),
+        });
+    }
     let budget = match action {
         Action::ClockAdvance { ms } => Duration::from_millis(limits.advance_wait(ms)),
         _ => Duration::ZERO,

@@ -27,11 +27,14 @@ fn admin_failure(what: &str, e: KafkaError) -> ApiError {
     }
 }
 
-/// Creates `<prefix><name>` for every topic, with its partitions, replication factor and topic configs.
+/// Creates `<prefix><name>` for every topic, with its partitions, replication factor and topic configs. On a
+/// cluster of `placed` brokers numbered from 0, partition p's replicas are brokers p, p + 1, … (modulo the
+/// count), its leader the first, as in the model.
 pub async fn create_topics(
     admin: &Admin,
     prefix: &str,
     topics: &[TopicSpec],
+    placed: Option<u16>,
     timeout: Duration,
 ) -> Result<(), ApiError> {
     if topics.is_empty() {
@@ -45,6 +48,23 @@ pub async fn create_topics(
         .iter()
         .map(|t| t.min_insync_replicas.to_string())
         .collect();
+    let placements: Vec<Vec<Vec<i32>>> = topics
+        .iter()
+        .map(|t| match placed {
+            Some(brokers) => (0..t.partitions as i32)
+                .map(|p| {
+                    (0..t.replication_factor as i32)
+                        .map(|i| (p + i) % i32::from(brokers.max(1)))
+                        .collect()
+                })
+                .collect(),
+            None => Vec::new(),
+        })
+        .collect();
+    let rows: Vec<Vec<&[i32]>> = placements
+        .iter()
+        .map(|t| t.iter().map(Vec::as_slice).collect())
+        .collect();
     let new: Vec<NewTopic<'_>> = topics
         .iter()
         .enumerate()
@@ -52,7 +72,10 @@ pub async fn create_topics(
             NewTopic::new(
                 &names[i],
                 t.partitions as i32,
-                TopicReplication::Fixed(t.replication_factor as i32),
+                match placed {
+                    Some(_) => TopicReplication::Variable(&rows[i]),
+                    None => TopicReplication::Fixed(t.replication_factor as i32),
+                },
             )
             .set("min.insync.replicas", &min_isr[i])
             .set(

@@ -1,6 +1,8 @@
 //! Three real brokers, and a partition's leader killed without warning: with acks=all and
 //! min.insync.replicas=2 no acknowledged record is lost (D2), a follower from the ISR takes over, and the old
-//! leader catches up when it returns. Runs on a cluster of its own, never on the shared broker.
+//! leader catches up when it returns. And a scenario whose brokers crash and restart, run through the proxy on
+//! the three brokers, as the model runs it. Each test runs on a cluster of its own, never on the shared broker,
+//! one at a time.
 
 mod common;
 
@@ -8,10 +10,16 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use common::driver::Driver;
-use common::{broker_script, remove_brokers};
+use common::{broker_script, remove_brokers, repo_root, test_config, Proxy};
+use kafka_model::compare::compare;
 use kafka_model::output::PartitionOut;
+use kafka_model::real_run::RealRun;
+use kafka_model::{run_scenario, scenario::scenario_from_value};
 use kafka_proxy::observe::{observe, Target};
 use serde_json::json;
+
+/// Three JVMs at a time on two cores are enough.
+static ONE_CLUSTER_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// `tools/kafka/broker` with a cluster of this test's own, stopped when the test ends however it ends.
 struct PrivateCluster {
@@ -118,6 +126,7 @@ fn values(p: &PartitionOut) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_leader_killed_under_acks_all_loses_no_acknowledged_record_and_returns_to_the_isr() {
+    let _one = ONE_CLUSTER_AT_A_TIME.lock();
     let started = Instant::now();
     let cluster = PrivateCluster::start(3);
     println!(
@@ -166,4 +175,42 @@ async fn a_leader_killed_under_acks_all_loses_no_acknowledged_record_and_returns
     );
     assert_eq!(values(&rejoined), expected);
     d.ok(json!({"op": "close", "actor": "p"}));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crashed_and_restarted_brokers_run_through_the_proxy_as_in_the_model() {
+    let _one = ONE_CLUSTER_AT_A_TIME.lock();
+    let cluster = PrivateCluster::start(3);
+    let mut config = test_config(&cluster.bootstrap_without(None));
+    config.brokers_dir = Some(cluster.dir.clone());
+    config.kafka_timeout = Duration::from_secs(40);
+    config.time_scale = 5;
+    config.max_advance_ms = 20_000;
+    let proxy = Proxy::start(config).await;
+    let name = "y-leader-crash-under-acks-all-loses-nothing";
+    let path = repo_root().join(format!("crates/model/tests/golden/{name}.json"));
+    let scenario: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let model = run_scenario(&scenario_from_value(&scenario).unwrap());
+    let mut request = scenario.clone();
+    request["client"] = json!("kafka-python");
+    let (status, body) = proxy.call("POST", "/v1/run", Some(&request)).await;
+    assert_eq!(status, 200, "{body}");
+    // Kept beside the differential's runs, to read when a difference needs explaining.
+    let runs = repo_root().join("target/differential-runs");
+    let _ = std::fs::create_dir_all(&runs);
+    let _ = std::fs::write(
+        runs.join(format!("three-brokers-{name}.json")),
+        serde_json::to_string_pretty(&body).unwrap(),
+    );
+    let real: RealRun = serde_json::from_value(body.clone()).unwrap();
+    let differences: Vec<String> = compare(&model, &real)
+        .differences()
+        .map(|d| format!("{}: model {} / real {}", d.path, d.model, d.real))
+        .collect();
+    assert!(
+        differences.is_empty(),
+        "{name} differs on three real brokers (its run: target/differential-runs):\n{}",
+        differences.join("\n")
+    );
 }

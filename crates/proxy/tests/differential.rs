@@ -47,6 +47,7 @@ const CAUSES: &[Cause] = &[
             "durability",
             "k-acks-1-leader-crash-loses-an-acknowledged-record",
             "r-not-enough-replicas-retried-until-the-delivery-timeout",
+            "y-leader-crash-under-acks-all-loses-nothing",
         ],
         paths: &["run"],
     },
