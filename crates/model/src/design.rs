@@ -115,6 +115,24 @@ enum Call {
     },
 }
 
+/// What is wrong with a call of the loop, if anything: an unknown call, or a client or topic it names that
+/// the scenario does not have.
+fn call_problem(token: &str, scenario: &Scenario) -> Option<String> {
+    match Call::parse(token) {
+        None => Some(format!("unknown call \"{token}\"")),
+        Some(Call::Forward { producer, topic }) => {
+            if !scenario.setup.producers.iter().any(|p| p.id == producer) {
+                Some(format!("forward: no producer is called \"{producer}\""))
+            } else if !scenario.setup.topics.iter().any(|t| t.name == topic) {
+                Some(format!("forward: no topic is called \"{topic}\""))
+            } else {
+                None
+            }
+        }
+        Some(_) => None,
+    }
+}
+
 /// The slot a template token names: `{after}` names `after`.
 fn slot_of(token: &str) -> Option<&str> {
     token.strip_prefix('{')?.strip_suffix('}')
@@ -206,36 +224,16 @@ impl Design {
                     return Some(format!("{token} names no slot"))
                 }
                 Some(_) => {}
-                None if Call::parse(token).is_none() => {
-                    return Some(format!("unknown call \"{token}\""))
+                None => {
+                    if let Some(problem) = call_problem(token, scenario) {
+                        return Some(problem);
+                    }
                 }
-                None => {}
             }
         }
         for choice in self.slots.iter().flat_map(|s| &s.choices) {
-            if let Some(token) = choice.calls.iter().find(|t| Call::parse(t).is_none()) {
-                return Some(format!("unknown call \"{token}\" in \"{}\"", choice.code));
-            }
-        }
-        let calls = self
-            .per_record
-            .iter()
-            .chain(&self.on_failure)
-            .chain(&self.per_poll)
-            .chain(
-                self.slots
-                    .iter()
-                    .flat_map(|s| &s.choices)
-                    .flat_map(|c| &c.calls),
-            );
-        for call in calls.filter_map(|t| Call::parse(t)) {
-            if let Call::Forward { producer, topic } = call {
-                if !scenario.setup.producers.iter().any(|p| p.id == producer) {
-                    return Some(format!("forward: no producer is called \"{producer}\""));
-                }
-                if !scenario.setup.topics.iter().any(|t| t.name == topic) {
-                    return Some(format!("forward: no topic is called \"{topic}\""));
-                }
+            if let Some(problem) = choice.calls.iter().find_map(|t| call_problem(t, scenario)) {
+                return Some(format!("{problem} in \"{}\"", choice.code));
             }
         }
         None

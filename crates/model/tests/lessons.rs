@@ -1583,7 +1583,7 @@ fn slow_consumer_lesson_claims_hold() {
     for i in 0..3 {
         holds(&l, 12, delivered(&order(i), g, 1));
     }
-    // "Order 0 is charged, 20 s after the poll." / "worker-b polled again"
+    // "Order 0 is charged, 50 s after the poll." / "worker-b polled again"
     holds(&l, 14, processed(&order(0), g, 1));
     holds(
         &l,
@@ -1592,7 +1592,7 @@ fn slow_consumer_lesson_claims_hold() {
             at_least_ms: 50_000,
         },
     );
-    // "worker-a charged order 1, and meanwhile its 30 s ran out: its client left the group … still holds order 2"
+    // "worker-a charged order 1, and meanwhile its 90 s ran out: its client left the group … still holds order 2"
     holds(&l, 17, processed(&order(1), g, 1));
     says(
         &l,

@@ -25,13 +25,12 @@ impl Brokers<'_> {
         if let Err(why) = self.script("crash", broker).await {
             return StepOutcome::failed("Unsupported", vec![why]);
         }
-        let b = i32::from(broker);
         let mut events = vec![format!(
             "broker {broker}'s process was killed without warning"
         )];
         events.extend(
             self.settled(limit, |p| {
-                p.leader.map(i32::from) != Some(b) && !p.isr.iter().any(|r| i32::from(*r) == b)
+                p.leader != Some(broker) && !p.isr.contains(&broker)
             })
             .await,
         );

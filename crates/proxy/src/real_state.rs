@@ -73,12 +73,7 @@ pub fn known(s: &mut SessionClients) -> Known {
     }
     let target = Target {
         prefix: s.prefix.clone(),
-        topics: s
-            .setup
-            .topics
-            .iter()
-            .map(|t| (t.name.clone(), t.partitions))
-            .collect(),
+        topics: s.observed_topics(),
         groups: s.setup.groups.clone(),
         transactional_ids: s.setup.transactional_ids.clone(),
     };

@@ -221,12 +221,7 @@ pub async fn run_step(
             dir,
             bootstrap: &app.config.bootstrap,
             prefix: &prefix,
-            topics: guard
-                .setup
-                .topics
-                .iter()
-                .map(|t| (t.name.clone(), t.partitions))
-                .collect(),
+            topics: guard.observed_topics(),
         };
         let outcome = match action {
             Action::BrokerCrash { .. } => brokers.crash(*broker, limits.kafka_timeout).await,

@@ -177,6 +177,15 @@ impl SessionClients {
         format!("{}{}", self.prefix, self.setup.topics[idx.0 as usize].name)
     }
 
+    /// The scenario's topics with their partition counts, as `observe` takes them.
+    pub fn observed_topics(&self) -> Vec<(String, u32)> {
+        self.setup
+            .topics
+            .iter()
+            .map(|t| (t.name.clone(), t.partitions))
+            .collect()
+    }
+
     /// Closes every client (the session ends).
     pub fn shutdown(&mut self) {
         for p in &mut self.producers {
